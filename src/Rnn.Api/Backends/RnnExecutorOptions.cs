@@ -1,0 +1,7 @@
+namespace RnnNative;
+
+/// <summary>How a backend should run a model: precision, CPU threads (0 = all cores), GPU device index.</summary>
+public sealed record RnnExecutorOptions(RnnPrecision Precision = RnnPrecision.F32, int Threads = 0, int Device = 0)
+{
+    public static RnnExecutorOptions Default { get; } = new();
+}

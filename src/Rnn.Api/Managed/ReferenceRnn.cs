@@ -1,0 +1,232 @@
+using System.Numerics.Tensors;
+using RnnNative.Managed.Cells;
+
+namespace RnnNative.Managed;
+
+/// <summary>
+/// The oracle: PyTorch's RNN/LSTM/GRU forward and backpropagation through time, in double, written for clarity.
+/// Arrays are time-major: x (T, N, I), y (T, N, D·H), states (L·D, N, H). Each sequence n runs over its own
+/// steps t &lt; lengths[n] only (packed-sequence semantics): padded outputs stay zero, final states are taken at the
+/// sequence's own end, and the reverse direction starts there.
+/// </summary>
+internal static class ReferenceRnn
+{
+    public static ReferenceForward Forward(ReferenceWeights w, double[] x, int seqLen, int batch, int[] lengths,
+        double[]? h0, double[]? c0, bool keepCache)
+    {
+        var spec = w.Spec;
+        int hs = spec.HiddenSize, dirs = spec.Directions;
+        var cell = ReferenceCell.For(spec.Cell);
+        bool hasC = spec.Cell.HasCellState();
+        int stateRows = spec.NumLayers * dirs;
+
+        var hn = new double[stateRows * batch * hs];
+        var cn = hasC ? new double[stateRows * batch * hs] : null;
+        var caches = keepCache ? new ReferenceLayerCache[stateRows] : null;
+
+        double[] layerInput = x;
+        double[] layerOutput = x;
+        for (int layer = 0; layer < spec.NumLayers; layer++)
+        {
+            int inSize = spec.LayerInputSize(layer);
+            layerOutput = new double[seqLen * batch * dirs * hs];
+            for (int dir = 0; dir < dirs; dir++)
+            {
+                int index = layer * dirs + dir;
+                var cache = keepCache ? new ReferenceLayerCache(layerInput, seqLen, batch, inSize, spec.GateCount * hs, hs) : null;
+                RunDirection(w, cell, index, dir, layerInput, inSize, layerOutput, seqLen, batch, lengths,
+                    h0, c0, hn, cn, cache);
+                if (caches is not null) caches[index] = cache!;
+            }
+            layerInput = layerOutput;
+        }
+        return new ReferenceForward(layerOutput, hn, cn, seqLen, batch, (int[])lengths.Clone(), caches);
+    }
+
+    private static void RunDirection(ReferenceWeights w, ReferenceCell cell, int index, int dir, double[] input, int inSize,
+        double[] output, int seqLen, int batch, int[] lengths, double[]? h0, double[]? c0, double[] hn, double[]? cn,
+        ReferenceLayerCache? cache)
+    {
+        var spec = w.Spec;
+        int hs = spec.HiddenSize, gates = spec.GateCount * hs, outWidth = spec.Directions * hs;
+        var wih = w.WeightIh[index];
+        var whh = w.WeightHh[index];
+        var bih = w.BiasIh[index];
+        var bhh = w.BiasHh[index];
+
+        // Running state per sequence, starting from h0/c0 (zeros when absent).
+        var h = new double[batch * hs];
+        var c = new double[batch * hs];
+        int stateOffset = index * batch * hs;
+        if (h0 is not null) Array.Copy(h0, stateOffset, h, 0, batch * hs);
+        if (c0 is not null) Array.Copy(c0, stateOffset, c, 0, batch * hs);
+
+        var gi = new double[gates];
+        var gh = new double[gates];
+        var hNew = new double[hs];
+        var cNew = new double[hs];
+
+        for (int step = 0; step < seqLen; step++)
+        {
+            int t = dir == 0 ? step : seqLen - 1 - step;
+            for (int n = 0; n < batch; n++)
+            {
+                if (t >= lengths[n]) continue;
+                var xin = input.AsSpan((t * batch + n) * inSize, inSize);
+                var hPrev = h.AsSpan(n * hs, hs);
+                var cPrev = c.AsSpan(n * hs, hs);
+                Affine(wih, bih, xin, gi);
+                Affine(whh, bhh, hPrev, gh);
+                cell.Forward(gi, gh, hPrev, cPrev, hNew, cNew);
+                cache?.Store(t, n, gi, gh, hPrev, cPrev);
+                hNew.CopyTo(hPrev);
+                cNew.CopyTo(cPrev);
+                hNew.CopyTo(output.AsSpan((t * batch + n) * outWidth + dir * hs, hs));
+            }
+        }
+
+        Array.Copy(h, 0, hn, stateOffset, batch * hs);
+        if (cn is not null) Array.Copy(c, 0, cn, stateOffset, batch * hs);
+    }
+
+    /// <summary>y = W·v + b for a row-major W (rows = y.Length).</summary>
+    private static void Affine(double[] weight, double[]? bias, ReadOnlySpan<double> v, Span<double> y)
+    {
+        int cols = v.Length;
+        for (int row = 0; row < y.Length; row++)
+            y[row] = TensorPrimitives.Dot(weight.AsSpan(row * cols, cols), v) + (bias is null ? 0.0 : bias[row]);
+    }
+
+    public static ReferenceBackward Backward(ReferenceWeights w, ReferenceForward forward, double[]? dy, double[]? dhn, double[]? dcn)
+    {
+        var spec = w.Spec;
+        var caches = forward.Caches ?? throw new InvalidOperationException("The forward pass kept no cache: run it in training mode.");
+        int hs = spec.HiddenSize, dirs = spec.Directions, seqLen = forward.SeqLen, batch = forward.Batch;
+        var cell = ReferenceCell.For(spec.Cell);
+        bool hasC = spec.Cell.HasCellState();
+        var grads = new ReferenceWeights(spec);
+        var dh0 = new double[spec.NumLayers * dirs * batch * hs];
+        var dc0 = hasC ? new double[dh0.Length] : null;
+
+        // Gradient with respect to the current layer's output; starts as dy, becomes dx of the layer above.
+        double[] dOut = dy ?? new double[seqLen * batch * dirs * hs];
+        for (int layer = spec.NumLayers - 1; layer >= 0; layer--)
+        {
+            int inSize = spec.LayerInputSize(layer);
+            var dIn = new double[seqLen * batch * inSize];
+            for (int dir = 0; dir < dirs; dir++)
+            {
+                int index = layer * dirs + dir;
+                BackwardDirection(w, grads, cell, caches[index], index, dir, dOut, dIn, inSize, forward.Lengths, dhn, dcn, dh0, dc0);
+            }
+            dOut = dIn;
+        }
+        return new ReferenceBackward(dOut, dh0, dc0, grads);
+    }
+
+    private static void BackwardDirection(ReferenceWeights w, ReferenceWeights grads, ReferenceCell cell, ReferenceLayerCache cache,
+        int index, int dir, double[] dOut, double[] dIn, int inSize, int[] lengths, double[]? dhn, double[]? dcn, double[] dh0, double[]? dc0)
+    {
+        var spec = w.Spec;
+        int hs = spec.HiddenSize, gates = spec.GateCount * hs, outWidth = spec.Directions * hs;
+        int seqLen = cache.SeqLen, batch = cache.Batch;
+        var wih = w.WeightIh[index];
+        var whh = w.WeightHh[index];
+        var dWih = grads.WeightIh[index];
+        var dWhh = grads.WeightHh[index];
+        var dBih = grads.BiasIh[index];
+        var dBhh = grads.BiasHh[index];
+
+        int stateOffset = index * batch * hs;
+        var dh = new double[batch * hs];
+        var dc = new double[batch * hs];
+        if (dhn is not null) Array.Copy(dhn, stateOffset, dh, 0, batch * hs);
+        if (dcn is not null) Array.Copy(dcn, stateOffset, dc, 0, batch * hs);
+
+        var dhStep = new double[hs];
+        var dgi = new double[gates];
+        var dgh = new double[gates];
+        var dhPrev = new double[hs];
+        var dcPrev = new double[hs];
+
+        // Visit steps in the reverse of the forward processing order.
+        for (int step = seqLen - 1; step >= 0; step--)
+        {
+            int t = dir == 0 ? step : seqLen - 1 - step;
+            for (int n = 0; n < batch; n++)
+            {
+                if (t >= lengths[n]) continue;
+                var dhN = dh.AsSpan(n * hs, hs);
+                var dcN = dc.AsSpan(n * hs, hs);
+                TensorPrimitives.Add(dhN, dOut.AsSpan((t * batch + n) * outWidth + dir * hs, hs), dhStep);
+
+                var gi = cache.Gi(t, n);
+                var gh = cache.Gh(t, n);
+                var hPrev = cache.HPrev(t, n);
+                cell.Backward(gi, gh, hPrev, cache.CPrev(t, n), dhStep, dcN, dgi, dgh, dhPrev, dcPrev);
+
+                var xin = cache.Input.AsSpan((t * batch + n) * inSize, inSize);
+                var dx = dIn.AsSpan((t * batch + n) * inSize, inSize);
+                for (int g = 0; g < gates; g++)
+                {
+                    var rowIh = wih.AsSpan(g * inSize, inSize);
+                    TensorPrimitives.MultiplyAdd(xin, dgi[g], dWih.AsSpan(g * inSize, inSize), dWih.AsSpan(g * inSize, inSize));
+                    TensorPrimitives.MultiplyAdd(rowIh, dgi[g], dx, dx);
+                    var rowHh = whh.AsSpan(g * hs, hs);
+                    TensorPrimitives.MultiplyAdd(hPrev, dgh[g], dWhh.AsSpan(g * hs, hs), dWhh.AsSpan(g * hs, hs));
+                    TensorPrimitives.MultiplyAdd(rowHh, dgh[g], dhPrev, dhPrev);
+                }
+                if (dBih is not null) TensorPrimitives.Add(dBih, dgi, dBih);
+                if (dBhh is not null) TensorPrimitives.Add(dBhh, dgh, dBhh);
+
+                dhPrev.CopyTo(dhN);
+                dcPrev.CopyTo(dcN);
+            }
+        }
+
+        Array.Copy(dh, 0, dh0, stateOffset, batch * hs);
+        if (dc0 is not null) Array.Copy(dc, 0, dc0, stateOffset, batch * hs);
+    }
+}
+
+/// <summary>What one layer and direction's forward pass keeps for backward: its input and, per (t, n), gi, gh, h₋₁, c₋₁.</summary>
+internal sealed class ReferenceLayerCache
+{
+    private readonly double[] _gi, _gh, _hPrev, _cPrev;
+    private readonly int _gates, _hidden;
+
+    public ReferenceLayerCache(double[] input, int seqLen, int batch, int inSize, int gates, int hidden)
+    {
+        Input = input;
+        SeqLen = seqLen;
+        Batch = batch;
+        _gates = gates;
+        _hidden = hidden;
+        _gi = new double[seqLen * batch * gates];
+        _gh = new double[seqLen * batch * gates];
+        _hPrev = new double[seqLen * batch * hidden];
+        _cPrev = new double[seqLen * batch * hidden];
+    }
+
+    public double[] Input { get; }
+    public int SeqLen { get; }
+    public int Batch { get; }
+
+    public void Store(int t, int n, ReadOnlySpan<double> gi, ReadOnlySpan<double> gh, ReadOnlySpan<double> hPrev, ReadOnlySpan<double> cPrev)
+    {
+        gi.CopyTo(_gi.AsSpan((t * Batch + n) * _gates, _gates));
+        gh.CopyTo(_gh.AsSpan((t * Batch + n) * _gates, _gates));
+        hPrev.CopyTo(_hPrev.AsSpan((t * Batch + n) * _hidden, _hidden));
+        cPrev.CopyTo(_cPrev.AsSpan((t * Batch + n) * _hidden, _hidden));
+    }
+
+    public ReadOnlySpan<double> Gi(int t, int n) => _gi.AsSpan((t * Batch + n) * _gates, _gates);
+    public ReadOnlySpan<double> Gh(int t, int n) => _gh.AsSpan((t * Batch + n) * _gates, _gates);
+    public ReadOnlySpan<double> HPrev(int t, int n) => _hPrev.AsSpan((t * Batch + n) * _hidden, _hidden);
+    public ReadOnlySpan<double> CPrev(int t, int n) => _cPrev.AsSpan((t * Batch + n) * _hidden, _hidden);
+}
+
+internal sealed record ReferenceForward(double[] Output, double[] Hidden, double[]? Cell, int SeqLen, int Batch, int[] Lengths,
+    ReferenceLayerCache[]? Caches);
+
+internal sealed record ReferenceBackward(double[] Input, double[] InitialHidden, double[]? InitialCell, ReferenceWeights Parameters);

@@ -1,0 +1,78 @@
+namespace RnnNative;
+
+/// <summary>Checks a batch against a spec, once, for every backend. Errors name the argument, the expected and the actual shape.</summary>
+public static class RnnBatchValidator
+{
+    public static RnnBatchShape Validate(RnnSpec spec, RnnInput input)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(input);
+        var x = input.Input ?? throw new ArgumentNullException(nameof(input), "The input tensor is missing.");
+        string layout = input.BatchFirst ? "(N, T, input_size)" : "(T, N, input_size)";
+        if (x.Rank != 3)
+            throw new ArgumentException($"input must be 3-D {layout} with input_size {spec.InputSize}; got shape {x.ShapeString}.", "input");
+        int seqLen = input.BatchFirst ? x.Dim(1) : x.Dim(0);
+        int batch = input.BatchFirst ? x.Dim(0) : x.Dim(1);
+        if (x.Dim(2) != spec.InputSize)
+            throw new ArgumentException($"input must be {layout} with input_size {spec.InputSize}; got shape {x.ShapeString}.", "input");
+        if (seqLen < 1 || batch < 1)
+            throw new ArgumentException($"input must have at least one time step and one sequence; got shape {x.ShapeString}.", "input");
+
+        int[] lengths;
+        if (input.Lengths is null)
+        {
+            lengths = Enumerable.Repeat(seqLen, batch).ToArray();
+        }
+        else
+        {
+            if (input.Lengths.Length != batch)
+                throw new ArgumentException($"lengths must have one entry per sequence ({batch}); got {input.Lengths.Length}.", "lengths");
+            for (int n = 0; n < batch; n++)
+            {
+                int len = input.Lengths[n];
+                if (len < 1 || len > seqLen)
+                    throw new ArgumentException($"lengths[{n}] = {len} is out of range: each length must be between 1 and the sequence length T = {seqLen}.", "lengths");
+            }
+            lengths = (int[])input.Lengths.Clone();
+        }
+
+        int[] stateShape = [spec.NumLayers * spec.Directions, batch, spec.HiddenSize];
+        if (input.InitialHidden is { } h0 && !h0.HasShape(stateShape))
+            throw new ArgumentException($"h0 must have shape {Tensor.ShapeToString(stateShape)} (layers·directions, N, hidden); got {h0.ShapeString}.", "h0");
+        if (input.InitialCell is { } c0)
+        {
+            if (!spec.Cell.HasCellState())
+                throw new ArgumentException($"c0 was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c0");
+            if (!c0.HasShape(stateShape))
+                throw new ArgumentException($"c0 must have shape {Tensor.ShapeToString(stateShape)} (layers·directions, N, hidden); got {c0.ShapeString}.", "c0");
+        }
+        return new RnnBatchShape(seqLen, batch, lengths, input.BatchFirst);
+    }
+
+    /// <summary>Checks output gradients against the forward result they belong to.</summary>
+    public static void ValidateGradients(RnnSpec spec, RnnBatchShape shape, RnnOutputGradients grads)
+    {
+        ArgumentNullException.ThrowIfNull(grads);
+        int[] yShape = shape.BatchFirst ? [shape.Batch, shape.SeqLen, spec.OutputSize] : [shape.SeqLen, shape.Batch, spec.OutputSize];
+        int[] stateShape = [spec.NumLayers * spec.Directions, shape.Batch, spec.HiddenSize];
+        if (grads.Output is { } dy && !dy.HasShape(yShape))
+            throw new ArgumentException($"grad_output must have the output's shape {Tensor.ShapeToString(yShape)}; got {dy.ShapeString}.", "gradOutput");
+        if (grads.Hidden is { } dh && !dh.HasShape(stateShape))
+            throw new ArgumentException($"grad_hn must have shape {Tensor.ShapeToString(stateShape)}; got {dh.ShapeString}.", "gradHn");
+        if (grads.Cell is { } dc)
+        {
+            if (!spec.Cell.HasCellState())
+                throw new ArgumentException($"grad_cn was given, but a {spec.Cell.ToModeName()} model has no cell state.", "gradCn");
+            if (!dc.HasShape(stateShape))
+                throw new ArgumentException($"grad_cn must have shape {Tensor.ShapeToString(stateShape)}; got {dc.ShapeString}.", "gradCn");
+        }
+    }
+
+    /// <summary>Checks that parameters belong to the spec an executor was built for.</summary>
+    public static void ValidateParameters(RnnSpec spec, RnnParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Spec != spec)
+            throw new ArgumentException($"The parameters describe {parameters.Spec}, but the executor runs {spec}.", nameof(parameters));
+    }
+}

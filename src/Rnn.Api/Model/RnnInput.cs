@@ -1,0 +1,7 @@
+namespace RnnNative;
+
+/// <summary>
+/// One batch for an RNN: input (T, N, I), or (N, T, I) when <see cref="BatchFirst"/>; optional per-sequence lengths
+/// (1 ≤ length ≤ T, any order, PyTorch packed-sequence semantics); optional initial states (L·D, N, H).
+/// </summary>
+public sealed record RnnInput(Tensor Input, int[]? Lengths = null, Tensor? InitialHidden = null, Tensor? InitialCell = null, bool BatchFirst = false);

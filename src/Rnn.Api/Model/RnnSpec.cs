@@ -1,0 +1,53 @@
+namespace RnnNative;
+
+/// <summary>
+/// An immutable description of a (possibly stacked, possibly bidirectional) recurrent layer, as PyTorch's
+/// nn.RNN / nn.LSTM / nn.GRU constructor arguments describe it. Gates, directions, parameter shapes and FLOPs derive from it.
+/// </summary>
+public sealed record RnnSpec
+{
+    public RnnSpec(RnnCellKind cell, int inputSize, int hiddenSize, int numLayers = 1, bool bidirectional = false, bool hasBias = true)
+    {
+        if (!Enum.IsDefined(cell)) throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind.");
+        if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "Input size must be at least 1.");
+        if (hiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, "Hidden size must be at least 1.");
+        if (numLayers < 1) throw new ArgumentOutOfRangeException(nameof(numLayers), numLayers, "Number of layers must be at least 1.");
+        Cell = cell;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        NumLayers = numLayers;
+        Bidirectional = bidirectional;
+        HasBias = hasBias;
+    }
+
+    public RnnCellKind Cell { get; }
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+    public int NumLayers { get; }
+    public bool Bidirectional { get; }
+    public bool HasBias { get; }
+
+    public int Directions => Bidirectional ? 2 : 1;
+    public int GateCount => Cell.GateCount();
+    /// <summary>Width of one time step of the output: directions × hidden.</summary>
+    public int OutputSize => Directions * HiddenSize;
+
+    /// <summary>Layer k &gt; 0 reads the previous layer's concatenated output.</summary>
+    public int LayerInputSize(int layer)
+    {
+        if ((uint)layer >= (uint)NumLayers) throw new ArgumentOutOfRangeException(nameof(layer));
+        return layer == 0 ? InputSize : OutputSize;
+    }
+
+    /// <summary>Floating-point operations of one forward pass over a full batch (2·G·H·(in + H)·N·T per layer and direction).</summary>
+    public double ForwardFlops(int batch, int seqLen)
+    {
+        double total = 0;
+        for (int layer = 0; layer < NumLayers; layer++)
+            total += 2.0 * GateCount * HiddenSize * (LayerInputSize(layer) + HiddenSize) * batch * seqLen * Directions;
+        return total;
+    }
+
+    public override string ToString() =>
+        $"{Cell.ToModeName()}(input={InputSize}, hidden={HiddenSize}, layers={NumLayers}{(Bidirectional ? ", bidirectional" : "")}{(HasBias ? "" : ", no bias")})";
+}
