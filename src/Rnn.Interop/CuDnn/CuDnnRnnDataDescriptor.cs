@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using RnnNative.Interop.CuDnn.Native;
 
@@ -9,6 +10,10 @@ namespace RnnNative.Interop.CuDnn;
 /// </summary>
 internal sealed class CuDnnRnnDataDescriptor : SafeHandleZeroOrMinusOneIsInvalid
 {
+    // Eight zero bytes read as 0 in every data type, so one fill value serves f32, f16 and bf16. It lives for the
+    // whole process, so it stays valid whether cuDNN copies the value at Set time or reads it later.
+    private static readonly unsafe void* ZeroFill = NativeMemory.AllocZeroed(8);
+
     private CuDnnRnnDataDescriptor() : base(ownsHandle: true) { }
 
     public static CuDnnRnnDataDescriptor Create()
@@ -21,12 +26,10 @@ internal sealed class CuDnnRnnDataDescriptor : SafeHandleZeroOrMinusOneIsInvalid
 
     public unsafe void SetSequenceMajor(CuDnnDataType dataType, int maxSeqLength, int vectorSize, ReadOnlySpan<int> lengths)
     {
-        // Eight zero bytes read as 0 in every data type, so one fill value serves f32, f16 and bf16.
-        long zero = 0;
         fixed (int* lengthPtr = lengths)
         {
             CuDnnException.Check(CuDnnNative.cudnnSetRNNDataDescriptor(this, dataType, CuDnnRnnDataLayout.SeqMajorUnpacked,
-                maxSeqLength, lengths.Length, vectorSize, lengthPtr, &zero), "cudnnSetRNNDataDescriptor");
+                maxSeqLength, lengths.Length, vectorSize, lengthPtr, ZeroFill), "cudnnSetRNNDataDescriptor");
         }
     }
 

@@ -49,8 +49,17 @@ internal static class CuDnnRuntimeProbe
                 // Creating both proves the context, libcudnn_graph and libcudnn_adv are usable.
             }
             DeviceCount = count;
+            string cublasNote = locator.Load(CudaLibraryRole.CublasLt).IsLoaded
+                ? ""
+                : "; cuBLASLt was not found, so RNN calls may fail (see the warnings in the backend description)";
             return BackendAvailability.Available(
-                $"cuDNN {NvidiaVersions.DecodeCuDnn(version)} from {cudnn.LoadedFrom}, {count} CUDA device{(count == 1 ? "" : "s")}");
+                $"cuDNN {NvidiaVersions.DecodeCuDnn(version)} from {cudnn.LoadedFrom}, {count} CUDA device{(count == 1 ? "" : "s")}{cublasNote}");
+        }
+        catch (CuDnnException ex) when (ex.Status == (int)CuDnnStatus.SublibraryLoadingFailed)
+        {
+            return BackendAvailability.Unavailable(
+                $"{ex.Message}. cuDNN could not load its sub-libraries (libcudnn_graph/_ops/_adv.so.9): put their folder on "
+                + $"LD_LIBRARY_PATH before starting, or point ${CudaSearchLocations.CuDnnOverrideVariable} at it");
         }
         catch (Exception ex)
         {

@@ -122,7 +122,8 @@ internal sealed class CudaLibraryLocator
         if (CudaSearchLocations.PipFolders(role).Count > 0 && Locations.SitePackages.Count == 0)
             notes.Add("no Python site-packages with an nvidia/ folder under " + string.Join(", ", Locations.ScannedLibRoots.Select(r => r + "/python3*")));
         string noteText = notes.Count == 0 ? "" : "; " + string.Join("; ", notes);
-        return $"{names} not found (tried: {string.Join("; ", tried)}){noteText}";
+        bool onlyAbsent = tried.TrueForAll(t => t.EndsWith(" (absent)", StringComparison.Ordinal) || t.EndsWith(": not found", StringComparison.Ordinal));
+        return $"{names} {(onlyAbsent ? "not found" : "could not be loaded")} (tried: {string.Join("; ", tried)}){noteText}";
     }
 
     private static bool TryLoad(string path, out IntPtr handle, out string error)

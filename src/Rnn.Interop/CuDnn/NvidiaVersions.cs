@@ -9,11 +9,16 @@ internal static class NvidiaVersions
     /// <summary>cuDNN 10 would be a new major API; its enums and signatures may differ from the ones bound here.</summary>
     public const long FirstUnsupportedCuDnn = 100000;
 
-    /// <summary>cuDNN 9 encodes MAJOR·10000 + MINOR·100 + PATCH (91900 is 9.19.0); cuDNN ≤ 8 used MAJOR·1000.</summary>
+    /// <summary>
+    /// cuDNN 9 encodes MAJOR·10000 + MINOR·100 + PATCH (91900 is 9.19.0); cuDNN ≤ 8 used MAJOR·1000 + MINOR·100 + PATCH
+    /// (8907 is 8.9.7), always below 10000, so the two encodings cannot be confused.
+    /// </summary>
     public static Version DecodeCuDnn(long version)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(version);
-        return new Version((int)(version / 10000), (int)(version % 10000 / 100), (int)(version % 100));
+        return version < 10000
+            ? new Version((int)(version / 1000), (int)(version % 1000 / 100), (int)(version % 100))
+            : new Version((int)(version / 10000), (int)(version % 10000 / 100), (int)(version % 100));
     }
 
     /// <summary>CUDA runtime and driver versions are MAJOR·1000 + MINOR·10 (13000 is 13.0, 12040 is 12.4).</summary>
