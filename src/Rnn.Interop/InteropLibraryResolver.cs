@@ -29,8 +29,6 @@ internal static class InteropLibraryResolver
             NativeLibrary.SetDllImportResolver(typeof(InteropLibraryResolver).Assembly, Resolve);
     }
 
-    public static bool IsRegistered(string libraryName) => Loaders.ContainsKey(libraryName);
-
     private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         Loaders.TryGetValue(libraryName, out var loader) ? loader() : IntPtr.Zero;
 }

@@ -24,14 +24,28 @@ public sealed class CuDnnException : InvalidOperationException
         if (status != CuDnnStatus.Success) throw new CuDnnException(call, (int)status, Describe(status));
     }
 
-    internal static unsafe string Describe(CuDnnStatus status)
+    internal static string Describe(CuDnnStatus status)
     {
         string name = Marshal.PtrToStringUTF8(CuDnnNative.cudnnGetErrorString(status)) ?? status.ToString();
+        string detail = LastErrorMessage();
+        return detail.Length == 0 ? $"{name} ({(int)status})" : $"{name} ({(int)status}): {detail}";
+    }
+
+    private static unsafe string LastErrorMessage()
+    {
         const int capacity = 1024;
         byte* buffer = stackalloc byte[capacity];
         buffer[0] = 0;
-        CuDnnNative.cudnnGetLastErrorString(buffer, capacity);
-        string detail = Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(buffer)).Trim();
-        return detail.Length == 0 ? $"{name} ({(int)status})" : $"{name} ({(int)status}): {detail}";
+        try
+        {
+            CuDnnNative.cudnnGetLastErrorString(buffer, capacity);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // A cuDNN build without this entry point must not hide the original failure; the status name still says it.
+            return "";
+        }
+        buffer[capacity - 1] = 0;
+        return Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(buffer)).Trim();
     }
 }
