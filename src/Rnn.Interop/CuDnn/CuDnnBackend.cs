@@ -1,13 +1,43 @@
 namespace RnnNative.Interop.CuDnn;
 
-/// <summary>The cuDNN GPU backend. Scaffolding: replaced by the real backend.</summary>
+/// <summary>
+/// The cuDNN 9 GPU backend: cuDNN's fused RNN kernels through our own bindings. Availability is probed lazily and
+/// never throws; without libraries or a GPU it says what was tried and why it failed.
+/// </summary>
 public sealed class CuDnnBackend : IRnnBackend
 {
     public static CuDnnBackend Instance { get; } = new();
+
     public string Name => "cudnn";
-    public BackendAvailability Availability => BackendAvailability.Unavailable("not built yet");
-    public IReadOnlyList<KeyValuePair<string, string>> Describe() => [];
-    public bool Supports(RnnPrecision precision) => false;
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
-        throw new RnnBackendUnavailableException(Name, Availability.Reason);
+
+    public BackendAvailability Availability => CuDnnRuntimeProbe.Availability;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Describe() => CuDnnRuntimeProbe.Facts;
+
+    /// <summary>f32 (FMA math, exact to the reference's tolerance), and f16/bf16 storage with tensor-core math.</summary>
+    public bool Supports(RnnPrecision precision) => Enum.IsDefined(precision);
+
+    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        options ??= RnnExecutorOptions.Default;
+        var availability = Availability;
+        if (!availability.IsAvailable) throw new RnnBackendUnavailableException(Name, availability.Reason);
+        if (!Supports(options.Precision))
+            throw new RnnBackendUnavailableException(Name, $"precision {options.Precision} is not supported.");
+        int devices = CuDnnRuntimeProbe.DeviceCount;
+        if (options.Device < 0 || options.Device >= devices)
+            throw new ArgumentException($"options.Device must be a CUDA device index from 0 to {devices - 1}; got {options.Device}.", nameof(options));
+
+        var precision = CuDnnPrecision.For(options.Precision);
+        try
+        {
+            return new CuDnnRnnExecutor(this, parameters, options, precision);
+        }
+        catch (CuDnnException ex) when (ex.Status is >= 3000 and < 4000)
+        {
+            // NOT_SUPPORTED family: this cuDNN or GPU cannot run the model in this precision (e.g. bf16 on an old GPU).
+            throw new RnnBackendUnavailableException(Name, $"{parameters.Spec} in {precision.Name} is not supported here: {ex.Message}");
+        }
+    }
 }

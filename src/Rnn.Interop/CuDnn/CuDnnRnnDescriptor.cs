@@ -1,0 +1,31 @@
+using Microsoft.Win32.SafeHandles;
+using RnnNative.Interop.CuDnn.Native;
+
+namespace RnnNative.Interop.CuDnn;
+
+/// <summary>A cudnnRNNDescriptor_t configured for one <see cref="RnnSpec"/> and precision (cudnnSetRNNDescriptor_v8).</summary>
+internal sealed class CuDnnRnnDescriptor : SafeHandleZeroOrMinusOneIsInvalid
+{
+    private CuDnnRnnDescriptor() : base(ownsHandle: true) { }
+
+    public static CuDnnRnnDescriptor Create()
+    {
+        CuDnnException.Check(CuDnnNative.cudnnCreateRNNDescriptor(out var raw), "cudnnCreateRNNDescriptor");
+        var descriptor = new CuDnnRnnDescriptor();
+        descriptor.SetHandle(raw);
+        return descriptor;
+    }
+
+    public void Configure(RnnSpec spec, CuDnnPrecision precision, CuDnnDropoutDescriptor dropout)
+    {
+        // ALGO_STANDARD is the only algorithm that accepts per-sequence lengths; projSize = hiddenSize means no projection.
+        CuDnnException.Check(CuDnnNative.cudnnSetRNNDescriptor_v8(this, CuDnnRnnAlgo.Standard, CuDnnCellModes.For(spec.Cell),
+            spec.HasBias ? CuDnnRnnBiasMode.DoubleBias : CuDnnRnnBiasMode.NoBias,
+            spec.Bidirectional ? CuDnnDirectionMode.Bidirectional : CuDnnDirectionMode.Unidirectional,
+            CuDnnRnnInputMode.LinearInput, precision.DataType, precision.MathPrecision, precision.MathType,
+            spec.InputSize, spec.HiddenSize, spec.HiddenSize, spec.NumLayers, dropout, CuDnnRnnAuxFlags.PaddedIoEnabled),
+            $"cudnnSetRNNDescriptor_v8 for {spec} in {precision.Name}");
+    }
+
+    protected override bool ReleaseHandle() => CuDnnNative.cudnnDestroyRNNDescriptor(handle) == CuDnnStatus.Success;
+}
