@@ -68,17 +68,21 @@ public static partial class RnnModelFile
 
     private static RnnSpec ResolveSpec(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, Tensor> tensors, string file, RnnCellKind? mode)
     {
-        int layers = 0;
+        var layerIndices = new HashSet<int>();
         bool reverse = false, bias = false;
         foreach (var name in tensors.Keys)
         {
             var match = ParameterName().Match(name);
             if (!match.Success)
                 throw new FileFormatException(file, $"unexpected tensor '{name}'; an RNN file holds PyTorch's state_dict names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse)");
-            layers = Math.Max(layers, int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture) + 1);
+            layerIndices.Add(int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture));
             reverse |= match.Groups[3].Success;
             bias |= match.Groups[1].Value.StartsWith("bias", StringComparison.Ordinal);
         }
+        int layers = layerIndices.Count == 0 ? 0 : layerIndices.Max() + 1;
+        // A gap (or a forged huge index) is reported here rather than by enumerating every layer it implies.
+        if (layerIndices.Count != layers)
+            throw new FileFormatException(file, $"tensors for layer {Enumerable.Range(0, layers).First(l => !layerIndices.Contains(l))} are missing (layers go up to {layers - 1})");
         var weightHh = Required(tensors, "weight_hh_l0", file);
         var weightIh = Required(tensors, "weight_ih_l0", file);
         if (weightHh.Rank != 2 || weightHh.Dim(1) < 1 || weightHh.Dim(0) % weightHh.Dim(1) != 0)
