@@ -42,14 +42,14 @@ internal static class DemoCommand
             if (scaled)
                 o.WriteLine($"The managed reference is the exact, slow oracle (double accumulation, one thread): batch and sequence length are divided by {ManagedScaleDown}, and its GFLOP/s are not comparable with a native backend's.");
             o.WriteLine();
-            o.WriteLine($"{"config",-13} {"model",-38} {"N",4} {"T",4} {"batches",8} {"ms/batch",10} {"seq/s",10} {"GFLOP/s",9}");
+            o.WriteLine($"{"config",-13} {"model",-52} {"N",4} {"T",4} {"batches",8} {"ms/batch",10} {"seq/s",10} {"GFLOP/s",9}");
             foreach (var config in StandardConfiguration.All)
             {
                 int batch = scaled ? config.Batch / ManagedScaleDown : config.Batch;
                 int seqLen = scaled ? config.SeqLen / ManagedScaleDown : config.SeqLen;
                 var result = BenchRunner.Measure(backend, config.Spec, batch, seqLen, RnnExecutorOptions.Default, train: false, duration);
                 o.WriteLine(FormattableString.Invariant(
-                    $"{config.Name,-13} {config.Spec,-38} {batch,4} {seqLen,4} {result.Iterations,8} {result.MsPerBatch,10:F2} {result.SequencesPerSecond,10:F1} {result.GigaflopsPerSecond,9:F2}"));
+                    $"{config.Name,-13} {config.Spec,-52} {batch,4} {seqLen,4} {result.Iterations,8} {result.MsPerBatch,10:F2} {result.SequencesPerSecond,10:F1} {result.GigaflopsPerSecond,9:F2}"));
             }
             return ExitCodes.Success;
         });
