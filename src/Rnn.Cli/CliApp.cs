@@ -24,7 +24,8 @@ internal static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
         {
-            error.WriteLine($"rnn: {parsed.Errors[0].Message} (see rnn --help)");
+            // Every parse error, on one line: the first alone can be unhelpful ("Required command was not provided" for a misspelt command).
+            error.WriteLine($"rnn: {string.Join(' ', parsed.Errors.Select(e => CliFailures.OneLine(e.Message)).Distinct())} (see rnn --help)");
             return ExitCodes.InvalidInput;
         }
         try

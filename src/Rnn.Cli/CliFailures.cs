@@ -40,6 +40,6 @@ internal static class CliFailures
         return message;
     }
 
-    private static string OneLine(string message) =>
+    public static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

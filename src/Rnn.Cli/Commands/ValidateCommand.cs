@@ -25,8 +25,8 @@ internal static class ValidateCommand
         command.Add(quick);
         command.SetAction(parsed =>
         {
-            var grid = Grid ?? throw new InvalidOperationException("the validation grid is not part of this build.");
             var backend = backendOptions.Resolve(parsed);
+            var grid = Grid ?? throw new InvalidOperationException("the validation grid is not part of this build.");
             var precision = backendOptions.GetPrecision(parsed);
             console.Out.WriteLine($"Validating {backend.Name} ({BackendOptions.PrecisionName(precision)}) against the managed reference{(parsed.GetValue(quick) ? " (quick grid)" : "")}");
             var (passed, failed) = grid(backend, precision, parsed.GetValue(quick), console.Out);
