@@ -24,7 +24,8 @@ internal static class CliFailures
         RnnBackendUnavailableException => (ExitCodes.InvalidInput, e.Message),
         ArgumentException a => (ExitCodes.InvalidInput, WithoutParameterSuffix(a)),
         OutOfMemoryException => (ExitCodes.Failure, "out of memory; try smaller sizes"),
-        UnauthorizedAccessException or IOException => (ExitCodes.Failure, e.Message),
+        UnauthorizedAccessException => (ExitCodes.InvalidInput, e.Message),
+        IOException => (ExitCodes.Failure, e.Message),
         _ => (ExitCodes.Failure, $"internal error ({e.GetType().Name}): {e.Message}"),
     };
 
