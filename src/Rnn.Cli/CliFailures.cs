@@ -30,7 +30,7 @@ internal static class CliFailures
     };
 
     /// <summary>ArgumentException appends " (Parameter 'x')"; on the command line the message already says what is wrong.</summary>
-    private static string WithoutParameterSuffix(ArgumentException e)
+    public static string WithoutParameterSuffix(ArgumentException e)
     {
         string message = e.Message;
         if (e.ParamName is { } name)

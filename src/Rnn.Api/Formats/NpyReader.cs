@@ -76,27 +76,8 @@ public static class NpyReader
 
     private readonly record struct ElementType(char Kind, int Size, bool LittleEndian);
 
-    private static (NpyHeader Header, ElementType ElementType, byte[] Data) ReadRaw(Stream stream, string file)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(file);
-        if (!stream.CanSeek)
-        {
-            // The real length must be known before trusting the shape; a copy is bounded by the real content.
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
-        try
-        {
-            return ReadSeekable(stream, file);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new FileFormatException(file, "the file ended before the data its header describes", e);
-        }
-    }
+    private static (NpyHeader Header, ElementType ElementType, byte[] Data) ReadRaw(Stream stream, string file) =>
+        UntrustedStream.Read(stream, file, ReadSeekable);
 
     private static (NpyHeader, ElementType, byte[]) ReadSeekable(Stream stream, string file)
     {
@@ -132,7 +113,7 @@ public static class NpyReader
         var elementType = ParseDescr(header.Descr, file);
 
         long dataLength = afterPreamble - headerLength;
-        long elements = SafetensorsReader.ElementCountWithin(header.Shape, dataLength);
+        long elements = UntrustedStream.ElementCountWithin(header.Shape, dataLength);
         if (elements < 0 || elements * elementType.Size != dataLength)
             throw new FileFormatException(file,
                 $"shape {Tensor.ShapeToString(header.Shape)} of '{header.Descr}' needs {(elements < 0 ? "more than " + dataLength : (elements * elementType.Size).ToString())} bytes of data, but the file holds {dataLength}");

@@ -25,29 +25,8 @@ public static class SafetensorsReader
         return Read(stream, path);
     }
 
-    /// <summary>Reads from a stream; <paramref name="sourceName"/> is used in error messages.</summary>
-    public static SafetensorsContent Read(Stream stream, string sourceName)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(sourceName);
-        if (!stream.CanSeek)
-        {
-            // The length must be known before trusting any length inside the file; a copy is bounded by the real content.
-            var copy = new MemoryStream();
-            stream.CopyTo(copy);
-            copy.Position = 0;
-            stream = copy;
-        }
-        try
-        {
-            return ReadSeekable(stream, sourceName);
-        }
-        catch (EndOfStreamException e)
-        {
-            // The file shrank while it was being read.
-            throw new FileFormatException(sourceName, "the file ended before the data its header describes", e);
-        }
-    }
+    /// <summary>Reads from a stream (a pipe is fine); <paramref name="sourceName"/> is used in error messages.</summary>
+    public static SafetensorsContent Read(Stream stream, string sourceName) => UntrustedStream.Read(stream, sourceName, ReadSeekable);
 
     private static SafetensorsContent ReadSeekable(Stream stream, string file)
     {
@@ -178,7 +157,7 @@ public static class SafetensorsReader
             throw new FileFormatException(file, $"tensor '{name}': data_offsets [{begin}, {end}] are outside the {dataLength}-byte data section");
 
         long byteCount = end - begin;
-        long elements = ElementCountWithin(shape, byteCount);
+        long elements = UntrustedStream.ElementCountWithin(shape, byteCount);
         int size = SafetensorsDTypes.SizeOf(dtype);
         if (elements < 0 || elements * size != byteCount)
             throw new FileFormatException(file,
@@ -193,20 +172,6 @@ public static class SafetensorsReader
         if (element.ValueKind != JsonValueKind.Number || !element.TryGetInt64(out long value) || value < 0)
             throw new FileFormatException(file, $"tensor '{name}': data offset {element.GetRawText()} is not a non-negative integer");
         return value;
-    }
-
-    /// <summary>The product of the shape, or -1 once it exceeds <paramref name="limit"/> (so a forged shape cannot overflow).</summary>
-    internal static long ElementCountWithin(ReadOnlySpan<int> shape, long limit)
-    {
-        foreach (int d in shape)
-            if (d == 0) return 0;
-        long count = 1;
-        foreach (int d in shape)
-        {
-            count *= d;
-            if (count > limit) return -1;
-        }
-        return count;
     }
 
     /// <summary>The format forbids overlapping tensors and holes in the data (they make polyglot files possible).</summary>

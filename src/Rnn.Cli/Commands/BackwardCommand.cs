@@ -81,7 +81,7 @@ internal static class BackwardCommand
                 "gradCn" => $"--grad-cn {dcnPath}: ",
                 _ => "",
             };
-            throw new CliUsageException(prefix + ModelInputOptions.WithoutSuffix(e));
+            throw new CliUsageException(prefix + CliFailures.WithoutParameterSuffix(e));
         }
     }
 }

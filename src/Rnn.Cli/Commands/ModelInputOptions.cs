@@ -61,7 +61,7 @@ internal sealed class ModelInputOptions
         }
         catch (ArgumentException e)
         {
-            throw new CliUsageException($"{Describe(parsed, e.ParamName)}{WithoutSuffix(e)}");
+            throw new CliUsageException($"{Describe(parsed, e.ParamName)}{CliFailures.WithoutParameterSuffix(e)}");
         }
     }
 
@@ -74,9 +74,6 @@ internal sealed class ModelInputOptions
         "c0" => $"--c0 {parsed.GetValue(C0)}: ",
         _ => "",
     };
-
-    internal static string WithoutSuffix(ArgumentException e) =>
-        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     /// <summary>Fails before any work when an output would go to a folder that does not exist.</summary>
     public static void CheckOutputPath(string option, string? path)
