@@ -1,0 +1,14 @@
+namespace RnnNative.Cli.Benchmarking;
+
+/// <summary>A named benchmark configuration: the model and the batch geometry (forward inference, f32, time-major, full lengths).</summary>
+internal sealed record StandardConfiguration(string Name, RnnSpec Spec, int Batch, int SeqLen)
+{
+    /// <summary>The project's four standard configurations (see shared/notes/environment.md), measured by <c>rnn demo</c>.</summary>
+    public static IReadOnlyList<StandardConfiguration> All { get; } =
+    [
+        new("lstm-infer", new RnnSpec(RnnCellKind.Lstm, 256, 512, 2), 64, 100),
+        new("gru-infer", new RnnSpec(RnnCellKind.Gru, 256, 512, 2), 64, 100),
+        new("bilstm-infer", new RnnSpec(RnnCellKind.Lstm, 128, 256, 1, bidirectional: true), 32, 200),
+        new("rnn-infer", new RnnSpec(RnnCellKind.RnnTanh, 256, 512, 2), 64, 100),
+    ];
+}

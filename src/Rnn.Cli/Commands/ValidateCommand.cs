@@ -1,0 +1,38 @@
+using System.CommandLine;
+
+namespace RnnNative.Cli.Commands;
+
+/// <summary>
+/// <c>rnn validate</c>: runs the validation grid (every backend checked against the managed reference) on one backend
+/// and precision, printing one line per group and then "N passed, N failed"; exit 0 only when nothing failed.
+/// </summary>
+internal static class ValidateCommand
+{
+    /// <summary>
+    /// MERGE SEAM — the grid lives in RnnNative.Validation.ValidationRunner (branch `validation`), which this branch does
+    /// not have yet. At merge, initialise this with
+    /// <c>(backend, precision, quick, output) =&gt; { var s = ValidationRunner.Run(backend, precision, quick, output); return (s.Passed, s.Failed); }</c>.
+    /// Tests may replace it with a stand-in grid.
+    /// </summary>
+    internal static Func<IRnnBackend, RnnPrecision, bool, TextWriter, (int Passed, int Failed)>? Grid { get; set; }
+
+    public static Command Create(CliConsole console)
+    {
+        var backendOptions = new BackendOptions();
+        var quick = new Option<bool>("--quick") { Description = "A smaller grid that still covers every cell, layout and feature." };
+        var command = new Command("validate", "Check a backend against the managed reference over the validation grid.");
+        backendOptions.AddTo(command);
+        command.Add(quick);
+        command.SetAction(parsed =>
+        {
+            var backend = backendOptions.Resolve(parsed);
+            var grid = Grid ?? throw new InvalidOperationException("the validation grid is not part of this build.");
+            var precision = backendOptions.GetPrecision(parsed);
+            console.Out.WriteLine($"Validating {backend.Name} ({BackendOptions.PrecisionName(precision)}) against the managed reference{(parsed.GetValue(quick) ? " (quick grid)" : "")}");
+            var (passed, failed) = grid(backend, precision, parsed.GetValue(quick), console.Out);
+            console.Out.WriteLine($"{passed} passed, {failed} failed");
+            return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
+        });
+        return command;
+    }
+}
