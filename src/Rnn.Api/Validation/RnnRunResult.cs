@@ -22,9 +22,10 @@ public sealed record RnnRunResult(Tensor Output, Tensor Hidden, Tensor? Cell, Rn
 
     /// <summary>
     /// Compares every tensor this (the reference) holds with <paramref name="actual"/>: y, h_n, c_n and, when gradients
-    /// were computed, dx, dh0, dc0 and each parameter's gradient by its PyTorch name.
+    /// were computed, dx, dh0, dc0 and each parameter's gradient by its PyTorch name (with <paramref name="gradientTolerance"/>
+    /// when given; see <see cref="ValidationTolerance.ForGradients"/>).
     /// </summary>
-    public IReadOnlyList<TensorComparison> CompareWith(RnnRunResult actual, double tolerance)
+    public IReadOnlyList<TensorComparison> CompareWith(RnnRunResult actual, double tolerance, double? gradientTolerance = null)
     {
         ArgumentNullException.ThrowIfNull(actual);
         var list = new List<TensorComparison>
@@ -40,13 +41,14 @@ public sealed record RnnRunResult(Tensor Output, Tensor Hidden, Tensor? Cell, Rn
             list.Add(TensorComparison.Missing("gradients"));
             return list;
         }
-        list.Add(TensorComparison.Compare("dx", got.Input, Gradients.Input, tolerance));
-        list.Add(TensorComparison.Compare("dh0", got.InitialHidden, Gradients.InitialHidden, tolerance));
-        if (Gradients.InitialCell is not null) list.Add(TensorComparison.Compare("dc0", got.InitialCell, Gradients.InitialCell, tolerance));
+        double gradients = gradientTolerance ?? tolerance;
+        list.Add(TensorComparison.Compare("dx", got.Input, Gradients.Input, gradients));
+        list.Add(TensorComparison.Compare("dh0", got.InitialHidden, Gradients.InitialHidden, gradients));
+        if (Gradients.InitialCell is not null) list.Add(TensorComparison.Compare("dc0", got.InitialCell, Gradients.InitialCell, gradients));
         foreach (var (name, expected) in Gradients.Parameters.Tensors)
         {
             Tensor? tensor = got.Parameters.Spec == Gradients.Parameters.Spec ? got.Parameters[name] : null;
-            list.Add(TensorComparison.Compare("d" + name, tensor, expected, tolerance));
+            list.Add(TensorComparison.Compare("d" + name, tensor, expected, gradients));
         }
         return list;
     }

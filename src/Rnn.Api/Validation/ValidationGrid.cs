@@ -48,7 +48,7 @@ public static class ValidationGrid
     /// <summary>How many sampled cases each size holds (beyond the smoke subset) and the most one case may cost.</summary>
     public static (int SampledCases, double MaxCaseCost) Budget(ValidationGridSize size) => size switch
     {
-        ValidationGridSize.Quick => (240, 5e9),
+        ValidationGridSize.Quick => (300, 8e9),
         ValidationGridSize.Full => (600, 10e9),
         _ => throw new ArgumentOutOfRangeException(nameof(size), size, "Unknown grid size."),
     };

@@ -41,7 +41,9 @@ internal sealed partial record GoldenCase(string Name, string Description, Valid
         return new GoldenCase(name, description, new ValidationInputs(parameters, input, outputGradients), expected);
     }
 
-    // ---- Test-only file access: replace with RnnNative.Formats (NpyReader, RnnModelFile) at merge. ----
+    // ---- Test-only file access. At merge, replace the three methods below with the product readers (RnnNative.Formats),
+    // which were checked to accept every golden file: ReadTensor => NpyReader.ReadFloat32(path),
+    // ReadInt32 => NpyReader.ReadInt32(path).Data, ReadParameters => RnnModelFile.Load(path). ----
 
     /// <summary>A float32 or float64 .npy file as a float32 tensor.</summary>
     private static Tensor ReadTensor(string path)

@@ -49,8 +49,25 @@ public class TensorComparisonTests
         Assert.Multiple(() =>
         {
             Assert.That(ValidationTolerance.For(RnnPrecision.F32), Is.EqualTo(1e-4));
-            Assert.That(ValidationTolerance.For(RnnPrecision.Bf16), Is.EqualTo(1.0 / 32));
-            Assert.That(ValidationTolerance.For(RnnPrecision.F16), Is.EqualTo(1.0 / 128));
+            Assert.That(ValidationTolerance.For(RnnPrecision.Bf16), Is.EqualTo(1.0 / 16));
+            Assert.That(ValidationTolerance.For(RnnPrecision.F16), Is.EqualTo(1.0 / 64));
+            foreach (var cell in Enum.GetValues<RnnCellKind>())
+                Assert.That(ValidationTolerance.ForGradients(cell, RnnPrecision.F32), Is.EqualTo(1e-4), $"{cell} gradients in f32");
+            Assert.That(ValidationTolerance.ForGradients(RnnCellKind.Lstm, RnnPrecision.Bf16), Is.EqualTo(1.0 / 16));
+        });
+    }
+
+    /// <summary>Where only shape and finiteness are checked (ReLU gradients at reduced precision), those checks still bite.</summary>
+    [Test]
+    public void InfiniteToleranceStillRejectsNonFiniteAndMisshapenTensors()
+    {
+        double tolerance = ValidationTolerance.ForGradients(RnnCellKind.RnnRelu, RnnPrecision.Bf16);
+        Assert.Multiple(() =>
+        {
+            Assert.That(tolerance, Is.EqualTo(double.PositiveInfinity));
+            Assert.That(TensorComparison.Compare("t", Vector(5f, -3f), Vector(1f, 2f), tolerance).Passed, Is.True);
+            Assert.That(TensorComparison.Compare("t", Vector(float.NaN, 2f), Vector(1f, 2f), tolerance).Passed, Is.False);
+            Assert.That(TensorComparison.Compare("t", Vector(1f), Vector(1f, 2f), tolerance).Passed, Is.False);
         });
     }
 }
