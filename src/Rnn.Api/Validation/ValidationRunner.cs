@@ -1,0 +1,102 @@
+using System.Globalization;
+using RnnNative.Managed;
+
+namespace RnnNative.Validation;
+
+/// <summary>
+/// Runs validation cases on a backend and on the managed reference and compares every output and gradient within the
+/// precision's tolerance. Used by the test suite (one case at a time) and by <c>rnn validate</c> (a whole grid).
+/// </summary>
+public static class ValidationRunner
+{
+    /// <summary>
+    /// Runs the quick or full grid on <paramref name="backend"/>, printing one line per group (cell × direction × mode)
+    /// with the worst error against the tolerance, and one line per failing case. The caller prints the closing line
+    /// (<see cref="ValidationSummary.ToString"/>).
+    /// </summary>
+    /// <exception cref="RnnBackendUnavailableException">The backend is unavailable here or does not support the precision.</exception>
+    public static ValidationSummary Run(IRnnBackend backend, RnnPrecision precision, bool quick, TextWriter output) =>
+        Run(backend, precision, ValidationGrid.Create(quick ? ValidationGridSize.Quick : ValidationGridSize.Full), output);
+
+    /// <summary>Runs the given cases; see <see cref="Run(IRnnBackend, RnnPrecision, bool, TextWriter)"/>.</summary>
+    public static ValidationSummary Run(IRnnBackend backend, RnnPrecision precision, IReadOnlyList<ValidationCase> cases, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(output);
+        EnsureRunnable(backend, precision);
+        double tolerance = ValidationTolerance.For(precision);
+        output.WriteLine($"Validating {backend.Name} ({PrecisionName(precision)}) against the managed reference: {cases.Count} cases, {ValidationTolerance.Describe(tolerance)} per tensor.");
+        if (double.IsPositiveInfinity(ValidationTolerance.ForGradients(RnnCellKind.RnnRelu, precision)))
+            output.WriteLine($"rnn_relu gradients in {PrecisionName(precision)}: only shape and finiteness are checked (ReLU's derivative jumps at 0).");
+
+        int passed = 0, failed = 0;
+        int groupWidth = cases.Count == 0 ? 0 : cases.Max(c => c.Group.Length);
+        foreach (var group in cases.GroupBy(c => c.Group).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            int groupPassed = 0, groupFailed = 0;
+            ValidationCaseResult? worst = null;
+            foreach (var validationCase in group)
+            {
+                var result = RunCase(backend, precision, validationCase);
+                if (result.Passed)
+                {
+                    groupPassed++;
+                }
+                else
+                {
+                    groupFailed++;
+                    output.WriteLine($"  FAIL {validationCase.Name}: {result.FailureReason}");
+                }
+                if (worst is null || WorstRatio(result) > WorstRatio(worst)) worst = result;
+            }
+            passed += groupPassed;
+            failed += groupFailed;
+            output.WriteLine($"{(groupFailed == 0 ? "ok  " : "FAIL")} {group.Key.PadRight(groupWidth)}  {groupPassed,4} passed {groupFailed,4} failed  {DescribeWorst(worst)}");
+        }
+        return new ValidationSummary(passed, failed);
+    }
+
+    /// <summary>Throws <see cref="RnnBackendUnavailableException"/> unless the backend can run at this precision here.</summary>
+    public static void EnsureRunnable(IRnnBackend backend, RnnPrecision precision)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        if (!backend.Availability.IsAvailable)
+            throw new RnnBackendUnavailableException(backend.Name, backend.Availability.Reason);
+        if (!backend.Supports(precision))
+            throw new RnnBackendUnavailableException(backend.Name, $"it does not support {PrecisionName(precision)} here.");
+    }
+
+    /// <summary>Runs one case on the reference and on <paramref name="backend"/>; an exception from the backend is a failure, reported with its message.</summary>
+    public static ValidationCaseResult RunCase(IRnnBackend backend, RnnPrecision precision, ValidationCase validationCase)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(validationCase);
+        var inputs = validationCase.CreateInputs();
+        var reference = RnnRunResult.Execute(ManagedBackend.Instance, RnnPrecision.F32, inputs.DeepCopy());
+        RnnRunResult actual;
+        try
+        {
+            actual = RnnRunResult.Execute(backend, precision, inputs);
+        }
+        catch (Exception e)
+        {
+            return new ValidationCaseResult(validationCase, [], $"{e.GetType().Name}: {e.Message}");
+        }
+        var comparisons = reference.CompareWith(actual, ValidationTolerance.For(precision), ValidationTolerance.ForGradients(validationCase.Cell, precision));
+        return new ValidationCaseResult(validationCase, comparisons, null);
+    }
+
+    public static string PrecisionName(RnnPrecision precision) => precision.ToString().ToLowerInvariant();
+
+    private static double WorstRatio(ValidationCaseResult result) => result.Error is not null ? double.PositiveInfinity : result.Worst?.Ratio ?? 0;
+
+    private static string DescribeWorst(ValidationCaseResult? worst)
+    {
+        if (worst is null) return "";
+        if (worst.Error is not null) return $"worst: error in {worst.Case.Id}";
+        if (worst.Worst is not { } c) return "";
+        if (c.Problem is not null) return $"worst: {c.Name} {c.Problem} in {worst.Case.Id}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"worst {c.Ratio:0.0000} of tolerance: {c.Name} max|a-b| {c.MaxError:0.00e+0} (bound {c.Bound:0.00e+0}) in {worst.Case.Id}");
+    }
+}
