@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RnnNative.Validation;
 
 namespace RnnNative.Cli.Commands;
 
@@ -8,13 +9,14 @@ namespace RnnNative.Cli.Commands;
 /// </summary>
 internal static class ValidateCommand
 {
-    /// <summary>
-    /// MERGE SEAM — the grid lives in RnnNative.Validation.ValidationRunner (branch `validation`), which this branch does
-    /// not have yet. At merge, initialise this with
-    /// <c>(backend, precision, quick, output) =&gt; { var s = ValidationRunner.Run(backend, precision, quick, output); return (s.Passed, s.Failed); }</c>.
-    /// Tests may replace it with a stand-in grid.
-    /// </summary>
-    internal static Func<IRnnBackend, RnnPrecision, bool, TextWriter, (int Passed, int Failed)>? Grid { get; set; }
+    /// <summary>The grid to run; tests replace it with a stand-in.</summary>
+    internal static Func<IRnnBackend, RnnPrecision, bool, TextWriter, (int Passed, int Failed)> Grid { get; set; } = RunValidationGrid;
+
+    private static (int Passed, int Failed) RunValidationGrid(IRnnBackend backend, RnnPrecision precision, bool quick, TextWriter output)
+    {
+        var summary = ValidationRunner.Run(backend, precision, quick, output);
+        return (summary.Passed, summary.Failed);
+    }
 
     public static Command Create(CliConsole console)
     {
@@ -26,10 +28,9 @@ internal static class ValidateCommand
         command.SetAction(parsed =>
         {
             var backend = backendOptions.Resolve(parsed);
-            var grid = Grid ?? throw new InvalidOperationException("the validation grid is not part of this build.");
             var precision = backendOptions.GetPrecision(parsed);
             console.Out.WriteLine($"Validating {backend.Name} ({BackendOptions.PrecisionName(precision)}) against the managed reference{(parsed.GetValue(quick) ? " (quick grid)" : "")}");
-            var (passed, failed) = grid(backend, precision, parsed.GetValue(quick), console.Out);
+            var (passed, failed) = Grid(backend, precision, parsed.GetValue(quick), console.Out);
             console.Out.WriteLine($"{passed} passed, {failed} failed");
             return failed == 0 ? ExitCodes.Success : ExitCodes.Failure;
         });
