@@ -54,6 +54,11 @@ std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape
     return p;
 }
 
+memory executor::scratchpad_for(const dnnl::primitive_desc_base &pd, direction_slot &slot) {
+    const memory::desc desc = pd.scratchpad_desc();
+    return memory(desc, engine_, slot.scratchpad.ensure(desc.get_size()));
+}
+
 template <class Body>
 void executor::for_each_direction(Body &&body) {
     if (m_.directions == 2 && parallel_directions_) {
@@ -176,6 +181,7 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
             args.emplace(DNNL_ARG_DST_ITER_C, memory(pd.dst_iter_c_desc(), engine_, c_out));
         }
         if (rec) args.emplace(DNNL_ARG_WORKSPACE, rec->workspace);
+        args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
         prims->forward.execute(slot.stream, args);
         slot.stream.wait();
         // Rows that stay active carry on from here; rows that ended keep their final state in cur.
@@ -272,6 +278,7 @@ void executor::backward_direction(int64_t layer, int64_t dir, training_context &
             args.emplace(DNNL_ARG_DIFF_SRC_ITER_C, memory(pd.diff_src_iter_c_desc(), engine_, nxt_c));
             args.emplace(DNNL_ARG_DIFF_DST_ITER_C, memory(pd.diff_dst_iter_c_desc(), engine_, cur_c));
         }
+        args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
         rec.primitives->backward.execute(slot.stream, args);
         slot.stream.wait();
         const size_t bytes = sizeof(float) * size_t(seg.rows * h);

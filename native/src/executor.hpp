@@ -60,7 +60,7 @@ private:
     // Per-direction resources, so the two directions of a layer can run at once.
     struct direction_slot {
         dnnl::stream stream;
-        aligned_buffer cur_h, nxt_h, cur_c, nxt_c;
+        aligned_buffer cur_h, nxt_h, cur_c, nxt_c, scratchpad;
     };
 
     std::shared_ptr<segment_primitives> primitives_for(const segment_shape &s);
@@ -69,6 +69,7 @@ private:
     void backward_direction(int64_t layer, int64_t dir, training_context &ctx, const rnn_backward_args &args,
             float *diff_dst, float *diff_src);
     template <class Body> void for_each_direction(Body &&body);
+    dnnl::memory scratchpad_for(const dnnl::primitive_desc_base &pd, direction_slot &slot);
 
     model_shape m_;
     dnnl::engine engine_;

@@ -51,12 +51,16 @@ descs make_descs(const model_shape &m, const segment_shape &s, dt type, bool dif
 
 template <class Forward, class Backward, class MakeForward, class MakeBackward>
 segment_primitives build(const dnnl::engine &engine, bool training, MakeForward make_forward, MakeBackward make_backward) {
+    // Scratch memory comes from the executor on each call: a primitive then holds no mutable state of its own, whichever
+    // thread (and OpenMP team) runs it.
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     segment_primitives p;
-    typename Forward::primitive_desc fpd(make_forward(), engine);
+    typename Forward::primitive_desc fpd(make_forward(), attr, engine);
     p.forward_pd = fpd;
     p.forward = Forward(fpd);
     if (training) {
-        typename Backward::primitive_desc bpd(make_backward(), engine, fpd);
+        typename Backward::primitive_desc bpd(make_backward(), attr, engine, fpd);
         p.backward_pd = bpd;
         p.backward = Backward(bpd);
     }

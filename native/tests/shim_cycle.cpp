@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -87,6 +88,41 @@ void firewall() {
     expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_UNSUPPORTED, "f16 refused");
 }
 
+// Inference from several threads on one executor, with shapes that differ per thread.
+void concurrent_inference() {
+    const int I = 6, H = 8, L = 2, D = 2;
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 0};
+    int64_t count = 0;
+    rnn_model_param_count(&desc, &count);
+    std::vector<float> params(static_cast<size_t>(count), 0.1f);
+    rnn_executor *e = nullptr;
+    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create (concurrent)");
+    std::vector<std::thread> threads;
+    std::vector<int> bad(4, 0);
+    for (int w = 0; w < 4; ++w)
+        threads.emplace_back([&, w] {
+            for (int call = 0; call < 25; ++call) {
+                const int T = 3 + (w + call) % 4, N = 2 + (w * 7 + call) % 3;
+                std::vector<float> x(size_t(T * N * I), 0.5f), y(size_t(T * N * D * H)), hn(size_t(L * D * N * H)), cn(hn.size());
+                std::vector<int32_t> lengths(static_cast<size_t>(N));
+                for (int n = 0; n < N; ++n) lengths[size_t(n)] = 1 + (n + call) % T;
+                rnn_forward_args f {};
+                f.seq_len = T;
+                f.batch = N;
+                f.batch_first = call % 2;
+                f.lengths = call % 3 ? lengths.data() : nullptr;
+                f.input = x.data(); f.input_count = int64_t(x.size());
+                f.output = y.data(); f.output_count = int64_t(y.size());
+                f.hn = hn.data(); f.hn_count = int64_t(hn.size());
+                f.cn = cn.data(); f.cn_count = int64_t(cn.size());
+                if (rnn_executor_forward(e, &f, 0, nullptr) != RNN_STATUS_OK) bad[size_t(w)]++;
+            }
+        });
+    for (auto &t : threads) t.join();
+    for (int b : bad) expect(b == 0, "concurrent forward");
+    expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
+}
+
 } // namespace
 
 int main() {
@@ -102,6 +138,7 @@ int main() {
         if (caps.bf16) cycle(cell, 2, 1, 1, RNN_PRECISION_BF16, true, 1);
     }
     firewall();
+    concurrent_inference();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;
 }

@@ -37,9 +37,10 @@ internal static class OneDnnShimLibrary
     }
 
     /// <summary>
-    /// Tries the override (exclusively, when given), then each directory, then the bare file name (system search).
+    /// Tries the override (exclusively, when given), then each directory, then the bare file name (system search,
+    /// which also finds a copy this process already loaded).
     /// </summary>
-    internal static ShimLoadResult Load(string? overridePath, IReadOnlyList<string> directories)
+    internal static ShimLoadResult Load(string? overridePath, IReadOnlyList<string> directories, bool searchSystemPath = true)
     {
         if (!string.IsNullOrWhiteSpace(overridePath))
         {
@@ -61,7 +62,7 @@ internal static class OneDnnShimLibrary
                 : new(IntPtr.Zero, path, $"{path} could not be loaded: {Explain(reason)}");
         }
 
-        if (TryLoad(FileName, out var systemHandle, out _)) return new(systemHandle, FileName, null);
+        if (searchSystemPath && TryLoad(FileName, out var systemHandle, out _)) return new(systemHandle, FileName, null);
         return new(IntPtr.Zero, null,
             $"{FileName} was not found in {string.Join(", ", directories)} nor on the system library path. " +
             $"Build it with ./build.sh build (CMake; needs apt-get install libdnnl-dev ocl-icd-opencl-dev), or set {OverrideVariable} to its path.");
