@@ -7,6 +7,10 @@ namespace rnnshim {
 using tag = dnnl::memory::format_tag;
 using dt = dnnl::memory::data_type;
 
+namespace {
+constexpr size_t max_layouts = 32;
+} // namespace
+
 prepared_weights::prepared_weights(const model_shape &m, const float *params, const dnnl::engine &engine) : engine_(engine) {
     const int64_t h = m.hidden_size, g = m.gates();
     for (int64_t l = 0; l < m.num_layers; ++l)
@@ -29,6 +33,8 @@ dnnl::memory prepared_weights::converted(const dnnl::memory &plain, cache &c, co
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto &[desc, mem] : c)
         if (desc == want) return mem;
+    // Packed GRU layouts differ per (T, N); keep a bounded set of them.
+    if (c.size() >= max_layouts) c.erase(c.begin());
     dnnl::memory mem(want, engine_);
     dnnl::reorder(plain, mem).execute(stream, const_cast<dnnl::memory &>(plain), mem);
     stream.wait();

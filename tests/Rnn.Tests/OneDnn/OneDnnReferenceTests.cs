@@ -20,6 +20,8 @@ public class OneDnnReferenceTests
         yield return new TestCaseData(RnnCellKind.RnnTanh, 3, false, true, new[] { 2, 6, 6, 3, 6 }, true, true).SetName("RnnTanh_3L_VarLen_BatchFirst");
         yield return new TestCaseData(RnnCellKind.RnnRelu, 1, true, true, null, false, false).SetName("RnnRelu_Bi");
         yield return new TestCaseData(RnnCellKind.Lstm, 1, false, false, new[] { 6, 6, 4, 4, 2 }, false, false).SetName("Lstm_NoBias_SortedVarLen");
+        yield return new TestCaseData(RnnCellKind.Lstm, 3, true, true, new[] { 1, 1, 1, 1, 1 }, true, true).SetName("Lstm_3L_Bi_AllLengthOne_BatchFirst");
+        yield return new TestCaseData(RnnCellKind.Gru, 2, false, true, new[] { 2, 2, 2, 2, 2 }, true, false).SetName("Gru_2L_EqualShortLengths");
     }
 
     [TestCaseSource(nameof(Cases))]
@@ -53,6 +55,30 @@ public class OneDnnReferenceTests
         AssertClose(got.Input, want.Input, "dx");
         AssertClose(got.InitialHidden, want.InitialHidden, "dh0");
         AssertClose(got.InitialCell, want.InitialCell, "dc0");
+        foreach (var (name, tensor) in want.Parameters.Tensors)
+            AssertClose(got.Parameters[name], tensor, $"d{name}");
+    }
+
+    [TestCase(RnnCellKind.Lstm)]
+    [TestCase(RnnCellKind.Gru)]
+    [TestCase(RnnCellKind.RnnRelu)]
+    public void SingleStepSingleSequenceHiddenOne(RnnCellKind cell)
+    {
+        RequireBackend();
+        var spec = new RnnSpec(cell, 1, 1, 2, bidirectional: true);
+        var parameters = RnnParameters.InitializeUniform(spec, seed: 4);
+        var input = RandomInput(spec, new Random(6), 1, 1, null, withStates: true, batchFirst: false);
+        using var reference = ManagedBackend.Instance.CreateExecutor(parameters);
+        using var exec = OneDnnBackend.Instance.CreateExecutor(parameters);
+        using var expected = reference.Forward(input, RnnMode.Training);
+        using var actual = exec.Forward(input, RnnMode.Training);
+        AssertClose(actual.Output, expected.Output, "y");
+        AssertClose(actual.Hidden, expected.Hidden, "h_n");
+        var grads = new RnnOutputGradients(Random(new Random(2), 1, 1, 2), Random(new Random(3), 4, 1, 1));
+        var want = reference.Backward(expected.Context!, grads);
+        var got = exec.Backward(actual.Context!, grads);
+        AssertClose(got.Input, want.Input, "dx");
+        AssertClose(got.InitialHidden, want.InitialHidden, "dh0");
         foreach (var (name, tensor) in want.Parameters.Tensors)
             AssertClose(got.Parameters[name], tensor, $"d{name}");
     }
