@@ -19,12 +19,12 @@ using namespace rnnshim;
 namespace {
 
 handle_registry<executor> &executors() {
-    static handle_registry<executor> registry("executor");
+    static handle_registry<executor> registry("executor", 0x52E);
     return registry;
 }
 
 handle_registry<training_context> &contexts() {
-    static handle_registry<training_context> registry("context");
+    static handle_registry<training_context> registry("context", 0x52C);
     return registry;
 }
 
@@ -161,6 +161,7 @@ RNN_API rnn_status rnn_executor_forward(rnn_executor *handle, const rnn_forward_
             return;
         }
         auto ctx = std::make_shared<training_context>();
+        ctx->owner = handle;
         e->forward(a, plan, ctx.get());
         *context = static_cast<rnn_context *>(contexts().add(std::move(ctx)));
     });
@@ -171,7 +172,7 @@ RNN_API rnn_status rnn_executor_backward(rnn_executor *handle, rnn_context *cont
         auto e = executors().get(handle);
         auto ctx = contexts().get(context);
         if (!args) invalid("args is null");
-        if (ctx->owner != e.get()) invalid("the context was produced by a different executor");
+        if (ctx->owner != handle) invalid("the context was produced by a different executor");
         if (ctx->consumed) invalid("the context was already used by a backward pass; run a new training forward pass");
         const model_shape &m = e->shape();
         const rnn_backward_args &a = *args;

@@ -90,7 +90,6 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, traini
     const bool direct = !ctx && data_type_ == dt::f32 && plan.identity;
 
     if (ctx) {
-        ctx->owner = this;
         ctx->plan = plan;
         ctx->batch_first = batch_first;
         ctx->weights = weights;

@@ -30,7 +30,7 @@ struct training_context {
         dnnl::memory workspace;
     };
 
-    const executor *owner = nullptr;
+    const void *owner = nullptr; // the handle of the executor that ran the forward pass
     batch_plan plan;
     bool batch_first = false;
     bool consumed = false;

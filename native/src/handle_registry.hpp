@@ -1,9 +1,11 @@
 // Live handles, so that a null, destroyed, foreign or garbage handle is reported instead of dereferenced.
+// A handle is an id, never an address, and ids are never reused: a stale handle cannot alias a newer object.
 // Lookups hand out shared ownership, so an object stays alive until every call using it has returned.
 #pragma once
 
 #include "error.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -14,11 +16,12 @@ namespace rnnshim {
 template <class Object>
 class handle_registry {
 public:
-    explicit handle_registry(const char *kind) : kind_(kind) {}
+    // tag: the high bits of this registry's ids, so one kind's handle is never another kind's.
+    handle_registry(const char *kind, uint64_t tag) : kind_(kind), tag_(tag) {}
 
     void *add(std::shared_ptr<Object> object) {
-        void *handle = object.get();
         std::lock_guard<std::mutex> lock(mutex_);
+        void *handle = reinterpret_cast<void *>(uintptr_t((tag_ << 40) | ++issued_));
         live_.emplace(handle, std::move(object));
         return handle;
     }
@@ -43,6 +46,8 @@ public:
 
 private:
     const char *kind_;
+    uint64_t tag_;
+    uint64_t issued_ = 0;
     mutable std::mutex mutex_;
     std::unordered_map<const void *, std::shared_ptr<Object>> live_;
 };

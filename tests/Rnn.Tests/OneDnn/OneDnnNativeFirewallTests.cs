@@ -60,7 +60,9 @@ public unsafe class OneDnnNativeFirewallTests
         var handle = CreateValid();
         IntPtr raw = handle.DangerousGetHandle();
         handle.Dispose();
+        using var successor = CreateValid();
         AssertFails(OneDnnNative.ExecutorDestroy(raw), NativeStatus.InvalidArgument, "not live");
+        AssertFails(OneDnnNative.ContextDestroy(successor.DangerousGetHandle()), NativeStatus.InvalidArgument, "context handle is not live");
         AssertFails(OneDnnNative.ContextDestroy(new IntPtr(0x5678)), NativeStatus.InvalidArgument, "context handle is not live");
     }
 
