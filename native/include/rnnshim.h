@@ -1,0 +1,110 @@
+/* librnnshim: a flat C API over oneDNN's RNN primitives with PyTorch semantics (nn.RNN / nn.LSTM / nn.GRU).
+ *
+ * Conventions: every function returns an rnn_status; on failure rnn_last_error() returns a message for the calling
+ * thread. Objects are opaque handles that the shim validates on every call (a null, destroyed or foreign handle is an
+ * error, never a crash). Every buffer comes with its element count, which the shim checks against the shapes.
+ * No C++ exception crosses this boundary. */
+#ifndef RNNSHIM_H
+#define RNNSHIM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define RNN_API __declspec(dllexport)
+#else
+#define RNN_API __attribute__((visibility("default")))
+#endif
+
+/* Bumped whenever a signature or struct below changes; the C# side refuses a shim with another value. */
+#define RNN_SHIM_ABI_VERSION 1
+
+typedef enum rnn_status {
+    RNN_STATUS_OK = 0,
+    RNN_STATUS_INVALID_ARGUMENT = 1, /* a null pointer, a bad handle, a shape or count that does not fit */
+    RNN_STATUS_UNSUPPORTED = 2,      /* a valid request this build or CPU cannot run (e.g. f16, bf16 without AVX-512) */
+    RNN_STATUS_OUT_OF_MEMORY = 3,
+    RNN_STATUS_BACKEND_ERROR = 4,    /* oneDNN refused or failed */
+    RNN_STATUS_INTERNAL_ERROR = 5,   /* anything else; a bug in the shim */
+} rnn_status;
+
+typedef enum rnn_cell { RNN_CELL_TANH = 0, RNN_CELL_RELU = 1, RNN_CELL_LSTM = 2, RNN_CELL_GRU = 3 } rnn_cell;
+typedef enum rnn_precision { RNN_PRECISION_F32 = 0, RNN_PRECISION_BF16 = 1, RNN_PRECISION_F16 = 2 } rnn_precision;
+
+typedef struct rnn_executor rnn_executor; /* one prepared model: converted weights, cached primitives, scratch */
+typedef struct rnn_context rnn_context;   /* what a training forward pass keeps for one backward pass */
+
+typedef struct rnn_model_desc {
+    int32_t cell;          /* rnn_cell */
+    int32_t input_size;
+    int32_t hidden_size;
+    int32_t num_layers;
+    int32_t bidirectional; /* 0 or 1 */
+    int32_t has_bias;      /* 0 or 1 */
+    int32_t precision;     /* rnn_precision */
+    int32_t threads;       /* 0 = all cores */
+} rnn_model_desc;
+
+typedef struct rnn_capabilities {
+    int32_t abi_version;   /* RNN_SHIM_ABI_VERSION of the loaded shim */
+    int32_t onednn_major, onednn_minor, onednn_patch;
+    int32_t max_threads;   /* what threads = 0 means */
+    int32_t bf16;          /* 1 when bf16 can run (AVX-512 core or better) */
+    int32_t bf16_native;   /* 1 when the CPU has AVX512_BF16 instructions */
+    char isa[64];          /* oneDNN's effective ISA, NUL-terminated */
+} rnn_capabilities;
+
+/* Shapes: input (T, N, I), or (N, T, I) when batch_first; lengths[N] with 1 <= len <= T or null for all T;
+ * states (L*D, N, H); output (T, N, D*H) in the input's layout, zeros at padded steps. Parameters are one flat float
+ * buffer: PyTorch's state_dict tensors (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse) concatenated
+ * in state_dict order. Optional inputs are a null pointer with count 0. */
+typedef struct rnn_forward_args {
+    int32_t seq_len;
+    int32_t batch;
+    int32_t batch_first;
+    int32_t reserved;
+    const int32_t *lengths;
+    const float *input; int64_t input_count;
+    const float *h0; int64_t h0_count;
+    const float *c0; int64_t c0_count;
+    float *output; int64_t output_count;
+    float *hn; int64_t hn_count;
+    float *cn; int64_t cn_count;       /* LSTM only; may be null */
+} rnn_forward_args;
+
+/* Gradients of sum(y*dy) + sum(hn*dhn) + sum(cn*dcn); absent output gradients are zeros. */
+typedef struct rnn_backward_args {
+    const float *grad_output; int64_t grad_output_count;
+    const float *grad_hn; int64_t grad_hn_count;
+    const float *grad_cn; int64_t grad_cn_count;
+    float *grad_input; int64_t grad_input_count;
+    float *grad_h0; int64_t grad_h0_count;
+    float *grad_c0; int64_t grad_c0_count;         /* LSTM only; may be null */
+    float *grad_params; int64_t grad_params_count; /* same flat layout as the parameters */
+} rnn_backward_args;
+
+/* The thread's last error message ("" when none); valid until the thread's next shim call. Never null. */
+RNN_API const char *rnn_last_error(void);
+RNN_API rnn_status rnn_version(int32_t *abi_version);
+RNN_API rnn_status rnn_capabilities_query(rnn_capabilities *out);
+RNN_API rnn_status rnn_model_param_count(const rnn_model_desc *desc, int64_t *count);
+
+RNN_API rnn_status rnn_executor_create(const rnn_model_desc *desc, const float *params, int64_t params_count,
+        rnn_executor **out);
+RNN_API rnn_status rnn_executor_destroy(rnn_executor *executor);
+RNN_API rnn_status rnn_executor_update_weights(rnn_executor *executor, const float *params, int64_t params_count);
+/* training = 0: inference, *context untouched (may be null). training = 1: *context receives a new context. */
+RNN_API rnn_status rnn_executor_forward(rnn_executor *executor, const rnn_forward_args *args, int32_t training,
+        rnn_context **context);
+/* Consumes the context's saved state; a second backward on the same context is an error. */
+RNN_API rnn_status rnn_executor_backward(rnn_executor *executor, rnn_context *context, const rnn_backward_args *args);
+RNN_API rnn_status rnn_context_destroy(rnn_context *context);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

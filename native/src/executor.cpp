@@ -1,0 +1,305 @@
+#include "executor.hpp"
+
+#include "error.hpp"
+#include "weight_conversion.hpp"
+
+#include <omp.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+
+namespace rnnshim {
+
+using dnnl::memory;
+using dt = memory::data_type;
+using tag = memory::format_tag;
+
+namespace {
+
+constexpr size_t max_cached_shapes = 512;
+
+// oneDNN runs single-threaded inside an OpenMP parallel region, so running the two directions of a layer side by side
+// uses exactly two threads: worth it for 2-3 threads (small per-direction GEMMs scale poorly), not beyond.
+// RNNSHIM_PARALLEL_DIRECTIONS=0/1 overrides the choice.
+bool choose_parallel_directions(const model_shape &m) {
+    if (m.directions != 2) return false;
+    if (const char *env = std::getenv("RNNSHIM_PARALLEL_DIRECTIONS")) return env[0] == '1';
+    return m.threads >= 2 && m.threads <= 3;
+}
+
+char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>(base) + elements * int64_t(size_of(type)); }
+
+} // namespace
+
+executor::executor(const model_shape &m, const float *params)
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), parallel_directions_(choose_parallel_directions(m)) {
+    weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
+    for (auto &slot : slots_) slot.stream = dnnl::stream(engine_);
+}
+
+void executor::update_weights(const float *params) {
+    auto fresh = std::make_shared<prepared_weights>(m_, params, engine_);
+    std::lock_guard<std::mutex> lock(call_mutex_);
+    weights_ = std::move(fresh);
+}
+
+std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape &s) {
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    auto it = cache_.find(s);
+    if (it != cache_.end()) return it->second;
+    if (cache_.size() >= max_cached_shapes) cache_.clear(); // contexts keep what they still use alive
+    auto p = std::make_shared<segment_primitives>(make_segment_primitives(m_, engine_, s));
+    cache_.emplace(s, p);
+    return p;
+}
+
+memory executor::scratchpad_for(const dnnl::primitive_desc_base &pd, direction_slot &slot) {
+    const memory::desc desc = pd.scratchpad_desc();
+    return memory(desc, engine_, slot.scratchpad.ensure(desc.get_size()));
+}
+
+template <class Body>
+void executor::for_each_direction(Body &&body) {
+    if (m_.directions == 2 && parallel_directions_) {
+        std::exception_ptr errors[2];
+#pragma omp parallel num_threads(2)
+        {
+            for (int d = omp_get_thread_num(); d < 2; d += omp_get_num_threads()) {
+                try {
+                    body(d);
+                } catch (...) {
+                    errors[d] = std::current_exception();
+                }
+            }
+        }
+        for (auto &e : errors)
+            if (e) std::rethrow_exception(e);
+        return;
+    }
+    for (int d = 0; d < m_.directions; ++d) body(d);
+}
+
+void executor::forward(const rnn_forward_args &a, const batch_plan &plan, training_context *ctx) {
+    std::lock_guard<std::mutex> lock(call_mutex_);
+    omp_set_num_threads(m_.threads);
+    std::shared_ptr<prepared_weights> weights = weights_;
+    const int64_t t_len = plan.seq_len, n = plan.batch, in = m_.input_size, dh = m_.output_size();
+    const bool batch_first = a.batch_first != 0;
+    // f32 inference over an already-sorted batch reads the caller's input and writes its output in place.
+    const bool direct = !ctx && data_type_ == dt::f32 && plan.identity;
+
+    if (ctx) {
+        ctx->plan = plan;
+        ctx->batch_first = batch_first;
+        ctx->weights = weights;
+        ctx->layer_data.resize(size_t(m_.num_layers + 1));
+        ctx->records.resize(size_t(m_.state_rows()));
+    }
+
+    sequence_view src;
+    if (direct) {
+        src = {reinterpret_cast<char *>(const_cast<float *>(a.input)), batch_first ? in : n * in, batch_first ? t_len * in : in};
+    } else {
+        aligned_buffer &buf = ctx ? ctx->layer_data[0] : input_work_;
+        void *p = buf.ensure(size_t(t_len * n * in) * size_of(data_type_));
+        gather_sequence(a.input, batch_first, plan, in, p, data_type_);
+        src = {static_cast<char *>(p), n * in, in};
+    }
+
+    for (int64_t layer = 0; layer < m_.num_layers; ++layer) {
+        const bool last = layer == m_.num_layers - 1;
+        sequence_view dst;
+        if (last && direct) {
+            if (!plan.full_length) std::memset(a.output, 0, sizeof(float) * size_t(t_len * n * dh));
+            dst = {reinterpret_cast<char *>(a.output), batch_first ? dh : n * dh, batch_first ? t_len * dh : dh};
+        } else {
+            aligned_buffer &buf = ctx ? ctx->layer_data[size_t(layer + 1)] : layer_work_[layer % 2];
+            const size_t bytes = size_t(t_len * n * dh) * size_of(data_type_);
+            // Padded steps are never written; the final output must read 0 there.
+            void *p = last && !plan.full_length ? buf.zeroed(bytes) : buf.ensure(bytes);
+            dst = {static_cast<char *>(p), n * dh, dh};
+        }
+        for_each_direction([&](int d) {
+            sequence_view dst_half {offset(dst.base, d * m_.hidden_size, data_type_), dst.stride_t, dst.stride_n};
+            forward_direction(layer, d, src, dst_half, plan, a, *weights, ctx);
+        });
+        src = dst;
+    }
+    if (!direct) scatter_sequence(src.base, data_type_, plan, dh, a.output, batch_first);
+}
+
+void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view &src, const sequence_view &dst,
+        const batch_plan &plan, const rnn_forward_args &a, prepared_weights &weights, training_context *ctx) {
+    const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch;
+    const bool lstm = m_.has_cell_state();
+    const size_t es = size_of(data_type_);
+    direction_slot &slot = slots_[dir];
+    void *cur_h = slot.cur_h.ensure(size_t(n * h) * es);
+    void *nxt_h = slot.nxt_h.ensure(size_t(n * h) * es);
+    void *cur_c = lstm ? slot.cur_c.ensure(size_t(n * h) * 4) : nullptr;
+    void *nxt_c = lstm ? slot.nxt_c.ensure(size_t(n * h) * 4) : nullptr;
+    gather_state(a.h0, index, plan, h, cur_h, data_type_);
+    if (lstm) gather_state(a.c0, index, plan, h, cur_c, dt::f32);
+
+    const size_t count = plan.segments.size();
+    for (size_t i = 0; i < count; ++i) {
+        const time_segment &seg = plan.segments[dir == 0 ? i : count - 1 - i];
+        segment_shape shape {layer, dir, seg.steps(), seg.rows, ctx != nullptr, src.stride_t, src.stride_n, dst.stride_t, dst.stride_n};
+        auto prims = primitives_for(shape);
+        const auto &pd = prims->forward_pd;
+        const size_t state_bytes = size_t(seg.rows * h) * es, cell_bytes = size_t(seg.rows * h) * 4;
+
+        void *h_in = cur_h, *h_out = nxt_h, *c_in = cur_c, *c_out = nxt_c;
+        training_context::segment_record *rec = nullptr;
+        if (ctx) {
+            ctx->records[size_t(index)].emplace_back();
+            rec = &ctx->records[size_t(index)].back();
+            rec->primitives = prims;
+            h_in = rec->h_in.ensure(state_bytes);
+            std::memcpy(h_in, cur_h, state_bytes);
+            h_out = rec->h_out.ensure(state_bytes);
+            if (lstm) {
+                c_in = rec->c_in.ensure(cell_bytes);
+                std::memcpy(c_in, cur_c, cell_bytes);
+                c_out = rec->c_out.ensure(cell_bytes);
+            }
+            rec->workspace = memory(pd.workspace_desc(), engine_);
+        }
+
+        std::unordered_map<int, memory> args {
+                {DNNL_ARG_SRC_LAYER, memory(pd.src_layer_desc(), engine_, src.base + seg.t0 * src.stride_t * int64_t(es))},
+                {DNNL_ARG_DST_LAYER, memory(pd.dst_layer_desc(), engine_, dst.base + seg.t0 * dst.stride_t * int64_t(es))},
+                {DNNL_ARG_SRC_ITER, memory(pd.src_iter_desc(), engine_, h_in)},
+                {DNNL_ARG_DST_ITER, memory(pd.dst_iter_desc(), engine_, h_out)},
+                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), slot.stream)},
+                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), slot.stream)},
+                {DNNL_ARG_BIAS, weights.bias(index)}};
+        if (lstm) {
+            args.emplace(DNNL_ARG_SRC_ITER_C, memory(pd.src_iter_c_desc(), engine_, c_in));
+            args.emplace(DNNL_ARG_DST_ITER_C, memory(pd.dst_iter_c_desc(), engine_, c_out));
+        }
+        if (rec) args.emplace(DNNL_ARG_WORKSPACE, rec->workspace);
+        args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
+        prims->forward.execute(slot.stream, args);
+        slot.stream.wait();
+        // Rows that stay active carry on from here; rows that ended keep their final state in cur.
+        std::memcpy(cur_h, h_out, state_bytes);
+        if (lstm) std::memcpy(cur_c, c_out, cell_bytes);
+    }
+    scatter_state(cur_h, data_type_, plan, h, a.hn, index);
+    if (lstm && a.cn) scatter_state(cur_c, dt::f32, plan, h, a.cn, index);
+}
+
+void executor::backward(training_context &ctx, const rnn_backward_args &a) {
+    std::lock_guard<std::mutex> lock(call_mutex_);
+    omp_set_num_threads(m_.threads);
+    const batch_plan &plan = ctx.plan;
+    const int64_t t_len = plan.seq_len, n = plan.batch, dh = m_.output_size();
+
+    aligned_buffer diff_dst_buf;
+    auto *diff_dst = static_cast<float *>(diff_dst_buf.ensure(sizeof(float) * size_t(t_len * n * dh)));
+    if (a.grad_output) gather_sequence(a.grad_output, ctx.batch_first, plan, dh, diff_dst, dt::f32);
+    else std::memset(diff_dst, 0, sizeof(float) * size_t(t_len * n * dh));
+
+    for (int64_t layer = m_.num_layers - 1; layer >= 0; --layer) {
+        const int64_t k = m_.layer_input_size(layer);
+        aligned_buffer diff_src_buf[2];
+        float *diff_src[2] = {nullptr, nullptr};
+        for (int64_t d = 0; d < m_.directions; ++d)
+            diff_src[d] = static_cast<float *>(diff_src_buf[d].zeroed(sizeof(float) * size_t(t_len * n * k)));
+        for_each_direction([&](int d) { backward_direction(layer, d, ctx, a, diff_dst, diff_src[d]); });
+        if (m_.directions == 2)
+            for (int64_t i = 0; i < t_len * n * k; ++i) diff_src[0][i] += diff_src[1][i];
+        diff_dst_buf = std::move(diff_src_buf[0]);
+        diff_dst = diff_src[0];
+    }
+    scatter_sequence(diff_dst, dt::f32, plan, m_.input_size, a.grad_input, ctx.batch_first);
+    ctx.consumed = true;
+    ctx.records.clear();
+    ctx.layer_data.clear();
+}
+
+void executor::backward_direction(int64_t layer, int64_t dir, training_context &ctx, const rnn_backward_args &a,
+        float *diff_dst, float *diff_src) {
+    const batch_plan &plan = ctx.plan;
+    const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch, k = m_.layer_input_size(layer);
+    const int64_t dh = m_.output_size();
+    const bool lstm = m_.has_cell_state();
+    const size_t es = size_of(data_type_);
+    direction_slot &slot = slots_[dir];
+    prepared_weights &weights = *ctx.weights;
+
+    // oneDNN accumulates weight gradients, across segments too: start from zero once per layer and direction.
+    memory diff_wl(diff_weights_desc(m_, k), engine_), diff_wi(diff_weights_desc(m_, h), engine_);
+    memory diff_bias({{1, 1, m_.bias_gates(), h}, dt::f32, tag::ldgo}, engine_);
+    for (memory *mem : {&diff_wl, &diff_wi, &diff_bias})
+        std::memset(mem->get_data_handle(), 0, mem->get_desc().get_size());
+
+    auto *cur_h = static_cast<float *>(slot.cur_h.ensure(sizeof(float) * size_t(n * h)));
+    auto *nxt_h = static_cast<float *>(slot.nxt_h.ensure(sizeof(float) * size_t(n * h)));
+    float *cur_c = lstm ? static_cast<float *>(slot.cur_c.ensure(sizeof(float) * size_t(n * h))) : nullptr;
+    float *nxt_c = lstm ? static_cast<float *>(slot.nxt_c.ensure(sizeof(float) * size_t(n * h))) : nullptr;
+    gather_state(a.grad_hn, index, plan, h, cur_h, dt::f32);
+    if (lstm) gather_state(a.grad_cn, index, plan, h, cur_c, dt::f32);
+
+    char *src_base = static_cast<char *>(ctx.layer_data[size_t(layer)].data());
+    char *dst_base = offset(ctx.layer_data[size_t(layer + 1)].data(), dir * h, data_type_);
+    char *diff_src_base = reinterpret_cast<char *>(diff_src);
+    char *diff_dst_base = reinterpret_cast<char *>(diff_dst + dir * h);
+    auto &records = ctx.records[size_t(index)];
+    const size_t count = plan.segments.size();
+    // Backward walks the segments in the opposite order of the forward pass.
+    for (size_t r = records.size(); r-- > 0;) {
+        const time_segment &seg = plan.segments[dir == 0 ? r : count - 1 - r];
+        auto &rec = records[r];
+        const auto &pd = rec.primitives->backward_pd;
+        const int64_t src_off = seg.t0 * n * k, dst_off = seg.t0 * n * dh;
+        std::unordered_map<int, memory> args {
+                {DNNL_ARG_SRC_LAYER, memory(pd.src_layer_desc(), engine_, src_base + src_off * int64_t(es))},
+                {DNNL_ARG_SRC_ITER, memory(pd.src_iter_desc(), engine_, rec.h_in.data())},
+                {DNNL_ARG_DST_LAYER, memory(pd.dst_layer_desc(), engine_, dst_base + dst_off * int64_t(es))},
+                {DNNL_ARG_DST_ITER, memory(pd.dst_iter_desc(), engine_, rec.h_out.data())},
+                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), slot.stream)},
+                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), slot.stream)},
+                {DNNL_ARG_BIAS, weights.bias(index)},
+                {DNNL_ARG_WORKSPACE, rec.workspace},
+                {DNNL_ARG_DIFF_SRC_LAYER, memory(pd.diff_src_layer_desc(), engine_, diff_src_base + src_off * 4)},
+                {DNNL_ARG_DIFF_SRC_ITER, memory(pd.diff_src_iter_desc(), engine_, nxt_h)},
+                {DNNL_ARG_DIFF_DST_LAYER, memory(pd.diff_dst_layer_desc(), engine_, diff_dst_base + dst_off * 4)},
+                {DNNL_ARG_DIFF_DST_ITER, memory(pd.diff_dst_iter_desc(), engine_, cur_h)},
+                {DNNL_ARG_DIFF_WEIGHTS_LAYER, diff_wl},
+                {DNNL_ARG_DIFF_WEIGHTS_ITER, diff_wi},
+                {DNNL_ARG_DIFF_BIAS, diff_bias}};
+        if (lstm) {
+            args.emplace(DNNL_ARG_SRC_ITER_C, memory(pd.src_iter_c_desc(), engine_, rec.c_in.data()));
+            args.emplace(DNNL_ARG_DST_ITER_C, memory(pd.dst_iter_c_desc(), engine_, rec.c_out.data()));
+            args.emplace(DNNL_ARG_DIFF_SRC_ITER_C, memory(pd.diff_src_iter_c_desc(), engine_, nxt_c));
+            args.emplace(DNNL_ARG_DIFF_DST_ITER_C, memory(pd.diff_dst_iter_c_desc(), engine_, cur_c));
+        }
+        args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
+        rec.primitives->backward.execute(slot.stream, args);
+        slot.stream.wait();
+        const size_t bytes = sizeof(float) * size_t(seg.rows * h);
+        std::memcpy(cur_h, nxt_h, bytes);
+        if (lstm) std::memcpy(cur_c, nxt_c, bytes);
+    }
+    scatter_state(cur_h, dt::f32, plan, h, a.grad_h0, index);
+    if (lstm && a.grad_c0) scatter_state(cur_c, dt::f32, plan, h, a.grad_c0, index);
+
+    // Gradients back to PyTorch's layout: ldigo -> plain ldgoi (a reorder), then the gate order and bias split.
+    const param_offsets o = offsets_of(m_, layer, dir);
+    auto to_torch = [&](memory &diff, int64_t kk, int64_t at) {
+        memory plain({{1, 1, kk, m_.gates(), h}, dt::f32, tag::ldgoi}, engine_);
+        dnnl::reorder(diff, plain).execute(slot.stream, diff, plain);
+        slot.stream.wait();
+        weights_from_ldgoi(m_, kk, static_cast<const float *>(plain.get_data_handle()), a.grad_params + at);
+    };
+    to_torch(diff_wl, k, o.weight_ih);
+    to_torch(diff_wi, h, o.weight_hh);
+    if (m_.has_bias)
+        bias_grad_from_ldgo(m_, static_cast<const float *>(diff_bias.get_data_handle()), a.grad_params + o.bias_ih,
+                a.grad_params + o.bias_hh);
+}
+
+} // namespace rnnshim

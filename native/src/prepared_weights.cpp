@@ -1,0 +1,55 @@
+#include "prepared_weights.hpp"
+
+#include "weight_conversion.hpp"
+
+namespace rnnshim {
+
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+namespace {
+constexpr size_t max_layouts = 32;
+} // namespace
+
+prepared_weights::prepared_weights(const model_shape &m, const float *params, const dnnl::engine &engine) : engine_(engine) {
+    const int64_t h = m.hidden_size, g = m.gates();
+    for (int64_t l = 0; l < m.num_layers; ++l)
+        for (int64_t d = 0; d < m.directions; ++d) {
+            const int64_t k = m.layer_input_size(l);
+            const param_offsets o = offsets_of(m, l, d);
+            entry e;
+            e.plain_layer = dnnl::memory({{1, 1, k, g, h}, dt::f32, tag::ldgoi}, engine_);
+            e.plain_iter = dnnl::memory({{1, 1, h, g, h}, dt::f32, tag::ldgoi}, engine_);
+            e.bias = dnnl::memory({{1, 1, m.bias_gates(), h}, dt::f32, tag::ldgo}, engine_);
+            weights_to_ldgoi(m, k, params + o.weight_ih, static_cast<float *>(e.plain_layer.get_data_handle()));
+            weights_to_ldgoi(m, h, params + o.weight_hh, static_cast<float *>(e.plain_iter.get_data_handle()));
+            bias_to_ldgo(m, m.has_bias ? params + o.bias_ih : nullptr, m.has_bias ? params + o.bias_hh : nullptr,
+                    static_cast<float *>(e.bias.get_data_handle()));
+            entries_.push_back(std::move(e));
+        }
+}
+
+dnnl::memory prepared_weights::converted(const dnnl::memory &plain, cache &c, const dnnl::memory::desc &want, dnnl::stream &stream) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto &[desc, mem] : c)
+        if (desc == want) return mem;
+    // Packed GRU layouts differ per (T, N); keep a bounded set of them.
+    if (c.size() >= max_layouts) c.erase(c.begin());
+    dnnl::memory mem(want, engine_);
+    dnnl::reorder(plain, mem).execute(stream, const_cast<dnnl::memory &>(plain), mem);
+    stream.wait();
+    c.emplace_back(want, mem);
+    return mem;
+}
+
+dnnl::memory prepared_weights::layer(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream) {
+    auto &e = entries_[size_t(index)];
+    return converted(e.plain_layer, e.layer_cache, want, stream);
+}
+
+dnnl::memory prepared_weights::iter(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream) {
+    auto &e = entries_[size_t(index)];
+    return converted(e.plain_iter, e.iter_cache, want, stream);
+}
+
+} // namespace rnnshim

@@ -1,0 +1,39 @@
+// One version of a model's weights: the converted plain copies (oneDNN ldgoi / ldgo, f32) and their reorders into each
+// layout a primitive prefers. Reordering is the only way data enters a preferred layout: it can be a packed format
+// with a header, and raw writes there crash. Immutable once built, so a training context can keep the version its
+// forward pass used while the executor moves on to updated weights.
+#pragma once
+
+#include "model.hpp"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <mutex>
+#include <utility>
+#include <vector>
+
+namespace rnnshim {
+
+class prepared_weights {
+public:
+    prepared_weights(const model_shape &m, const float *params, const dnnl::engine &engine);
+
+    // Index = layer * directions + direction.
+    const dnnl::memory &bias(int64_t index) const { return entries_[size_t(index)].bias; }
+    dnnl::memory layer(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream);
+    dnnl::memory iter(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream);
+
+private:
+    using cache = std::vector<std::pair<dnnl::memory::desc, dnnl::memory>>;
+    struct entry {
+        dnnl::memory plain_layer, plain_iter, bias;
+        cache layer_cache, iter_cache;
+    };
+    dnnl::memory converted(const dnnl::memory &plain, cache &c, const dnnl::memory::desc &want, dnnl::stream &stream);
+
+    dnnl::engine engine_;
+    std::vector<entry> entries_;
+    std::mutex mutex_;
+};
+
+} // namespace rnnshim

@@ -1,0 +1,41 @@
+#include "time_segments.hpp"
+
+#include "error.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <string>
+
+namespace rnnshim {
+
+batch_plan plan_batch(int64_t seq_len, int64_t batch, const int32_t *lengths) {
+    batch_plan p;
+    p.seq_len = seq_len;
+    p.batch = batch;
+    p.order.resize(size_t(batch));
+    std::iota(p.order.begin(), p.order.end(), int64_t(0));
+    if (!lengths) {
+        p.segments.push_back({0, seq_len, batch});
+        return p;
+    }
+    for (int64_t n = 0; n < batch; ++n)
+        if (lengths[n] < 1 || lengths[n] > seq_len)
+            invalid("lengths[" + std::to_string(n) + "] = " + std::to_string(lengths[n]) +
+                    " is out of range: each length must be between 1 and seq_len = " + std::to_string(seq_len));
+    std::stable_sort(p.order.begin(), p.order.end(), [&](int64_t a, int64_t b) { return lengths[a] > lengths[b]; });
+    for (int64_t k = 0; k < batch; ++k) {
+        if (p.order[size_t(k)] != k) p.identity = false;
+        if (lengths[k] != seq_len) p.full_length = false;
+    }
+    int64_t t0 = 0;
+    for (int64_t k = batch - 1; k >= 0; --k) {
+        const int64_t len = lengths[p.order[size_t(k)]];
+        if (len > t0) {
+            p.segments.push_back({t0, len, k + 1});
+            t0 = len;
+        }
+    }
+    return p;
+}
+
+} // namespace rnnshim

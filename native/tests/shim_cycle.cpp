@@ -1,0 +1,144 @@
+// Drives full forward/backward cycles and error paths through the C API only, so a sanitizer build can watch every
+// allocation the shim makes. Exit status 0 when every call behaved; numeric correctness is checked by the .NET suite.
+#include "rnnshim.h"
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const char *what) {
+    if (!ok) {
+        std::printf("FAIL %s (last error: %s)\n", what, rnn_last_error());
+        ++failures;
+    }
+}
+
+void cycle(rnn_cell cell, int layers, int bidirectional, int has_bias, int precision, bool varlen, int batch_first) {
+    const int T = 6, N = 4, I = 5, H = 7, D = bidirectional ? 2 : 1;
+    rnn_model_desc desc {cell, I, H, layers, bidirectional, has_bias, precision, 0};
+    int64_t count = 0;
+    expect(rnn_model_param_count(&desc, &count) == RNN_STATUS_OK, "param count");
+    std::mt19937 rng(42);
+    std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+    auto random = [&](size_t n) { std::vector<float> v(n); for (auto &x : v) x = u(rng); return v; };
+    auto params = random(size_t(count));
+    rnn_executor *e = nullptr;
+    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create");
+    if (!e) return;
+
+    const bool lstm = cell == RNN_CELL_LSTM;
+    const size_t states = size_t(layers * D * N * H);
+    auto x = random(size_t(T * N * I)), h0 = random(states), c0 = random(states);
+    std::vector<int32_t> lengths = {3, 6, 1, 6};
+    std::vector<float> y(size_t(T * N * D * H), 1.0f), hn(states), cn(states);
+    rnn_forward_args f {};
+    f.seq_len = T;
+    f.batch = N;
+    f.batch_first = batch_first;
+    f.lengths = varlen ? lengths.data() : nullptr;
+    f.input = x.data(); f.input_count = int64_t(x.size());
+    f.h0 = h0.data(); f.h0_count = int64_t(states);
+    if (lstm) { f.c0 = c0.data(); f.c0_count = int64_t(states); f.cn = cn.data(); f.cn_count = int64_t(states); }
+    f.output = y.data(); f.output_count = int64_t(y.size());
+    f.hn = hn.data(); f.hn_count = int64_t(states);
+
+    expect(rnn_executor_forward(e, &f, 0, nullptr) == RNN_STATUS_OK, "inference forward");
+    rnn_context *ctx = nullptr;
+    expect(rnn_executor_forward(e, &f, 1, &ctx) == RNN_STATUS_OK, "training forward");
+    for (float v : y) expect(std::isfinite(v), "finite output");
+
+    auto dy = random(y.size()), dhn = random(states), dcn = random(states);
+    std::vector<float> dx(x.size()), dh0(states), dc0(states), dparams(static_cast<size_t>(count));
+    rnn_backward_args b {};
+    b.grad_output = dy.data(); b.grad_output_count = int64_t(dy.size());
+    b.grad_hn = dhn.data(); b.grad_hn_count = int64_t(states);
+    if (lstm) { b.grad_cn = dcn.data(); b.grad_cn_count = int64_t(states); b.grad_c0 = dc0.data(); b.grad_c0_count = int64_t(states); }
+    b.grad_input = dx.data(); b.grad_input_count = int64_t(dx.size());
+    b.grad_h0 = dh0.data(); b.grad_h0_count = int64_t(states);
+    b.grad_params = dparams.data(); b.grad_params_count = count;
+    expect(rnn_executor_backward(e, ctx, &b) == RNN_STATUS_OK, "backward");
+    expect(rnn_executor_backward(e, ctx, &b) == RNN_STATUS_INVALID_ARGUMENT, "second backward on one context is refused");
+    expect(rnn_context_destroy(ctx) == RNN_STATUS_OK, "context destroy");
+
+    expect(rnn_executor_update_weights(e, dparams.data(), count) == RNN_STATUS_OK, "update weights");
+    expect(rnn_executor_forward(e, &f, 0, nullptr) == RNN_STATUS_OK, "forward after update");
+    // A training context outliving its executor must stay safe to destroy.
+    expect(rnn_executor_forward(e, &f, 1, &ctx) == RNN_STATUS_OK, "training forward 2");
+    expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy");
+    expect(rnn_context_destroy(ctx) == RNN_STATUS_OK, "orphan context destroy");
+}
+
+void firewall() {
+    rnn_model_desc desc {RNN_CELL_LSTM, 3, 0, 1, 0, 1, RNN_PRECISION_F32, 0};
+    rnn_executor *e = nullptr;
+    expect(rnn_executor_create(&desc, nullptr, 0, &e) == RNN_STATUS_INVALID_ARGUMENT, "hidden_size 0 refused");
+    desc.hidden_size = 4;
+    std::vector<float> params(10);
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_INVALID_ARGUMENT, "wrong param count refused");
+    expect(rnn_executor_forward(reinterpret_cast<rnn_executor *>(0x1234), nullptr, 0, nullptr) == RNN_STATUS_INVALID_ARGUMENT,
+            "garbage handle refused");
+    expect(rnn_executor_destroy(nullptr) == RNN_STATUS_INVALID_ARGUMENT, "null destroy refused");
+    desc.precision = RNN_PRECISION_F16;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_UNSUPPORTED, "f16 refused");
+}
+
+// Inference from several threads on one executor, with shapes that differ per thread.
+void concurrent_inference() {
+    const int I = 6, H = 8, L = 2, D = 2;
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 0};
+    int64_t count = 0;
+    rnn_model_param_count(&desc, &count);
+    std::vector<float> params(static_cast<size_t>(count), 0.1f);
+    rnn_executor *e = nullptr;
+    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create (concurrent)");
+    std::vector<std::thread> threads;
+    std::vector<int> bad(4, 0);
+    for (int w = 0; w < 4; ++w)
+        threads.emplace_back([&, w] {
+            for (int call = 0; call < 25; ++call) {
+                const int T = 3 + (w + call) % 4, N = 2 + (w * 7 + call) % 3;
+                std::vector<float> x(size_t(T * N * I), 0.5f), y(size_t(T * N * D * H)), hn(size_t(L * D * N * H)), cn(hn.size());
+                std::vector<int32_t> lengths(static_cast<size_t>(N));
+                for (int n = 0; n < N; ++n) lengths[size_t(n)] = 1 + (n + call) % T;
+                rnn_forward_args f {};
+                f.seq_len = T;
+                f.batch = N;
+                f.batch_first = call % 2;
+                f.lengths = call % 3 ? lengths.data() : nullptr;
+                f.input = x.data(); f.input_count = int64_t(x.size());
+                f.output = y.data(); f.output_count = int64_t(y.size());
+                f.hn = hn.data(); f.hn_count = int64_t(hn.size());
+                f.cn = cn.data(); f.cn_count = int64_t(cn.size());
+                if (rnn_executor_forward(e, &f, 0, nullptr) != RNN_STATUS_OK) bad[size_t(w)]++;
+            }
+        });
+    for (auto &t : threads) t.join();
+    for (int b : bad) expect(b == 0, "concurrent forward");
+    expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
+}
+
+} // namespace
+
+int main() {
+    int32_t abi = 0;
+    expect(rnn_version(&abi) == RNN_STATUS_OK && abi == RNN_SHIM_ABI_VERSION, "version");
+    rnn_capabilities caps {};
+    expect(rnn_capabilities_query(&caps) == RNN_STATUS_OK, "capabilities");
+    std::printf("oneDNN %d.%d.%d isa=%s threads=%d bf16=%d\n", caps.onednn_major, caps.onednn_minor, caps.onednn_patch,
+            caps.isa, caps.max_threads, caps.bf16);
+    for (rnn_cell cell : {RNN_CELL_TANH, RNN_CELL_RELU, RNN_CELL_LSTM, RNN_CELL_GRU}) {
+        cycle(cell, 2, 1, 1, RNN_PRECISION_F32, true, 0);
+        cycle(cell, 1, 0, 0, RNN_PRECISION_F32, false, 1);
+        if (caps.bf16) cycle(cell, 2, 1, 1, RNN_PRECISION_BF16, true, 1);
+    }
+    firewall();
+    concurrent_inference();
+    std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,19 @@
+namespace RnnNative.Interop.OneDnn;
+
+/// <summary>Turns a shim status into the matching .NET exception, carrying the shim's message for the calling thread.</summary>
+internal static class OneDnnStatusCheck
+{
+    public static void Ensure(NativeStatus status)
+    {
+        if (status == NativeStatus.Ok) return;
+        throw ToException(status, OneDnnNative.LastError());
+    }
+
+    internal static Exception ToException(NativeStatus status, string message) => status switch
+    {
+        NativeStatus.InvalidArgument => new ArgumentException(message),
+        NativeStatus.Unsupported => new NotSupportedException(message),
+        NativeStatus.OutOfMemory => new InsufficientMemoryException(message),
+        _ => new OneDnnException((int)status, message),
+    };
+}
