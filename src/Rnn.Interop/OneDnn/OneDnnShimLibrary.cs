@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using RnnNative.Interop.Native;
 
 namespace RnnNative.Interop.OneDnn;
 
@@ -17,12 +16,12 @@ internal static class OneDnnShimLibrary
     private static readonly Lazy<ShimLoadResult> Loaded = new(() =>
         Load(Environment.GetEnvironmentVariable(OverrideVariable), ProbeDirectories()), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Loads the shim once per process and routes the [LibraryImport]s of <see cref="OneDnnNative"/> to it.</summary>
-    public static ShimLoadResult Ensure()
-    {
-        NativeLibraryResolver.Register(ImportName, () => Loaded.Value.IsLoaded ? Loaded.Value.Handle : throw new DllNotFoundException(Loaded.Value.Error));
-        return Loaded.Value;
-    }
+    // Routes the [LibraryImport]s of OneDnnNative to the loaded shim; a static constructor registers exactly once.
+    static OneDnnShimLibrary() =>
+        InteropLibraryResolver.Register(ImportName, () => Loaded.Value.IsLoaded ? Loaded.Value.Handle : throw new DllNotFoundException(Loaded.Value.Error));
+
+    /// <summary>Loads the shim once per process.</summary>
+    public static ShimLoadResult Ensure() => Loaded.Value;
 
     public static string RuntimeIdentifier =>
         $"{(OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux")}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
