@@ -44,7 +44,7 @@ public class CuDnnReferenceComparisonTests
 
         using var reference = ManagedBackend.Instance.CreateExecutor(parameters);
         using var gpu = CuDnnBackend.Instance.CreateExecutor(parameters);
-        CompareForwardAndBackward(reference, gpu, input, gradients, ToleranceAssert.F32);
+        CompareForwardAndBackward(reference, gpu, input, gradients, TensorAssert.F32);
     }
 
     [Test]
@@ -59,9 +59,9 @@ public class CuDnnReferenceComparisonTests
         using var gpu = CuDnnBackend.Instance.CreateExecutor(parameters);
         var expected = reference.Forward(input);
         var actual = gpu.Forward(input);
-        ToleranceAssert.Close(actual.Output, expected.Output, ToleranceAssert.F32, "y");
-        ToleranceAssert.Close(actual.Hidden, expected.Hidden, ToleranceAssert.F32, "h_n");
-        ToleranceAssert.Close(actual.Cell, expected.Cell, ToleranceAssert.F32, "c_n");
+        TensorAssert.Close(actual.Output, expected.Output, TensorAssert.F32, "y");
+        TensorAssert.Close(actual.Hidden, expected.Hidden, TensorAssert.F32, "h_n");
+        TensorAssert.Close(actual.Cell, expected.Cell, TensorAssert.F32, "c_n");
     }
 
     // Reduced precisions: about ten units in the last place of the storage format (f16 2^-11, bf16 2^-8).
@@ -77,9 +77,9 @@ public class CuDnnReferenceComparisonTests
         using var gpu = CuDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(precision));
         var expected = reference.Forward(input);
         var actual = gpu.Forward(input);
-        ToleranceAssert.Close(actual.Output, expected.Output, tolerance, $"{precision} y");
-        ToleranceAssert.Close(actual.Hidden, expected.Hidden, tolerance, $"{precision} h_n");
-        ToleranceAssert.Close(actual.Cell, expected.Cell, tolerance, $"{precision} c_n");
+        TensorAssert.Close(actual.Output, expected.Output, tolerance, $"{precision} y");
+        TensorAssert.Close(actual.Hidden, expected.Hidden, tolerance, $"{precision} h_n");
+        TensorAssert.Close(actual.Cell, expected.Cell, tolerance, $"{precision} c_n");
     }
 
     [Test]
@@ -92,7 +92,7 @@ public class CuDnnReferenceComparisonTests
         var gradients = new RnnOutputGradients(null, RandomTensor(rng, spec.NumLayers * spec.Directions, 2, spec.HiddenSize));
         using var reference = ManagedBackend.Instance.CreateExecutor(parameters);
         using var gpu = CuDnnBackend.Instance.CreateExecutor(parameters);
-        CompareForwardAndBackward(reference, gpu, input, gradients, ToleranceAssert.F32);
+        CompareForwardAndBackward(reference, gpu, input, gradients, TensorAssert.F32);
     }
 
     [Test]
@@ -111,8 +111,8 @@ public class CuDnnReferenceComparisonTests
         using var forward = gpu.Forward(input, RnnMode.Training);
         gpu.UpdateParameters(RandomParameters(spec, rng));
         var actual = gpu.Backward(forward.Context!, gradients);
-        ToleranceAssert.Close(actual.Input, expected.Input, ToleranceAssert.F32, "dx");
-        ToleranceAssert.Close(actual.Parameters, expected.Parameters, ToleranceAssert.F32, "d");
+        TensorAssert.Close(actual.Input, expected.Input, TensorAssert.F32, "dx");
+        TensorAssert.Close(actual.Parameters, expected.Parameters, TensorAssert.F32, "d");
     }
 
     [Test]
@@ -126,7 +126,7 @@ public class CuDnnReferenceComparisonTests
         using var gpu = CuDnnBackend.Instance.CreateExecutor(first);
         gpu.UpdateParameters(second);
         using var reference = ManagedBackend.Instance.CreateExecutor(second);
-        ToleranceAssert.Close(gpu.Forward(input).Output, reference.Forward(input).Output, ToleranceAssert.F32, "y after update");
+        TensorAssert.Close(gpu.Forward(input).Output, reference.Forward(input).Output, TensorAssert.F32, "y after update");
     }
 
     [Test]
@@ -170,16 +170,16 @@ public class CuDnnReferenceComparisonTests
         using var actual = gpu.Forward(input, RnnMode.Training);
         foreach (var (result, mode) in new[] { (inference, "inference"), (actual, "training") })
         {
-            ToleranceAssert.Close(result.Output, expected.Output, tolerance, $"{mode} y");
-            ToleranceAssert.Close(result.Hidden, expected.Hidden, tolerance, $"{mode} h_n");
-            ToleranceAssert.Close(result.Cell, expected.Cell, tolerance, $"{mode} c_n");
+            TensorAssert.Close(result.Output, expected.Output, tolerance, $"{mode} y");
+            TensorAssert.Close(result.Hidden, expected.Hidden, tolerance, $"{mode} h_n");
+            TensorAssert.Close(result.Cell, expected.Cell, tolerance, $"{mode} c_n");
         }
         var expectedGradients = reference.Backward(expected.Context!, gradients);
         var actualGradients = gpu.Backward(actual.Context!, gradients);
-        ToleranceAssert.Close(actualGradients.Input, expectedGradients.Input, tolerance, "dx");
-        ToleranceAssert.Close(actualGradients.InitialHidden, expectedGradients.InitialHidden, tolerance, "dh0");
-        ToleranceAssert.Close(actualGradients.InitialCell, expectedGradients.InitialCell, tolerance, "dc0");
-        ToleranceAssert.Close(actualGradients.Parameters, expectedGradients.Parameters, tolerance, "d");
+        TensorAssert.Close(actualGradients.Input, expectedGradients.Input, tolerance, "dx");
+        TensorAssert.Close(actualGradients.InitialHidden, expectedGradients.InitialHidden, tolerance, "dh0");
+        TensorAssert.Close(actualGradients.InitialCell, expectedGradients.InitialCell, tolerance, "dc0");
+        TensorAssert.Close(actualGradients.Parameters, expectedGradients.Parameters, tolerance, "d");
     }
 
     private static Tensor RandomTensor(Random rng, params int[] shape)

@@ -32,9 +32,9 @@ public class OneDnnBf16Tests
         using var reference = ManagedBackend.Instance.CreateExecutor(parameters);
         var want = reference.Forward(input);
         var got = bf16.Forward(input);
-        AssertClose(got.Output, want.Output, "bf16 y", Bf16Relative);
-        AssertClose(got.Hidden, want.Hidden, "bf16 h_n", Bf16Relative);
-        AssertClose(got.Cell, want.Cell, "bf16 c_n", Bf16Relative);
+        TensorAssert.Close(got.Output, want.Output, Bf16Relative, "bf16 y");
+        TensorAssert.Close(got.Hidden, want.Hidden, Bf16Relative, "bf16 h_n");
+        TensorAssert.Close(got.Cell, want.Cell, Bf16Relative, "bf16 c_n");
         Assert.That(got.Output.Data, Is.Not.EqualTo(f32.Forward(input).Output.Data), "bf16 must not silently compute in f32");
     }
 
@@ -52,8 +52,8 @@ public class OneDnnBf16Tests
         using var e = reference.Forward(input, RnnMode.Training);
         var got = bf16.Backward(a.Context!, grads);
         var want = reference.Backward(e.Context!, grads);
-        AssertClose(got.Input, want.Input, "bf16 dx", Bf16Relative);
+        TensorAssert.Close(got.Input, want.Input, Bf16Relative, "bf16 dx");
         foreach (var (name, tensor) in want.Parameters.Tensors)
-            AssertClose(got.Parameters[name], tensor, $"bf16 d{name}", Bf16Relative);
+            TensorAssert.Close(got.Parameters[name], tensor, Bf16Relative, $"bf16 d{name}");
     }
 }

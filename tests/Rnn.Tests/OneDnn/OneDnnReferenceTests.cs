@@ -42,9 +42,9 @@ public class OneDnnReferenceTests
         using var actual = actualExec.Forward(input, RnnMode.Training);
         foreach (var (result, mode) in new[] { (inference, "inference"), (actual, "training") })
         {
-            AssertClose(result.Output, expected.Output, $"{mode} y");
-            AssertClose(result.Hidden, expected.Hidden, $"{mode} h_n");
-            AssertClose(result.Cell, expected.Cell, $"{mode} c_n");
+            TensorAssert.Close(result.Output, expected.Output, TensorAssert.F32, $"{mode} y");
+            TensorAssert.Close(result.Hidden, expected.Hidden, TensorAssert.F32, $"{mode} h_n");
+            TensorAssert.Close(result.Cell, expected.Cell, TensorAssert.F32, $"{mode} c_n");
         }
 
         int rows = layers * spec.Directions;
@@ -52,11 +52,11 @@ public class OneDnnReferenceTests
         var grads = new RnnOutputGradients(dy, Random(rng, rows, batch, hidden), cell == RnnCellKind.Lstm ? Random(rng, rows, batch, hidden) : null);
         var want = expectedExec.Backward(expected.Context!, grads);
         var got = actualExec.Backward(actual.Context!, grads);
-        AssertClose(got.Input, want.Input, "dx");
-        AssertClose(got.InitialHidden, want.InitialHidden, "dh0");
-        AssertClose(got.InitialCell, want.InitialCell, "dc0");
+        TensorAssert.Close(got.Input, want.Input, TensorAssert.F32, "dx");
+        TensorAssert.Close(got.InitialHidden, want.InitialHidden, TensorAssert.F32, "dh0");
+        TensorAssert.Close(got.InitialCell, want.InitialCell, TensorAssert.F32, "dc0");
         foreach (var (name, tensor) in want.Parameters.Tensors)
-            AssertClose(got.Parameters[name], tensor, $"d{name}");
+            TensorAssert.Close(got.Parameters[name], tensor, TensorAssert.F32, $"d{name}");
     }
 
     [TestCase(RnnCellKind.Lstm)]
@@ -72,15 +72,15 @@ public class OneDnnReferenceTests
         using var exec = OneDnnBackend.Instance.CreateExecutor(parameters);
         using var expected = reference.Forward(input, RnnMode.Training);
         using var actual = exec.Forward(input, RnnMode.Training);
-        AssertClose(actual.Output, expected.Output, "y");
-        AssertClose(actual.Hidden, expected.Hidden, "h_n");
+        TensorAssert.Close(actual.Output, expected.Output, TensorAssert.F32, "y");
+        TensorAssert.Close(actual.Hidden, expected.Hidden, TensorAssert.F32, "h_n");
         var grads = new RnnOutputGradients(Random(new Random(2), 1, 1, 2), Random(new Random(3), 4, 1, 1));
         var want = reference.Backward(expected.Context!, grads);
         var got = exec.Backward(actual.Context!, grads);
-        AssertClose(got.Input, want.Input, "dx");
-        AssertClose(got.InitialHidden, want.InitialHidden, "dh0");
+        TensorAssert.Close(got.Input, want.Input, TensorAssert.F32, "dx");
+        TensorAssert.Close(got.InitialHidden, want.InitialHidden, TensorAssert.F32, "dh0");
         foreach (var (name, tensor) in want.Parameters.Tensors)
-            AssertClose(got.Parameters[name], tensor, $"d{name}");
+            TensorAssert.Close(got.Parameters[name], tensor, TensorAssert.F32, $"d{name}");
     }
 
     [Test]
@@ -101,10 +101,10 @@ public class OneDnnReferenceTests
         var gradsBefore = exec.Backward(pending.Context!, grads);
         var wantBefore = reference.Backward(expected.Context!, grads);
         foreach (var (name, tensor) in wantBefore.Parameters.Tensors)
-            AssertClose(gradsBefore.Parameters[name], tensor, $"d{name} with the forward pass's weights");
+            TensorAssert.Close(gradsBefore.Parameters[name], tensor, TensorAssert.F32, $"d{name} with the forward pass's weights");
 
         using var afterReference = ManagedBackend.Instance.CreateExecutor(after);
-        AssertClose(exec.Forward(input).Output, afterReference.Forward(input).Output, "y after UpdateParameters");
+        TensorAssert.Close(exec.Forward(input).Output, afterReference.Forward(input).Output, TensorAssert.F32, "y after UpdateParameters");
     }
 
     [Test]
@@ -121,7 +121,7 @@ public class OneDnnReferenceTests
         using var actual = exec.Forward(input, RnnMode.Training);
         var want = reference.Backward(expected.Context!, grads);
         var got = exec.Backward(actual.Context!, grads);
-        AssertClose(got.Input, want.Input, "dx");
-        AssertClose(got.InitialCell, want.InitialCell, "dc0");
+        TensorAssert.Close(got.Input, want.Input, TensorAssert.F32, "dx");
+        TensorAssert.Close(got.InitialCell, want.InitialCell, TensorAssert.F32, "dc0");
     }
 }

@@ -26,24 +26,4 @@ internal static class OneDnnTestSupport
         var c0 = withStates && spec.Cell.HasCellState() ? Random(rng, rows, batch, spec.HiddenSize) : null;
         return new RnnInput(x, lengths, h0, c0, batchFirst);
     }
-
-    /// <summary>max|actual − expected| ≤ relative · max(1, max|expected|), the project's per-tensor rule.</summary>
-    public static void AssertClose(Tensor? actual, Tensor? expected, string what, double relative = 1e-4)
-    {
-        if (expected is null)
-        {
-            Assert.That(actual, Is.Null, what);
-            return;
-        }
-        Assert.That(actual, Is.Not.Null, what);
-        Assert.That(actual!.ShapeString, Is.EqualTo(expected.ShapeString), $"{what}: shape");
-        double scale = 1, worst = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            scale = Math.Max(scale, Math.Abs(expected.Data[i]));
-            Assert.That(float.IsFinite(actual.Data[i]), Is.True, $"{what}[{i}] is {actual.Data[i]}");
-            worst = Math.Max(worst, Math.Abs(actual.Data[i] - expected.Data[i]));
-        }
-        Assert.That(worst, Is.LessThanOrEqualTo(relative * scale), $"{what}: max abs difference {worst:g3} exceeds {relative:g2}·{scale:g3}");
-    }
 }
