@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace RnnNative.Formats;
+
+/// <summary>
+/// An RNN stored as safetensors: tensors named as PyTorch's state_dict (weight_ih_l0, ..., _reverse) and the
+/// configuration in <c>__metadata__</c> (mode, input_size, hidden_size, num_layers, bidirectional, bias).
+/// Files without metadata (a plain <c>safetensors.torch.save_file(rnn.state_dict(), ...)</c>) are understood from
+/// their tensor names and shapes; only the tanh/relu choice of a vanilla RNN cannot be inferred and must be given.
+/// </summary>
+public static partial class RnnModelFile
+{
+    public const string ModeKey = "mode";
+    public const string InputSizeKey = "input_size";
+    public const string HiddenSizeKey = "hidden_size";
+    public const string NumLayersKey = "num_layers";
+    public const string BidirectionalKey = "bidirectional";
+    public const string BiasKey = "bias";
+
+    /// <summary>Loads a model. <paramref name="mode"/> is needed only for a vanilla RNN file without metadata; if given it must agree with the file.</summary>
+    public static RnnParameters Load(string path, RnnCellKind? mode = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return FromContent(SafetensorsReader.Read(path), path, mode);
+    }
+
+    /// <summary>Interprets safetensors content as an RNN; <paramref name="sourceName"/> names the file in errors.</summary>
+    public static RnnParameters FromContent(SafetensorsContent content, string sourceName, RnnCellKind? mode = null)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        var tensors = content.ToDictionary();
+        var spec = ResolveSpec(content.Metadata, tensors, sourceName, mode);
+        try
+        {
+            return RnnParameters.FromTensors(spec, tensors);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FileFormatException(sourceName, StripParameterName(e));
+        }
+    }
+
+    /// <summary>Saves parameters (or parameter gradients) with the metadata that describes them.</summary>
+    public static void Save(string path, RnnParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        SafetensorsWriter.Write(path, parameters.Tensors, MetadataFor(parameters.Spec));
+    }
+
+    public static IReadOnlyDictionary<string, string> MetadataFor(RnnSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new Dictionary<string, string>
+        {
+            [ModeKey] = spec.Cell.ToModeName(),
+            [InputSizeKey] = spec.InputSize.ToString(CultureInfo.InvariantCulture),
+            [HiddenSizeKey] = spec.HiddenSize.ToString(CultureInfo.InvariantCulture),
+            [NumLayersKey] = spec.NumLayers.ToString(CultureInfo.InvariantCulture),
+            [BidirectionalKey] = spec.Bidirectional ? "true" : "false",
+            [BiasKey] = spec.HasBias ? "true" : "false",
+        };
+    }
+
+    [GeneratedRegex(@"^(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d{1,6})(_reverse)?$")]
+    private static partial Regex ParameterName();
+
+    private static RnnSpec ResolveSpec(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, Tensor> tensors, string file, RnnCellKind? mode)
+    {
+        int layers = 0;
+        bool reverse = false, bias = false;
+        foreach (var name in tensors.Keys)
+        {
+            var match = ParameterName().Match(name);
+            if (!match.Success)
+                throw new FileFormatException(file, $"unexpected tensor '{name}'; an RNN file holds PyTorch's state_dict names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse)");
+            layers = Math.Max(layers, int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture) + 1);
+            reverse |= match.Groups[3].Success;
+            bias |= match.Groups[1].Value.StartsWith("bias", StringComparison.Ordinal);
+        }
+        var weightHh = Required(tensors, "weight_hh_l0", file);
+        var weightIh = Required(tensors, "weight_ih_l0", file);
+        if (weightHh.Rank != 2 || weightHh.Dim(1) < 1 || weightHh.Dim(0) % weightHh.Dim(1) != 0)
+            throw new FileFormatException(file, $"weight_hh_l0 has shape {weightHh.ShapeString}; expected (gates·hidden, hidden)");
+        if (weightIh.Rank != 2 || weightIh.Dim(1) < 1)
+            throw new FileFormatException(file, $"weight_ih_l0 has shape {weightIh.ShapeString}; expected (gates·hidden, input_size)");
+        int hidden = weightHh.Dim(1);
+        int gates = weightHh.Dim(0) / hidden;
+
+        var cell = ResolveCell(metadata, gates, file, mode);
+        // Checked before building the spec so a forged layer count cannot make us enumerate millions of parameters.
+        int? statedLayers = MetadataInt(metadata, NumLayersKey, file);
+        if (statedLayers is { } n && n != layers)
+            throw new FileFormatException(file, $"metadata {NumLayersKey} = {n}, but the tensors describe {layers} layer(s)");
+        return new RnnSpec(
+            cell,
+            MetadataInt(metadata, InputSizeKey, file) ?? weightIh.Dim(1),
+            MetadataInt(metadata, HiddenSizeKey, file) ?? hidden,
+            layers,
+            MetadataBool(metadata, BidirectionalKey, file) ?? reverse,
+            MetadataBool(metadata, BiasKey, file) ?? bias);
+    }
+
+    private static RnnCellKind ResolveCell(IReadOnlyDictionary<string, string> metadata, int gates, string file, RnnCellKind? mode)
+    {
+        RnnCellKind? fromFile = null;
+        if (metadata.TryGetValue(ModeKey, out var text))
+        {
+            if (!RnnCellKindExtensions.TryParseMode(text, out var parsed))
+                throw new FileFormatException(file, $"metadata mode '{text}' is not one of lstm, gru, rnn_tanh, rnn_relu");
+            fromFile = parsed;
+        }
+        if (mode is { } given && fromFile is { } stored && given != stored)
+            throw new ArgumentException($"{file}: the requested mode {given.ToModeName()} contradicts the file's metadata mode {stored.ToModeName()}.", nameof(mode));
+        var cell = fromFile ?? mode;
+        if (cell is null)
+        {
+            cell = gates switch
+            {
+                4 => RnnCellKind.Lstm,
+                3 => RnnCellKind.Gru,
+                1 => throw new ArgumentException(
+                    $"{file}: a vanilla RNN without 'mode' metadata may be rnn_tanh or rnn_relu; give the mode (--mode rnn_tanh or --mode rnn_relu).", nameof(mode)),
+                _ => throw new FileFormatException(file, $"weight_hh_l0 holds {gates} gate blocks; LSTM has 4, GRU 3, a vanilla RNN 1"),
+            };
+        }
+        if (cell.Value.GateCount() != gates)
+            throw new FileFormatException(file,
+                $"weight_hh_l0 holds {gates} gate block(s) of hidden size, but a {cell.Value.ToModeName()} model has {cell.Value.GateCount()}");
+        return cell.Value;
+    }
+
+    private static Tensor Required(IReadOnlyDictionary<string, Tensor> tensors, string name, string file) =>
+        tensors.TryGetValue(name, out var t)
+            ? t
+            : throw new FileFormatException(file, $"there is no tensor '{name}' (found: {(tensors.Count == 0 ? "none" : string.Join(", ", tensors.Keys.Take(8)))})");
+
+    private static int? MetadataInt(IReadOnlyDictionary<string, string> metadata, string key, string file)
+    {
+        if (!metadata.TryGetValue(key, out var text)) return null;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+            throw new FileFormatException(file, $"metadata {key} = '{text}' is not a positive integer");
+        return value;
+    }
+
+    private static bool? MetadataBool(IReadOnlyDictionary<string, string> metadata, string key, string file)
+    {
+        if (!metadata.TryGetValue(key, out var text)) return null;
+        // Python's str(True) is "True"; JSON-minded writers say "true".
+        if (string.Equals(text, "true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (string.Equals(text, "false", StringComparison.OrdinalIgnoreCase)) return false;
+        throw new FileFormatException(file, $"metadata {key} = '{text}' is not true or false");
+    }
+
+    private static string StripParameterName(ArgumentException e)
+    {
+        string suffix = e.ParamName is null ? "" : $" (Parameter '{e.ParamName}')";
+        string message = e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+        return message.TrimEnd('.');
+    }
+}
