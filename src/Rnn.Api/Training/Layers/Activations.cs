@@ -5,11 +5,18 @@ namespace RnnNative.Training;
 /// <summary>Row-wise softmax and log-softmax over the last axis, and element-wise sigmoid, with their backward passes.</summary>
 public static class Activations
 {
+    /// <summary>exp(x − max) / Σ exp(x − max): TensorPrimitives.SoftMax alone overflows to NaN for logits near 100.</summary>
     public static Tensor Softmax(Tensor logits)
     {
         var (rows, cols) = Matrix(logits, nameof(logits));
         var p = Tensor.Zeros(logits.Shape.ToArray());
-        for (int r = 0; r < rows; r++) TensorPrimitives.SoftMax(logits.Span.Slice(r * cols, cols), p.Span.Slice(r * cols, cols));
+        for (int r = 0; r < rows; r++)
+        {
+            var x = logits.Span.Slice(r * cols, cols);
+            var y = p.Span.Slice(r * cols, cols);
+            TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+            TensorPrimitives.SoftMax(y, y);
+        }
         return p;
     }
 
@@ -25,7 +32,9 @@ public static class Activations
             float max = TensorPrimitives.Max(x);
             double sum = 0;
             foreach (float v in x) sum += Math.Exp(v - max);
-            TensorPrimitives.Subtract(x, (float)(max + Math.Log(sum)), y);
+            // Subtract in two steps: max + log Σ in float would round away the small part next to a large max.
+            TensorPrimitives.Subtract(x, max, y);
+            TensorPrimitives.Subtract(y, (float)Math.Log(sum), y);
         }
         return result;
     }
