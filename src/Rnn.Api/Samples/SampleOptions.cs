@@ -1,0 +1,14 @@
+using RnnNative.Managed;
+
+namespace RnnNative.Samples;
+
+/// <summary>
+/// How to run a sample: the seed (runs are reproducible from it), the backend that runs the RNN layers (the managed
+/// reference unless told otherwise), and the folder for files a sample writes (the vanishing-gradient plot).
+/// </summary>
+public sealed record SampleOptions(int Seed = 1, IRnnBackend? Backend = null, string? OutputDirectory = null)
+{
+    public IRnnBackend ResolvedBackend => Backend ?? ManagedBackend.Instance;
+
+    public string ResolvedOutputDirectory => OutputDirectory ?? Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,46 @@
+namespace RnnNative.Training;
+
+/// <summary>
+/// Softmax cross-entropy over classes from raw logits, as PyTorch's nn.CrossEntropyLoss with mean reduction:
+/// L = Σ_r w_r·(−log softmax(x_r)[t_r]) / Σ_r w_r, where w_r = classWeights[t_r] (1 without weights) and 0 for rows the
+/// mask excludes (padded steps). One row per sequence (many-to-one) or per step (many-to-many). Computed in double.
+/// </summary>
+public static class SoftmaxCrossEntropy
+{
+    public static LossResult Compute(Tensor logits, int[] targets, bool[]? mask = null, float[]? classWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        if (logits.Rank != 2 || logits.Dim(1) < 1)
+            throw new ArgumentException($"logits must be 2-D (rows, classes); got {logits.ShapeString}.", nameof(logits));
+        ArgumentNullException.ThrowIfNull(targets);
+        int rows = logits.Dim(0), classes = logits.Dim(1);
+        LayerShapes.RequireLength(targets, nameof(targets), rows);
+        LayerShapes.RequireLength(mask, nameof(mask), rows);
+        LayerShapes.RequireLength(classWeights, nameof(classWeights), classes);
+
+        var grad = Tensor.Zeros(rows, classes);
+        var prob = new double[classes];
+        double total = 0, weightSum = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            if (mask is not null && !mask[r]) continue;
+            int t = targets[r];
+            if ((uint)t >= (uint)classes)
+                throw new ArgumentException($"targets[{r}] = {t} is not a class index in [0, {classes}).", nameof(targets));
+            double w = classWeights?[t] ?? 1.0;
+            var x = logits.Span.Slice(r * classes, classes);
+            double max = double.NegativeInfinity;
+            foreach (float v in x) max = Math.Max(max, v);
+            double sum = 0;
+            for (int c = 0; c < classes; c++) sum += prob[c] = Math.Exp(x[c] - max);
+            double logSum = Math.Log(sum);
+            total += w * (logSum - (x[t] - max));
+            weightSum += w;
+            for (int c = 0; c < classes; c++) prob[c] = w * (prob[c] / sum - (c == t ? 1 : 0));
+            for (int c = 0; c < classes; c++) grad.Data[r * classes + c] = (float)prob[c];
+        }
+        if (weightSum <= 0) return new LossResult(0, grad, 0);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(grad.Span, (float)(1.0 / weightSum), grad.Span);
+        return new LossResult(total / weightSum, grad, weightSum);
+    }
+}
