@@ -19,6 +19,7 @@ internal static class CliApp
             BenchCommand.Create(console),
             ValidateCommand.Create(console),
             DemoCommand.Create(console),
+            SampleCommand.Create(console),
         };
 
         var parsed = root.Parse(args);
