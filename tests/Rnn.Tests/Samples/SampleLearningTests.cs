@@ -1,17 +1,25 @@
+using RnnNative.Interop;
 using RnnNative.Samples;
 
 namespace RnnNative.Tests.Samples;
 
 /// <summary>
-/// Each lecture sample really learns what it claims, with fixed seeds on the managed backend. The thresholds are the
-/// claims of the notes or the issue, not the figures measured.
+/// Each lecture sample really learns what it claims, with fixed seeds, on the managed backend and on every other backend
+/// present. The thresholds are the claims of the notes or the issue, not the figures measured.
 /// </summary>
-public class SampleLearningTests
+[TestFixtureSource(typeof(RnnBackends), nameof(RnnBackends.All))]
+public class SampleLearningTests(IRnnBackend backend)
 {
-    private static SampleResult Run(string name, out string printed, int seed = 1)
+    [OneTimeSetUp]
+    public void RequireBackend()
+    {
+        if (!backend.Availability.IsAvailable) Assert.Ignore($"{backend.Name} is not available: {backend.Availability.Reason}");
+    }
+
+    private SampleResult Run(string name, out string printed, int seed = 1)
     {
         var output = new StringWriter();
-        var result = SampleCatalog.Run(name, output, new SampleOptions(seed, OutputDirectory: Path.Combine(TestContext.CurrentContext.WorkDirectory, "sample-output")));
+        var result = SampleCatalog.Run(name, output, new SampleOptions(seed, backend, OutputDirectory: Path.Combine(TestContext.CurrentContext.WorkDirectory, "sample-output")));
         printed = output.ToString();
         TestContext.Out.WriteLine(printed);
         return result;
