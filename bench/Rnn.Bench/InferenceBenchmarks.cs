@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using RnnNative.Benchmarking;
 using RnnNative.Interop;
 
 namespace RnnNative.Bench;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using RnnNative.Benchmarking;
 using RnnNative.Cli.Benchmarking;
 using RnnNative.Interop;
 using RnnNative.Managed;

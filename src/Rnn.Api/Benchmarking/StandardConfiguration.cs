@@ -1,6 +1,9 @@
-namespace RnnNative.Bench;
+namespace RnnNative.Benchmarking;
 
-/// <summary>The standard inference configurations the project measures itself by (see the README's performance table).</summary>
+/// <summary>
+/// A named benchmark configuration: the model and the batch geometry (forward inference, time-major, full lengths).
+/// <see cref="All"/> are the standard ones the project measures itself by (rnn demo, bench/, the README's table).
+/// </summary>
 public sealed record StandardConfiguration(string Name, RnnSpec Spec, int Batch, int SeqLen)
 {
     public static IReadOnlyList<StandardConfiguration> All { get; } =
