@@ -1,6 +1,7 @@
-# RnnNative build entry point for PowerShell users: ./build.ps1 [build|test|demo|clean]
-# Same tasks as build.sh: build (native shim + managed, Release), test (ends with "N passed, N failed, N skipped"), demo.
-param([ValidateSet('build', 'test', 'demo', 'clean')][string]$Task = 'build')
+# RnnNative build entry point for PowerShell users: ./build.ps1 [build|test|pack|demo|clean]
+# Same tasks as build.sh: build (native shim and its bundled runtime + managed, Release), test (the NUnit suite and the
+# package smoke test; ends with "N passed, N failed, N skipped"), pack (every package to artifacts/packages), demo.
+param([ValidateSet('build', 'test', 'pack', 'demo', 'clean')][string]$Task = 'build')
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 $Root = $PSScriptRoot
@@ -22,6 +23,7 @@ function Install-Dependencies {
     if (-not (Test-Path /usr/include/oneapi/dnnl/dnnl.hpp)) { $missing += 'libdnnl-dev' }
     if (-not (Test-Path /usr/lib/x86_64-linux-gnu/libOpenCL.so)) { $missing += 'ocl-icd-opencl-dev' }
     if (-not (Test-Path /usr/include/CL/cl.h)) { $missing += 'opencl-c-headers' }
+    if (-not (Get-Command patchelf -ErrorAction SilentlyContinue)) { $missing += 'patchelf' }
     if ($missing.Count -gt 0) {
         $sudo = if ((& id -u) -eq '0') { @() } else { @('sudo') }
         Write-Host "==> installing: $($missing -join ' ')"
@@ -41,6 +43,14 @@ function Invoke-Build {
     Invoke-Checked dotnet @('build', (Join-Path $Root 'RnnNative.sln'), '-c', $Config, '-nologo', '-v:q', '-clp:ErrorsOnly')
 }
 
+$Packages = Join-Path $Root 'artifacts/packages'
+
+function Invoke-Pack {
+    Remove-Item -Recurse -Force $Packages -ErrorAction SilentlyContinue
+    # A CI build: deterministic, with source paths normalised in the symbols.
+    Invoke-Checked dotnet @('pack', (Join-Path $Root 'RnnNative.sln'), '-c', $Config, '-nologo', '-v:q', '-clp:ErrorsOnly', '-p:ContinuousIntegrationBuild=true')
+}
+
 function Invoke-Test {
     Invoke-Build
     $results = Join-Path $Root 'build/test-results'
@@ -51,13 +61,22 @@ function Invoke-Test {
     [xml]$trx = Get-Content (Join-Path $results 'results.trx')
     $c = $trx.TestRun.ResultSummary.Counters
     $failed = [int]$c.failed + [int]$c.error
-    Write-Output "$($c.passed) passed, $failed failed, $([int]$c.total - [int]$c.executed) skipped"
-    if ($rc -ne 0 -or $failed -ne 0) { exit 1 }
+    $passed = [int]$c.passed
+    Invoke-Pack
+    $version = (& dotnet msbuild (Join-Path $Root 'src/Rnn.Api/Core/RnnNative.csproj') -getProperty:Version -nologo).Trim()
+    $smoke = & bash (Join-Path $Root 'tests/PackageSmoke/run.sh') $Packages $version
+    $smokeRc = $LASTEXITCODE
+    $smoke | Write-Host
+    $passed += @($smoke | Where-Object { $_ -like 'PASS *' }).Count
+    $failed += @($smoke | Where-Object { $_ -like 'FAIL *' }).Count
+    Write-Output "$passed passed, $failed failed, $([int]$c.total - [int]$c.executed) skipped"
+    if ($rc -ne 0 -or $failed -ne 0 -or $smokeRc -ne 0) { exit 1 }
 }
 
 switch ($Task) {
     'build' { Invoke-Build }
     'test' { Invoke-Test }
+    'pack' { Invoke-Build; Invoke-Pack; Get-ChildItem $Packages | ForEach-Object Name }
     'demo' { Invoke-Build; Invoke-Checked dotnet @((Join-Path $Root "src/Rnn.Cli/bin/$Config/net10.0/rnn.dll"), 'demo') }
-    'clean' { Remove-Item -Recurse -Force (Join-Path $Root 'build') -ErrorAction SilentlyContinue; Invoke-Checked dotnet @('clean', (Join-Path $Root 'RnnNative.sln'), '-c', $Config) }
+    'clean' { Remove-Item -Recurse -Force (Join-Path $Root 'build'), (Join-Path $Root 'artifacts') -ErrorAction SilentlyContinue; Invoke-Checked dotnet @('clean', (Join-Path $Root 'RnnNative.sln'), '-c', $Config) }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# RnnNative build entry point: ./build.sh [build|test|demo|clean]
-#   build  native shim (CMake, Release) + managed solution (Release)
-#   test   build, then run the NUnit suite; ends with "N passed, N failed, N skipped"
+# RnnNative build entry point: ./build.sh [build|test|pack|demo|clean]
+#   build  native shim and its bundled runtime (CMake, Release) + managed solution (Release)
+#   test   build, run the NUnit suite, pack, and run the package smoke test (tests/PackageSmoke);
+#          ends with "N passed, N failed, N skipped"
+#   pack   build, then write every NuGet package to artifacts/packages/
 #   demo   build, then benchmark the standard configurations on the fastest backend present
 # On a fresh Debian machine it installs what the build needs (apt-get) first.
 set -euo pipefail
@@ -27,6 +29,8 @@ ensure_deps() {
   # Debian's oneDNN CMake config is built with the OpenCL GPU runtime and asks for OpenCL's dev files.
   [ -e /usr/lib/x86_64-linux-gnu/libOpenCL.so ] || missing+=(ocl-icd-opencl-dev)
   [ -f /usr/include/CL/cl.h ] || missing+=(opencl-c-headers)
+  # The bundled runtime gives Debian's libdnnl.so.2 the RUNPATH $ORIGIN (native/bundle-runtime.sh).
+  command -v patchelf >/dev/null || missing+=(patchelf)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing: ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -51,6 +55,21 @@ build_managed() {
 
 cmd_build() { ensure_deps; build_native; build_managed; }
 
+PACKAGES="$ROOT/artifacts/packages"
+
+package_version() {
+  dotnet msbuild "$ROOT/src/Rnn.Api/Core/RnnNative.csproj" -getProperty:Version -nologo
+}
+
+pack_all() {
+  log "packages -> $PACKAGES"
+  rm -rf "$PACKAGES"
+  # A CI build: deterministic, with source paths normalised in the symbols.
+  dotnet pack "$ROOT/RnnNative.sln" -c $CONFIG -nologo -v:q -clp:ErrorsOnly -p:ContinuousIntegrationBuild=true
+}
+
+cmd_pack() { cmd_build; pack_all; ls -1 "$PACKAGES"; }
+
 cmd_test() {
   cmd_build
   local results="$ROOT/build/test-results"
@@ -73,8 +92,19 @@ cmd_test() {
   errors=$(sed -E 's/.* error="([0-9]+)".*/\1/' <<<"$counters")
   skipped=$((total - executed))
   failed=$((failed + errors))
+
+  # The packages as a user installs them; each check counts as one test.
+  local smoke="$results/package-smoke.log" smoke_rc=0
+  log "package smoke test"
+  if pack_all; then
+    tests/PackageSmoke/run.sh "$PACKAGES" "$(package_version)" | tee "$smoke" || smoke_rc=1
+  else
+    echo "FAIL dotnet pack" | tee "$smoke"; smoke_rc=1
+  fi
+  passed=$((passed + $(grep -c '^PASS ' "$smoke" || true)))
+  failed=$((failed + $(grep -c '^FAIL ' "$smoke" || true)))
   echo "$passed passed, $failed failed, $skipped skipped"
-  [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]
+  [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$smoke_rc" -eq 0 ]
 }
 
 cmd_demo() {
@@ -86,7 +116,8 @@ cmd_demo() {
 case "${1:-build}" in
   build) cmd_build ;;
   test) cmd_test ;;
+  pack) cmd_pack ;;
   demo) cmd_demo ;;
-  clean) rm -rf "$ROOT/build"; dotnet clean "$ROOT/RnnNative.sln" -c $CONFIG -v:q >/dev/null ;;
-  *) echo "usage: ./build.sh [build|test|demo|clean]" >&2; exit 2 ;;
+  clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/RnnNative.sln" -c $CONFIG -v:q >/dev/null ;;
+  *) echo "usage: ./build.sh [build|test|pack|demo|clean]" >&2; exit 2 ;;
 esac

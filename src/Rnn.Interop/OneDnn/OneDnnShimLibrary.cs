@@ -4,7 +4,9 @@ namespace RnnNative.Interop.OneDnn;
 
 /// <summary>
 /// Finds and loads librnnshim.so: the path in RNNNATIVE_SHIM_PATH (a file or a folder) when set, else beside this
-/// assembly or the application, under runtimes/{rid}/native/ there, else the system's library search path. A failure
+/// assembly or the application, under runtimes/{rid}/native/ there, in the native folders the host lists for the app's
+/// packages (NATIVE_DLL_SEARCH_DIRECTORIES), else the system's library search path. The shim's RUNPATH ($ORIGIN) then
+/// loads the oneDNN, OpenMP and OpenCL libraries that sit beside it. A failure
 /// names the file and the missing dependency, and how to install it.
 /// </summary>
 internal static class OneDnnShimLibrary
@@ -31,7 +33,10 @@ internal static class OneDnnShimLibrary
         var roots = new List<string>();
         if (Path.GetDirectoryName(typeof(OneDnnShimLibrary).Assembly.Location) is { Length: > 0 } assemblyDir) roots.Add(assemblyDir);
         roots.Add(AppContext.BaseDirectory);
+        var hostNative = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
         return roots.SelectMany(r => new[] { r, Path.Combine(r, "runtimes", RuntimeIdentifier, "native") })
+            .Concat(hostNative)
             .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToList();
     }
 

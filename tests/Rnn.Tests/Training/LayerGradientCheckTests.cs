@@ -1,4 +1,5 @@
 using RnnNative.Managed;
+using RnnNative.Models;
 using RnnNative.Training;
 using static RnnNative.Tests.Training.FiniteDifferences;
 

@@ -1,3 +1,4 @@
+using RnnNative.Models;
 using RnnNative.Training;
 using static RnnNative.Tests.Training.FiniteDifferences;
 

@@ -1,3 +1,4 @@
+using RnnNative.Models;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Training;

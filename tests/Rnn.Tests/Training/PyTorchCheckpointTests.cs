@@ -1,5 +1,6 @@
 using RnnNative.Formats;
 using RnnNative.Managed;
+using RnnNative.Models;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Training;
@@ -53,12 +54,12 @@ public class PyTorchCheckpointTests
             using var model = new SequenceClassifier(PyTorchClassifier, ManagedBackend.Instance, seed: 5);
             var adam = new Adam(0.01);
             for (int i = 0; i < 3; i++) model.TrainStep(batch, labels, adam);
-            ModelCheckpoint.Save(path, model, adam);
+            TrainingCheckpoint.Save(path, model, adam);
 
             Assert.That(ModelCheckpoint.ReadConfig(path), Is.EqualTo(PyTorchClassifier));
             using var restored = new SequenceClassifier(PyTorchClassifier, ManagedBackend.Instance, seed: 6);
             var restoredAdam = new Adam(0.01);
-            ModelCheckpoint.Restore(path, restored, restoredAdam);
+            TrainingCheckpoint.Restore(path, restored, restoredAdam);
             Assert.That(restoredAdam.StepCount, Is.EqualTo(3));
             Assert.That(restored.Logits(batch).Data, Is.EqualTo(model.Logits(batch).Data));
 

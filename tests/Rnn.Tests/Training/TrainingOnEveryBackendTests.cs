@@ -1,5 +1,6 @@
 using RnnNative.Interop;
 using RnnNative.Managed;
+using RnnNative.Models;
 using RnnNative.Training;
 
 namespace RnnNative.Tests.Training;

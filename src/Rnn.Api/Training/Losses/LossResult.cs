@@ -1,3 +1,5 @@
+using RnnNative.Models;
+
 namespace RnnNative.Training;
 
 /// <summary>A loss value (mean over the counted elements) and its gradient with respect to the loss's input.</summary>

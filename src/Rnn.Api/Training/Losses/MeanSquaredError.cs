@@ -1,3 +1,5 @@
+using RnnNative.Models;
+
 namespace RnnNative.Training;
 
 /// <summary>Mean squared error (PyTorch's nn.MSELoss): mean of (p − y)² over the elements the mask keeps.</summary>

@@ -1,3 +1,5 @@
+using RnnNative.Models;
+
 namespace RnnNative.Training;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using RnnNative.Models;
+
 namespace RnnNative.Training;
 
 /// <summary>The lecture notes' remedy for exploding gradients, as PyTorch's clip_grad_norm_ and clip_grad_value_.</summary>

@@ -1,3 +1,5 @@
+using RnnNative.Models;
+
 namespace RnnNative.Training;
 
 /// <summary>Ready schedules for <see cref="Optimizer.Schedule"/>; any Func&lt;int, double&gt; of the step index works.</summary>

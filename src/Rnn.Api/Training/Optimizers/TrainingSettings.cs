@@ -1,3 +1,5 @@
+using RnnNative.Models;
+
 namespace RnnNative.Training;
 
 /// <summary>How one training step treats the gradients before the optimizer sees them.</summary>

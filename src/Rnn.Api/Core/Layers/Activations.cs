@@ -1,0 +1,108 @@
+using System.Numerics.Tensors;
+
+namespace RnnNative.Models;
+
+/// <summary>Row-wise softmax and log-softmax over the last axis, and element-wise sigmoid, with their backward passes.</summary>
+public static class Activations
+{
+    /// <summary>exp(x − max) / Σ exp(x − max): TensorPrimitives.SoftMax alone overflows to NaN for logits near 100.</summary>
+    public static Tensor Softmax(Tensor logits)
+    {
+        var (rows, cols) = Matrix(logits, nameof(logits));
+        var p = Tensor.Zeros(logits.Shape.ToArray());
+        for (int r = 0; r < rows; r++)
+        {
+            var x = logits.Span.Slice(r * cols, cols);
+            var y = p.Span.Slice(r * cols, cols);
+            TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
+            TensorPrimitives.SoftMax(y, y);
+        }
+        return p;
+    }
+
+    /// <summary>x − max − log Σ exp(x − max), stable for large logits.</summary>
+    public static Tensor LogSoftmax(Tensor logits)
+    {
+        var (rows, cols) = Matrix(logits, nameof(logits));
+        var result = Tensor.Zeros(logits.Shape.ToArray());
+        for (int r = 0; r < rows; r++)
+        {
+            var x = logits.Span.Slice(r * cols, cols);
+            var y = result.Span.Slice(r * cols, cols);
+            float max = TensorPrimitives.Max(x);
+            double sum = 0;
+            foreach (float v in x) sum += Math.Exp(v - max);
+            // Subtract in two steps: max + log Σ in float would round away the small part next to a large max.
+            TensorPrimitives.Subtract(x, max, y);
+            TensorPrimitives.Subtract(y, (float)Math.Log(sum), y);
+        }
+        return result;
+    }
+
+    public static Tensor Sigmoid(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Tensor.Zeros(x.Shape.ToArray());
+        TensorPrimitives.Sigmoid(x.Span, y.Span);
+        return y;
+    }
+
+    /// <summary>Given p = softmax(x) and dL/dp: dL/dx = p ⊙ (dp − ⟨dp, p⟩) per row.</summary>
+    public static Tensor SoftmaxBackward(Tensor probabilities, Tensor gradOutput)
+    {
+        var (rows, cols) = Matrix(probabilities, nameof(probabilities));
+        LayerShapes.Require(gradOutput, nameof(gradOutput), rows, cols);
+        var dx = Tensor.Zeros(rows, cols);
+        for (int r = 0; r < rows; r++)
+        {
+            var p = probabilities.Span.Slice(r * cols, cols);
+            var g = gradOutput.Span.Slice(r * cols, cols);
+            var d = dx.Span.Slice(r * cols, cols);
+            float dot = TensorPrimitives.Dot(p, g);
+            TensorPrimitives.Subtract(g, dot, d);
+            TensorPrimitives.Multiply(d, p, d);
+        }
+        return dx;
+    }
+
+    /// <summary>Given y = log_softmax(x) and dL/dy: dL/dx = dy − softmax(x)·Σ dy per row.</summary>
+    public static Tensor LogSoftmaxBackward(Tensor logProbabilities, Tensor gradOutput)
+    {
+        var (rows, cols) = Matrix(logProbabilities, nameof(logProbabilities));
+        LayerShapes.Require(gradOutput, nameof(gradOutput), rows, cols);
+        var dx = Tensor.Zeros(rows, cols);
+        for (int r = 0; r < rows; r++)
+        {
+            var y = logProbabilities.Span.Slice(r * cols, cols);
+            var g = gradOutput.Span.Slice(r * cols, cols);
+            var d = dx.Span.Slice(r * cols, cols);
+            float sum = TensorPrimitives.Sum(g);
+            TensorPrimitives.Exp(y, d);
+            TensorPrimitives.Multiply(d, -sum, d);
+            TensorPrimitives.Add(d, g, d);
+        }
+        return dx;
+    }
+
+    /// <summary>Given s = sigmoid(x) and dL/ds: dL/dx = dL/ds ⊙ s ⊙ (1 − s).</summary>
+    public static Tensor SigmoidBackward(Tensor output, Tensor gradOutput)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        LayerShapes.Require(gradOutput, nameof(gradOutput), output.Shape.ToArray());
+        var dx = Tensor.Zeros(output.Shape.ToArray());
+        for (int i = 0; i < dx.Length; i++)
+        {
+            float s = output.Data[i];
+            dx.Data[i] = gradOutput.Data[i] * s * (1f - s);
+        }
+        return dx;
+    }
+
+    private static (int Rows, int Cols) Matrix(Tensor t, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(t, argument);
+        if (t.Rank != 2 || t.Dim(1) < 1)
+            throw new ArgumentException($"{argument} must be 2-D (rows, classes); got {t.ShapeString}.", argument);
+        return (t.Dim(0), t.Dim(1));
+    }
+}

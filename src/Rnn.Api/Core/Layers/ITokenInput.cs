@@ -1,0 +1,18 @@
+namespace RnnNative.Models;
+
+/// <summary>Turns token ids into the vectors an RNN reads: a learned <see cref="Embedding"/> or a fixed <see cref="OneHotInput"/>.</summary>
+public interface ITokenInput
+{
+    int VocabularySize { get; }
+
+    /// <summary>Width of each produced vector.</summary>
+    int OutputSize { get; }
+
+    IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>One row (OutputSize wide) per id, in the ids' order.</summary>
+    Tensor Forward(ReadOnlySpan<int> ids);
+
+    /// <summary>Accumulates the gradients of the rows produced for <paramref name="ids"/>.</summary>
+    void Backward(ReadOnlySpan<int> ids, Tensor gradOutput);
+}

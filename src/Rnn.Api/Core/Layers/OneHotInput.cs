@@ -1,0 +1,23 @@
+namespace RnnNative.Models;
+
+/// <summary>Token i becomes the unit vector e_i: the lecture notes' one-hot letters. Nothing to learn.</summary>
+public sealed class OneHotInput(int vocabularySize) : ITokenInput
+{
+    public int VocabularySize { get; } = vocabularySize >= 1
+        ? vocabularySize
+        : throw new ArgumentOutOfRangeException(nameof(vocabularySize), vocabularySize, "The vocabulary needs at least one token.");
+
+    public int OutputSize => VocabularySize;
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    public Tensor Forward(ReadOnlySpan<int> ids)
+    {
+        TokenIds.Validate(ids, VocabularySize, nameof(ids));
+        var result = Tensor.Zeros(ids.Length, VocabularySize);
+        for (int i = 0; i < ids.Length; i++) result.Data[i * VocabularySize + ids[i]] = 1f;
+        return result;
+    }
+
+    public void Backward(ReadOnlySpan<int> ids, Tensor gradOutput) =>
+        LayerShapes.Require(gradOutput, nameof(gradOutput), ids.Length, VocabularySize);
+}

@@ -1,0 +1,12 @@
+namespace RnnNative.Models;
+
+/// <summary>Checks token ids against a vocabulary, with an error that names the bad id and where it is.</summary>
+internal static class TokenIds
+{
+    public static void Validate(ReadOnlySpan<int> ids, int vocabularySize, string argument)
+    {
+        for (int i = 0; i < ids.Length; i++)
+            if ((uint)ids[i] >= (uint)vocabularySize)
+                throw new ArgumentException($"Token id {ids[i]} at position {i} is outside the vocabulary [0, {vocabularySize}).", argument);
+    }
+}

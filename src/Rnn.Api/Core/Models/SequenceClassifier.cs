@@ -1,0 +1,74 @@
+namespace RnnNative.Models;
+
+/// <summary>
+/// Many-to-one: tokens → RNN → the last layer's final state of each sequence (at its own length; both directions'
+/// concatenated when bidirectional, as <c>torch.cat((h[-2], h[-1]), 1)</c>) → <c>fc</c> → class logits.
+/// Parameters: <c>embedding.weight</c>, <c>rnn.*</c>, <c>fc.weight</c>, <c>fc.bias</c>.
+/// </summary>
+public sealed class SequenceClassifier : SequenceModel
+{
+    private readonly TokenSequenceEncoder _encoder;
+    private readonly Linear _fc;
+    private readonly List<Parameter> _parameters;
+
+    public SequenceClassifier(ModelConfig config, IRnnBackend backend, int seed) : base(config with { Kind = ModelKind.Classifier }, backend)
+    {
+        _encoder = BuildEncoder(Config, backend, seed);
+        _fc = new Linear(Config.RnnSpec.OutputSize, Config.OutputSize, unchecked(seed + 2));
+        _parameters = [.. _encoder.Parameters, .. _fc.Parameters];
+    }
+
+    public override IReadOnlyList<Parameter> Parameters => _parameters;
+    protected override IEnumerable<RecurrentLayer> RecurrentLayers => [_encoder.Rnn];
+
+    /// <summary>Class logits (N, classes).</summary>
+    public Tensor Logits(TokenBatch batch)
+    {
+        using var pass = _encoder.Forward(batch, null, training: false);
+        return _fc.Forward(LastLayerState(pass.Final.Hidden));
+    }
+
+    public int[] Predict(TokenBatch batch)
+    {
+        var logits = Logits(batch);
+        int classes = Config.OutputSize;
+        return Enumerable.Range(0, batch.Batch).Select(n => ArgMax(logits.Span.Slice(n * classes, classes))).ToArray();
+    }
+
+    /// <summary>
+    /// Forward in training mode, then backward from the gradient <paramref name="logitsGradient"/> returns for the
+    /// logits (N, classes); accumulates the parameter gradients (no update). The loss itself is the caller's.
+    /// </summary>
+    public void Backpropagate(TokenBatch batch, Func<Tensor, Tensor> logitsGradient)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(logitsGradient);
+        using var pass = _encoder.Forward(batch, null, training: true);
+        var features = LastLayerState(pass.Final.Hidden);
+        var dFeatures = _fc.Backward(features, logitsGradient(_fc.Forward(features)));
+        _encoder.Backward(batch, pass, null, ScatterLastLayer(dFeatures, pass.Final.Hidden), null);
+    }
+
+    /// <summary>(N, D·H): the last layer's h_n rows, directions side by side.</summary>
+    private Tensor LastLayerState(Tensor hidden)
+    {
+        int dirs = Config.RnnSpec.Directions, batch = hidden.Dim(1), h = Config.HiddenSize;
+        int first = (Config.NumLayers - 1) * dirs;
+        var features = Tensor.Zeros(batch, dirs * h);
+        for (int d = 0; d < dirs; d++)
+            for (int n = 0; n < batch; n++)
+                Array.Copy(hidden.Data, ((first + d) * batch + n) * h, features.Data, (n * dirs + d) * h, h);
+        return features;
+    }
+
+    private Tensor ScatterLastLayer(Tensor dFeatures, Tensor hiddenLike)
+    {
+        int dirs = Config.RnnSpec.Directions, batch = hiddenLike.Dim(1), h = Config.HiddenSize;
+        int first = (Config.NumLayers - 1) * dirs;
+        var dh = Tensor.Zeros(hiddenLike.Shape.ToArray());
+        for (int d = 0; d < dirs; d++)
+            for (int n = 0; n < batch; n++)
+                Array.Copy(dFeatures.Data, (n * dirs + d) * h, dh.Data, ((first + d) * batch + n) * h, h);
+        return dh;
+    }
+}

@@ -1,4 +1,0 @@
-namespace RnnNative.Training;
-
-/// <summary>The state an RNN ends in or starts from: h (L·D, N, H) and, for an LSTM, c.</summary>
-public sealed record RecurrentState(Tensor Hidden, Tensor? Cell);

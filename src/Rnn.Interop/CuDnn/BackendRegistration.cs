@@ -1,0 +1,5 @@
+using RnnNative;
+using RnnNative.Interop.CuDnn;
+
+// Found by RnnBackends when an application references this package: tried before the CPU backends.
+[assembly: RnnBackend(typeof(CuDnnBackend), speedRank: 20)]

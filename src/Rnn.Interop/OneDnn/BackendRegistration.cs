@@ -1,0 +1,5 @@
+using RnnNative;
+using RnnNative.Interop.OneDnn;
+
+// Found by RnnBackends when an application references this package: faster than the managed reference.
+[assembly: RnnBackend(typeof(OneDnnBackend), speedRank: 10)]
