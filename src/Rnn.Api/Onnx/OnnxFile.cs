@@ -16,7 +16,7 @@ internal static class OnnxFile
         var info = new FileInfo(path);
         if (!info.Exists) throw new FileNotFoundException($"{path}: no such file.", path);
         if (info.Length > MaxFileBytes)
-            throw new FileFormatException(path, $"the file is {info.Length} bytes; an ONNX model with weights inside is at most 2 GiB");
+            throw OnnxFormatError.Create(path, $"the file is {info.Length} bytes; an ONNX model with weights inside is at most 2 GiB");
         // The whole file is read first, so every length field the parser meets is checked against bytes that exist:
         // a forged length fails as truncation instead of asking for a buffer of that size.
         return Parse(File.ReadAllBytes(path), path);
@@ -25,16 +25,16 @@ internal static class OnnxFile
     public static ModelProto Parse(byte[] bytes, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (bytes.Length == 0) throw new FileFormatException(sourceName, "the file is empty");
+        if (bytes.Length == 0) throw OnnxFormatError.Create(sourceName, "the file is empty");
         try
         {
             var model = ModelProto.Parser.ParseFrom(bytes);
-            if (model.Graph is null) throw new FileFormatException(sourceName, "the file holds no graph (not an ONNX model)");
+            if (model.Graph is null) throw OnnxFormatError.Create(sourceName, "the file holds no graph (not an ONNX model)");
             return model;
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new FileFormatException(sourceName, $"not a valid ONNX protobuf ({OneLine(e.Message)})", e);
+            throw OnnxFormatError.Create(sourceName, $"not a valid ONNX protobuf ({OneLine(e.Message)})", e);
         }
     }
 

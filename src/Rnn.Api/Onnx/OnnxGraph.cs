@@ -68,7 +68,7 @@ internal sealed class OnnxGraph
     {
         if (_decoded.TryGetValue(value, out var cached)) return cached;
         if (depth > MaxFoldingDepth) return null;
-        if (!_evaluating.Add(value)) throw new FileFormatException(File, $"the value '{value}' depends on itself (the graph has a cycle)");
+        if (!_evaluating.Add(value)) throw OnnxFormatError.Create(File, $"the value '{value}' depends on itself (the graph has a cycle)");
         try
         {
             Tensor? result = null;

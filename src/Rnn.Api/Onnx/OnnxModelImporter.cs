@@ -25,9 +25,9 @@ public static class OnnxModelImporter
     private static OnnxImport Convert(ModelProto model, string file)
     {
         var defaultOpset = model.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx");
-        if (defaultOpset is null) throw new FileFormatException(file, "the model imports no version of the default ONNX operator set");
+        if (defaultOpset is null) throw OnnxFormatError.Create(file, "the model imports no version of the default ONNX operator set");
         if (defaultOpset.Version is < 7 or > 21)
-            throw new FileFormatException(file, $"the model uses ONNX opset {defaultOpset.Version}; opsets 7 to 21 are supported");
+            throw OnnxFormatError.Create(file, $"the model uses ONNX opset {defaultOpset.Version}; opsets 7 to 21 are supported");
         var graph = new OnnxGraph(model.Graph, (int)defaultOpset.Version, file);
         var nodes = model.Graph.Node.Where(n => OnnxRecurrentNode.OpTypes.Contains(n.OpType) && n.Domain.Length == 0)
             .Select(n => OnnxRecurrentNode.Convert(n, graph)).ToList();
@@ -76,7 +76,7 @@ public static class OnnxModelImporter
         }
         catch (ArgumentException e)
         {
-            throw new FileFormatException(file, $"{first.Node.OpType} node '{first.Name}': {e.Message.TrimEnd('.')}");
+            throw OnnxFormatError.Create(file, $"{first.Node.OpType} node '{first.Name}': {e.Message.TrimEnd('.')}");
         }
     }
 }

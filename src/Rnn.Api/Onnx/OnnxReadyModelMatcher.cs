@@ -59,6 +59,14 @@ internal static class OnnxReadyModelMatcher
 
         var config = new ModelConfig(lastStep ? ModelKind.Classifier : ModelKind.Tagger, rnn.Spec.Cell, embedding.Dim(0), embedding.Dim(1),
             rnn.Spec.HiddenSize, weight.Dim(0), rnn.Spec.NumLayers, rnn.Spec.Bidirectional);
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return (null, e.Message.TrimEnd('.'));
+        }
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["embedding.weight"] = embedding };
         foreach (var (name, tensor) in rnn.Tensors) tensors["rnn." + name] = tensor;
         tensors["fc.weight"] = weight;

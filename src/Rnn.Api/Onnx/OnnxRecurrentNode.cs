@@ -46,7 +46,7 @@ internal sealed class OnnxRecurrentNode
         string name = OnnxGraph.NameOf(node);
         string file = graph.File;
         FileFormatException Refuse(string attribute, string why) =>
-            new(file, $"{node.OpType} node '{name}': {attribute} {why}");
+            OnnxFormatError.Create(file, $"{node.OpType} node '{name}': {attribute} {why}");
 
         var attributes = new Dictionary<string, AttributeProto>(StringComparer.Ordinal);
         foreach (var a in node.Attribute) attributes[a.Name] = a;

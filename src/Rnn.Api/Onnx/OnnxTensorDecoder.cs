@@ -17,7 +17,7 @@ internal static class OnnxTensorDecoder
     public static Tensor Decode(TensorProto proto, string what, string file)
     {
         if (proto.DataType != FloatType)
-            throw new FileFormatException(file, $"{what} has ONNX data type {proto.DataType}; only float32 (1) weights are supported");
+            throw OnnxFormatError.Create(file, $"{what} has ONNX data type {proto.DataType}; only float32 (1) weights are supported");
         var (shape, count) = Shape(proto, what, file);
         return new Tensor(Floats(proto, count, what, file), shape);
     }
@@ -30,7 +30,7 @@ internal static class OnnxTensorDecoder
         if (!proto.RawData.IsEmpty)
         {
             if (proto.RawData.Length != count * size)
-                throw new FileFormatException(file, $"{what} has {proto.RawData.Length} bytes of raw_data; dims ({string.Join(", ", proto.Dims)}) need {count * size}");
+                throw OnnxFormatError.Create(file, $"{what} has {proto.RawData.Length} bytes of raw_data; dims ({string.Join(", ", proto.Dims)}) need {count * size}");
             var bytes = proto.RawData.Span;
             var values = new long[count];
             for (int i = 0; i < values.Length; i++)
@@ -41,24 +41,24 @@ internal static class OnnxTensorDecoder
         }
         var list = proto.DataType == Int64Type ? proto.Int64Data.ToArray() : proto.Int32Data.Select(v => (long)v).ToArray();
         if (list.Length != count)
-            throw new FileFormatException(file, $"{what} has {list.Length} values; dims ({string.Join(", ", proto.Dims)}) need {count}");
+            throw OnnxFormatError.Create(file, $"{what} has {list.Length} values; dims ({string.Join(", ", proto.Dims)}) need {count}");
         return list;
     }
 
     private static (int[] Shape, long Count) Shape(TensorProto proto, string what, string file)
     {
         if (proto.DataLocation == TensorProto.Types.DataLocation.External)
-            throw new FileFormatException(file, $"{what} is stored in an external data file; export with the weights inside the model");
+            throw OnnxFormatError.Create(file, $"{what} is stored in an external data file; export with the weights inside the model");
         var shape = new int[proto.Dims.Count];
         long count = 1;
         for (int i = 0; i < shape.Length; i++)
         {
             long d = proto.Dims[i];
-            if (d < 0 || d > int.MaxValue) throw new FileFormatException(file, $"{what} has dimension {d}");
+            if (d < 0 || d > int.MaxValue) throw OnnxFormatError.Create(file, $"{what} has dimension {d}");
             shape[i] = (int)d;
             count *= d;
             // The data is already in memory, so no honest tensor can hold more elements than the file has bytes.
-            if (count > int.MaxValue) throw new FileFormatException(file, $"{what} has dims ({string.Join(", ", proto.Dims)}), more elements than any file holds");
+            if (count > int.MaxValue) throw OnnxFormatError.Create(file, $"{what} has dims ({string.Join(", ", proto.Dims)}), more elements than any file holds");
         }
         return (shape, count);
     }
@@ -69,7 +69,7 @@ internal static class OnnxTensorDecoder
         if (!proto.RawData.IsEmpty)
         {
             if (proto.RawData.Length != count * sizeof(float))
-                throw new FileFormatException(file, $"{what} has {proto.RawData.Length} bytes of raw_data; dims ({string.Join(", ", proto.Dims)}) need {count * sizeof(float)}");
+                throw OnnxFormatError.Create(file, $"{what} has {proto.RawData.Length} bytes of raw_data; dims ({string.Join(", ", proto.Dims)}) need {count * sizeof(float)}");
             data = new float[count];
             var bytes = proto.RawData.Span;
             for (int i = 0; i < data.Length; i++) data[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.Slice(i * sizeof(float), sizeof(float)));
@@ -77,7 +77,7 @@ internal static class OnnxTensorDecoder
         else
         {
             if (proto.FloatData.Count != count)
-                throw new FileFormatException(file, $"{what} has {proto.FloatData.Count} float_data values; dims ({string.Join(", ", proto.Dims)}) need {count}");
+                throw OnnxFormatError.Create(file, $"{what} has {proto.FloatData.Count} float_data values; dims ({string.Join(", ", proto.Dims)}) need {count}");
             data = [.. proto.FloatData];
         }
         return data;
