@@ -48,8 +48,8 @@ internal static class ConvertCommand
             var chosen = import.Layers[index];
             RnnModelFile.Save(outputPath, chosen.Parameters);
             o.WriteLine($"convert {modelPath}: {chosen.Parameters.Spec}{(chosen.BatchFirst ? ", batch-first" : "")} from node(s) {string.Join(", ", chosen.NodeNames)} -> {outputPath}");
-            if (import.OtherOperators.Count > 0)
-                o.WriteLine($"  not converted: {Describe(import.OtherOperators)}{(import.WhyNotReadyModel is { } why ? $" (not a ready model: {why})" : "")}");
+            if (import.OtherOperators.Count > 0) o.WriteLine($"  the graph also holds (not converted): {Describe(import.OtherOperators)}");
+            if (import.WhyNotReadyModel is { } why) o.WriteLine($"  not a ready model: {why}");
             return ExitCodes.Success;
         });
         return command;
