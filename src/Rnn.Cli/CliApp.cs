@@ -20,6 +20,7 @@ internal static class CliApp
             ValidateCommand.Create(console),
             DemoCommand.Create(console),
             SampleCommand.Create(console),
+            ConvertCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

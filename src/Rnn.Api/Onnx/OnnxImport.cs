@@ -1,0 +1,17 @@
+using RnnNative.Models;
+
+namespace RnnNative.Onnx;
+
+/// <summary>
+/// What an ONNX file converted into: its RNN layers in graph order, and, when the whole graph is an
+/// embedding → RNN → linear model, the ready model (<see cref="Model"/>). <see cref="OtherOperators"/> counts the
+/// graph's operators that are neither recurrent nor constants, so a caller can tell what the RNN layers leave out.
+/// </summary>
+public sealed record OnnxImport(
+    IReadOnlyList<OnnxRnnLayer> Layers,
+    OnnxReadyModel? Model,
+    IReadOnlyDictionary<string, int> OtherOperators,
+    string? WhyNotReadyModel);
+
+/// <summary>A whole model converted: its configuration and its parameters under the ready model's state_dict names.</summary>
+public sealed record OnnxReadyModel(ModelConfig Config, IReadOnlyDictionary<string, Tensor> Tensors);
