@@ -60,10 +60,13 @@ public static class ValidationTolerance
     /// so their sum over the K+H terms has standard deviation σ_c = √((K+H)/12 · (W_c²Δx² + X²Δw_c²)); we take
     /// ε = 4·max over layers, directions and rows of σ_c as the pre-activation error (a worst-case sum, (K+H) instead of
     /// √(K+H), is vacuous beyond a few hundred inputs: it exceeds h's whole range [-1, 1]).
-    /// Through the cell, σ' ≤ 1/4 and tanh' ≤ 1 make one step's error in c at most (1/4·|c| + 1/4 + 1)·ε and in h at most
-    /// 1/4·ε + that; the recurrence and the layers carry it on, damped by f &lt; 1 and o &lt; 1, with random signs. We
-    /// allow <see cref="Int8Accumulation"/> = 4 for that (c and h stay within a few units of ε over 50 steps and 3 layers).
-    /// The result: tolerance = 4 · ε = 16 · max σ_c, applied as <see cref="Bound"/> (relative above magnitude 1, for c).
+    /// Through the cell, σ' ≤ 1/4 and tanh' ≤ 1 make one step's error in c at most (1/4·|c| + 1/4 + 1)·ε and in h at
+    /// most 1/4·ε more: a gain of about 2 for |c| ≤ 1. The recurrence and the layers carry that on, damped by f &lt; 1 and
+    /// o &lt; 1 and with random signs; we allow <see cref="Int8Accumulation"/> = 2 for the whole path, the one-step gain.
+    /// The result: tolerance = 2 · ε = 8 · max σ_c, applied as <see cref="Bound"/> (relative above magnitude 1, for c).
+    /// Measured on the full and quick grids (104 LSTM inference cases, up to 3 layers, 50 steps, hidden 512): the worst
+    /// case reached 0.31 of it (c_n). A shim that quantized its inputs 6 codes off the calibrated shift (an inconsistent
+    /// shift, as a wrong rounding or offset bug would give) exceeded it in 2 of 4 int8 test cases.
     /// This is a stated engineering bound from the rounding model, not a worst-case proof; a case beyond it is a failure.
     /// It depends on the calibration only through Δx and X, so a wrong scale or shift (saturating values) fails it.
     /// </summary>
@@ -98,7 +101,7 @@ public static class ValidationTolerance
     }
 
     /// <summary>The allowance for int8 error carried through time and layers; see <see cref="Int8(RnnParameters, Int8Quantization)"/>.</summary>
-    public const double Int8Accumulation = 4;
+    public const double Int8Accumulation = 2;
 
     public static double For(RnnPrecision precision) => precision switch
     {
