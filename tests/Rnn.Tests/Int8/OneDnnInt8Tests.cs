@@ -46,6 +46,17 @@ public sealed class OneDnnInt8Tests
     }
 
     [Test]
+    public void TheRunnerValidatesOnlyLstmInferenceInInt8()
+    {
+        var output = new StringWriter();
+        var summary = ValidationRunner.Run(OneDnnBackend.Instance, RnnPrecision.Int8, ValidationGrid.Smoke, output);
+        int expected = ValidationGrid.Smoke.Count(c => c.Cell == RnnCellKind.Lstm && c.Mode == RnnMode.Inference);
+        Assert.That(expected, Is.GreaterThan(0));
+        Assert.That((summary.Passed, summary.Failed), Is.EqualTo((expected, 0)), output.ToString());
+        Assert.That(output.ToString(), Does.Contain("ValidationTolerance.Int8"));
+    }
+
+    [Test]
     public void WeightsTakeAboutAQuarterOfTheirF32Memory()
     {
         var spec = new RnnSpec(RnnCellKind.Lstm, 256, 256, 2, true);
