@@ -53,13 +53,15 @@ int8_executor::int8_executor(const model_shape &m, const float *params, const st
             w.plain_iter = to_ldigo(w.plain_iter);
         }
     }
-    // Prepare the s8 weights now for a one-step batch of one, so weight_bytes() reports real figures and the first call
-    // pays no reorder; other shapes reuse them whenever oneDNN picks the same layout (brgemm's does not depend on T, N).
+    // The s8 copies are made on first use for each layout a primitive asks for (oneDNN's choice depends on the batch
+    // and sequence length). What one layout takes is known now, from a one-step batch of one: that is the figure
+    // int8_weight_bytes() reports, and creating these primitives checks that this CPU can run int8 at all.
+    int8_bytes_ = 0;
     for (int64_t layer = 0; layer < m_.num_layers; ++layer)
         for (int64_t dir = 0; dir < m_.directions; ++dir) {
             auto p = primitive_for({layer, dir, 1, 1, 1});
-            s8_weights(layer * m_.directions + dir, false, p->pd.weights_layer_desc(), stream);
-            s8_weights(layer * m_.directions + dir, true, p->pd.weights_iter_desc(), stream);
+            int8_bytes_ += int64_t(p->pd.weights_layer_desc().get_size() + p->pd.weights_iter_desc().get_size() +
+                    p->pd.bias_desc().get_size());
         }
 }
 
@@ -115,16 +117,7 @@ memory int8_executor::s8_weights(int64_t index, bool iter, const memory::desc &w
     return s8;
 }
 
-int64_t int8_executor::int8_weight_bytes() const {
-    std::lock_guard<std::mutex> lock(weights_mutex_);
-    int64_t bytes = 0;
-    for (const auto &w : weights_) {
-        if (!w.s8_layer.empty()) bytes += int64_t(w.s8_layer.front().first.get_size());
-        if (!w.s8_iter.empty()) bytes += int64_t(w.s8_iter.front().first.get_size());
-        bytes += int64_t(w.bias.get_desc().get_size());
-    }
-    return bytes;
-}
+int64_t int8_executor::int8_weight_bytes() const { return int8_bytes_; }
 
 int64_t int8_executor::f32_weight_bytes() const {
     int64_t bytes = 0;

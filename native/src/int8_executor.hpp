@@ -33,7 +33,8 @@ public:
 
     const model_shape &shape() const { return m_; }
     void forward(const rnn_forward_args &args, const batch_plan &plan) const;
-    // Bytes of the s8 weights as oneDNN holds them (with its compensation terms), and of the same weights in f32.
+    // Bytes of one layout's s8 weights as oneDNN holds them (with its compensation terms) plus the f32 bias, and of the
+    // same weights and bias in f32.
     int64_t int8_weight_bytes() const;
     int64_t f32_weight_bytes() const;
 
@@ -64,6 +65,7 @@ private:
     model_shape m_;
     dnnl::engine engine_;
     std::vector<int8_data_qparams> data_;
+    int64_t int8_bytes_ = 0;
     mutable std::vector<direction_weights> weights_;
     mutable std::mutex weights_mutex_;
     mutable std::map<primitive_key, std::shared_ptr<cached_primitive>> primitives_;
