@@ -103,6 +103,21 @@ RNN_API rnn_status rnn_executor_forward(rnn_executor *executor, const rnn_forwar
 RNN_API rnn_status rnn_executor_backward(rnn_executor *executor, rnn_context *context, const rnn_backward_args *args);
 RNN_API rnn_status rnn_context_destroy(rnn_context *context);
 
+/* int8 LSTM inference (oneDNN forward_inference only): u8 activations, s8 weights with one scale per gate and output
+ * channel (computed here from the f32 weights: 127 / max|w| over W_ih and W_hh rows), f32 bias, f32 states and outputs.
+ * Each layer l quantizes its input and its h as u8 = saturate(round(x * data_scales[l] + data_shifts[l])); the caller
+ * calibrates these (layer_count = num_layers, scale > 0 and finite, shift in [0, 255]). desc->cell must be
+ * RNN_CELL_LSTM and desc->precision RNN_PRECISION_F32 (the precision of the tensors exchanged). Forward takes the same
+ * rnn_forward_args as rnn_executor_forward; calls on one executor may run from several threads at once. */
+typedef struct rnn_int8_executor rnn_int8_executor;
+
+RNN_API rnn_status rnn_int8_executor_create(const rnn_model_desc *desc, const float *params, int64_t params_count,
+        const float *data_scales, const float *data_shifts, int64_t layer_count, rnn_int8_executor **out);
+RNN_API rnn_status rnn_int8_executor_destroy(rnn_int8_executor *executor);
+RNN_API rnn_status rnn_int8_executor_forward(rnn_int8_executor *executor, const rnn_forward_args *args);
+/* int8_bytes: the prepared s8 weights (with oneDNN's compensation) and f32 bias; f32_bytes: the same tensors in f32. */
+RNN_API rnn_status rnn_int8_executor_weight_bytes(rnn_int8_executor *executor, int64_t *int8_bytes, int64_t *f32_bytes);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
 #include "error.hpp"
 #include "executor.hpp"
 #include "handle_registry.hpp"
+#include "int8_executor.hpp"
 #include "model.hpp"
 #include "time_segments.hpp"
 
@@ -11,8 +12,10 @@
 
 #include <omp.h>
 
+#include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 using namespace rnnshim;
 
@@ -195,6 +198,100 @@ RNN_API rnn_status rnn_executor_backward(rnn_executor *handle, rnn_context *cont
 
 RNN_API rnn_status rnn_context_destroy(rnn_context *context) {
     return guarded(__func__, [&] { contexts().remove(context); });
+}
+
+} // extern "C"
+
+// ---- int8 LSTM inference ----------------------------------------------------------------------------------------
+
+namespace {
+
+handle_registry<int8_executor> &int8_executors() {
+    static handle_registry<int8_executor> registry("int8 executor", 0x518);
+    return registry;
+}
+
+void check_int8_model(const model_shape &m) {
+    if (m.cell != RNN_CELL_LSTM)
+        fail(RNN_STATUS_UNSUPPORTED, std::string("int8 runs LSTM inference only; a ") + m.cell_name() +
+                " model has no int8 kernel in oneDNN 2.6 (PyTorch's GRU is oneDNN's LBR-GRU); use f32 or bf16");
+    if (m.precision != RNN_PRECISION_F32)
+        invalid("an int8 executor exchanges f32 tensors: desc->precision must be 0 (f32); got " + std::to_string(int(m.precision)));
+}
+
+std::vector<int8_data_qparams> validate_qparams(const model_shape &m, const float *scales, const float *shifts, int64_t count) {
+    if (!scales) invalid("data_scales is null; expected one per layer (" + std::to_string(m.num_layers) + ")");
+    if (!shifts) invalid("data_shifts is null; expected one per layer (" + std::to_string(m.num_layers) + ")");
+    if (count != m.num_layers)
+        invalid("layer_count is " + std::to_string(count) + "; expected num_layers = " + std::to_string(m.num_layers));
+    std::vector<int8_data_qparams> q(static_cast<size_t>(count));
+    for (int64_t l = 0; l < count; ++l) {
+        const float scale = scales[l], shift = shifts[l];
+        if (!(scale > 0.0f) || !std::isfinite(scale))
+            invalid("data_scales[" + std::to_string(l) + "] must be positive and finite; got " + std::to_string(scale));
+        if (!(shift >= 0.0f && shift <= 255.0f))
+            invalid("data_shifts[" + std::to_string(l) + "] must be in [0, 255]; got " + std::to_string(shift));
+        q[size_t(l)] = {scale, shift};
+    }
+    return q;
+}
+
+// The same checks as an f32 inference forward pass; returns the batch plan.
+batch_plan validate_int8_forward(const model_shape &m, const rnn_forward_args *args) {
+    if (!args) invalid("args is null");
+    const rnn_forward_args &a = *args;
+    if (a.seq_len < 1) invalid("seq_len must be at least 1; got " + std::to_string(a.seq_len));
+    if (a.batch < 1) invalid("batch must be at least 1; got " + std::to_string(a.batch));
+    if (a.batch_first != 0 && a.batch_first != 1) invalid("batch_first must be 0 or 1; got " + std::to_string(a.batch_first));
+    const int64_t tn = checked_mul(a.seq_len, a.batch, "seq_len x batch");
+    const int64_t states = checked_mul(checked_mul(m.state_rows(), a.batch, "states"), m.hidden_size, "states");
+    require(a.input, a.input_count, checked_mul(tn, m.input_size, "input"), "input");
+    require(a.output, a.output_count, checked_mul(tn, m.output_size(), "output"), "output");
+    require(a.hn, a.hn_count, states, "hn");
+    optional(a.h0, a.h0_count, states, "h0");
+    optional(a.c0, a.c0_count, states, "c0");
+    optional(a.cn, a.cn_count, states, "cn");
+    return plan_batch(a.seq_len, a.batch, a.lengths);
+}
+
+} // namespace
+
+extern "C" {
+
+RNN_API rnn_status rnn_int8_executor_create(const rnn_model_desc *desc, const float *params, int64_t params_count,
+        const float *data_scales, const float *data_shifts, int64_t layer_count, rnn_int8_executor **out) {
+    return guarded(__func__, [&] {
+        if (!out) invalid("out is null");
+        *out = nullptr;
+        const model_shape m = validate_model(desc);
+        check_int8_model(m);
+        require(params, params_count, param_count(m), "params");
+        auto q = validate_qparams(m, data_scales, data_shifts, layer_count);
+        auto e = std::make_shared<int8_executor>(m, params, q);
+        *out = static_cast<rnn_int8_executor *>(int8_executors().add(std::move(e)));
+    });
+}
+
+RNN_API rnn_status rnn_int8_executor_destroy(rnn_int8_executor *handle) {
+    return guarded(__func__, [&] { int8_executors().remove(handle); });
+}
+
+RNN_API rnn_status rnn_int8_executor_forward(rnn_int8_executor *handle, const rnn_forward_args *args) {
+    return guarded(__func__, [&] {
+        auto e = int8_executors().get(handle);
+        const batch_plan plan = validate_int8_forward(e->shape(), args);
+        e->forward(*args, plan);
+    });
+}
+
+RNN_API rnn_status rnn_int8_executor_weight_bytes(rnn_int8_executor *handle, int64_t *int8_bytes, int64_t *f32_bytes) {
+    return guarded(__func__, [&] {
+        auto e = int8_executors().get(handle);
+        if (!int8_bytes) invalid("int8_bytes is null");
+        if (!f32_bytes) invalid("f32_bytes is null");
+        *int8_bytes = e->int8_weight_bytes();
+        *f32_bytes = e->f32_weight_bytes();
+    });
 }
 
 } // extern "C"

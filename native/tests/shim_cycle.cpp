@@ -123,6 +123,90 @@ void concurrent_inference() {
     expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
 }
 
+
+// int8 LSTM: a calibrated forward pass close to f32 from several threads at once, its weight memory, and its refusals.
+void int8_cycle() {
+    const int T = 6, N = 4, I = 5, H = 7, L = 2, D = 2;
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 0};
+    int64_t count = 0;
+    rnn_model_param_count(&desc, &count);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+    std::vector<float> params(static_cast<size_t>(count));
+    for (auto &p : params) p = u(rng);
+    // Inputs in [-0.5, 0.5] and h in (-1, 1): one range [-1, 1] covers both, scale 127.5, shift 127.5.
+    const float scales[L] = {127.5f, 127.5f}, shifts[L] = {127.5f, 127.5f};
+    rnn_int8_executor *q = nullptr;
+    expect(rnn_int8_executor_create(&desc, params.data(), count, scales, shifts, L, &q) == RNN_STATUS_OK, "int8 create");
+    rnn_executor *f = nullptr;
+    expect(rnn_executor_create(&desc, params.data(), count, &f) == RNN_STATUS_OK, "f32 create (int8 comparison)");
+    if (!q || !f) return;
+    int64_t int8_bytes = 0, f32_bytes = 0;
+    expect(rnn_int8_executor_weight_bytes(q, &int8_bytes, &f32_bytes) == RNN_STATUS_OK, "int8 weight bytes");
+    expect(int8_bytes > 0 && f32_bytes > 0, "int8 weight bytes reported");
+    {
+        // At a realistic size the s8 weights are about a quarter of f32 (tiny ones are dominated by layout padding).
+        rnn_model_desc big {RNN_CELL_LSTM, 128, 128, 1, 0, 1, RNN_PRECISION_F32, 0};
+        int64_t big_count = 0;
+        rnn_model_param_count(&big, &big_count);
+        std::vector<float> big_params(static_cast<size_t>(big_count), 0.01f);
+        rnn_int8_executor *b = nullptr;
+        expect(rnn_int8_executor_create(&big, big_params.data(), big_count, scales, shifts, 1, &b) == RNN_STATUS_OK, "int8 create 128");
+        int64_t b8 = 0, b32 = 0;
+        expect(b && rnn_int8_executor_weight_bytes(b, &b8, &b32) == RNN_STATUS_OK, "int8 weight bytes 128");
+        std::printf("int8 LSTM 128x128 weights: %lld bytes int8, %lld bytes f32\n", (long long)b8, (long long)b32);
+        expect(b8 * 3 < b32, "int8 weights under a third of f32");
+        if (b) rnn_int8_executor_destroy(b);
+    }
+
+    const size_t states = size_t(L * D * N * H);
+    std::vector<float> x(size_t(T * N * I));
+    for (auto &v : x) v = u(rng);
+    std::vector<int32_t> lengths = {3, 6, 1, 6};
+    auto run = [&](bool int8, std::vector<float> &y, std::vector<float> &hn, std::vector<float> &cn) {
+        rnn_forward_args a {};
+        a.seq_len = T; a.batch = N; a.batch_first = 1; a.lengths = lengths.data();
+        a.input = x.data(); a.input_count = int64_t(x.size());
+        a.output = y.data(); a.output_count = int64_t(y.size());
+        a.hn = hn.data(); a.hn_count = int64_t(states);
+        a.cn = cn.data(); a.cn_count = int64_t(states);
+        return int8 ? rnn_int8_executor_forward(q, &a) : rnn_executor_forward(f, &a, 0, nullptr);
+    };
+    std::vector<float> y32(size_t(T * N * D * H)), hn32(states), cn32(states);
+    expect(run(false, y32, hn32, cn32) == RNN_STATUS_OK, "f32 forward (int8 comparison)");
+    std::vector<int> bad(3, 0);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < 3; ++w)
+        threads.emplace_back([&, w] {
+            for (int call = 0; call < 10; ++call) {
+                std::vector<float> y(y32.size(), 9.0f), hn(states), cn(states);
+                if (run(true, y, hn, cn) != RNN_STATUS_OK) { bad[size_t(w)]++; continue; }
+                for (size_t i = 0; i < y.size(); ++i)
+                    if (!(std::fabs(y[i] - y32[i]) < 0.05f)) { bad[size_t(w)]++; break; }
+            }
+        });
+    for (auto &t : threads) t.join();
+    for (int b : bad) expect(b == 0, "concurrent int8 forward close to f32");
+
+    rnn_int8_executor *other = nullptr;
+    const float bad_scale[L] = {0.0f, 1.0f};
+    expect(rnn_int8_executor_create(&desc, params.data(), count, bad_scale, shifts, L, &other) == RNN_STATUS_INVALID_ARGUMENT,
+            "int8 scale 0 refused");
+    expect(rnn_int8_executor_create(&desc, params.data(), count, scales, shifts, 1, &other) == RNN_STATUS_INVALID_ARGUMENT,
+            "int8 layer count refused");
+    desc.cell = RNN_CELL_GRU;
+    int64_t gru_count = 0;
+    rnn_model_param_count(&desc, &gru_count);
+    std::vector<float> gru(static_cast<size_t>(gru_count));
+    expect(rnn_int8_executor_create(&desc, gru.data(), gru_count, scales, shifts, L, &other) == RNN_STATUS_UNSUPPORTED,
+            "int8 GRU refused");
+    expect(rnn_int8_executor_forward(reinterpret_cast<rnn_int8_executor *>(f), nullptr) == RNN_STATUS_INVALID_ARGUMENT,
+            "f32 handle refused by int8 forward");
+    expect(rnn_int8_executor_destroy(q) == RNN_STATUS_OK, "int8 destroy");
+    expect(rnn_int8_executor_destroy(q) == RNN_STATUS_INVALID_ARGUMENT, "int8 double destroy refused");
+    expect(rnn_executor_destroy(f) == RNN_STATUS_OK, "f32 destroy (int8 comparison)");
+}
+
 } // namespace
 
 int main() {
@@ -139,6 +223,7 @@ int main() {
     }
     firewall();
     concurrent_inference();
+    int8_cycle();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;
 }

@@ -18,6 +18,7 @@ internal static class CliApp
             BackwardCommand.Create(console),
             BenchCommand.Create(console),
             ValidateCommand.Create(console),
+            CalibrateCommand.Create(console),
             DemoCommand.Create(console),
             SampleCommand.Create(console),
             ConvertCommand.Create(console),

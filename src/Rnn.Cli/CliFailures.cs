@@ -22,6 +22,7 @@ internal static class CliFailures
         FileNotFoundException f => (ExitCodes.InvalidInput, $"file not found: {f.FileName ?? f.Message}"),
         DirectoryNotFoundException => (ExitCodes.InvalidInput, e.Message),
         RnnBackendUnavailableException => (ExitCodes.InvalidInput, e.Message),
+        NotSupportedException => (ExitCodes.InvalidInput, e.Message), // a valid request this backend, cell or precision cannot run
         ArgumentException a => (ExitCodes.InvalidInput, WithoutParameterSuffix(a)),
         OutOfMemoryException => (ExitCodes.Failure, "out of memory; try smaller sizes"),
         UnauthorizedAccessException => (ExitCodes.InvalidInput, e.Message),

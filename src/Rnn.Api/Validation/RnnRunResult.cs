@@ -4,11 +4,15 @@ namespace RnnNative.Validation;
 public sealed record RnnRunResult(Tensor Output, Tensor Hidden, Tensor? Cell, RnnGradients? Gradients)
 {
     /// <summary>Prepares the model on <paramref name="backend"/>, runs forward and, for training inputs, backward.</summary>
-    public static RnnRunResult Execute(IRnnBackend backend, RnnPrecision precision, ValidationInputs inputs)
+    public static RnnRunResult Execute(IRnnBackend backend, RnnPrecision precision, ValidationInputs inputs) =>
+        Execute(backend, new RnnExecutorOptions(precision), inputs);
+
+    public static RnnRunResult Execute(IRnnBackend backend, RnnExecutorOptions options, ValidationInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(inputs);
-        using var executor = backend.CreateExecutor(inputs.Parameters, new RnnExecutorOptions(precision));
+        using var executor = backend.CreateExecutor(inputs.Parameters, options);
         using var forward = executor.Forward(inputs.Input, inputs.Mode);
         RnnGradients? gradients = null;
         if (inputs.OutputGradients is { } outputGradients)

@@ -24,9 +24,18 @@ public static class ValidationRunner
         ArgumentNullException.ThrowIfNull(cases);
         ArgumentNullException.ThrowIfNull(output);
         EnsureRunnable(backend, precision);
-        double tolerance = ValidationTolerance.For(precision);
-        output.WriteLine($"Validating {backend.Name} ({PrecisionName(precision)}) against the managed reference: {cases.Count} cases, {ValidationTolerance.Describe(tolerance)} per tensor.");
-        if (double.IsPositiveInfinity(ValidationTolerance.ForGradients(RnnCellKind.RnnRelu, precision)))
+        if (precision == RnnPrecision.Int8)
+        {
+            cases = Int8Cases(cases);
+            output.WriteLine($"Validating {backend.Name} (int8) against the managed reference (f32): the {cases.Count} LSTM inference cases of the grid, " +
+                "each calibrated on its own input, with a per-case tolerance from its quantization steps and sizes (ValidationTolerance.Int8).");
+        }
+        else
+        {
+            double tolerance = ValidationTolerance.For(precision);
+            output.WriteLine($"Validating {backend.Name} ({PrecisionName(precision)}) against the managed reference: {cases.Count} cases, {ValidationTolerance.Describe(tolerance)} per tensor.");
+        }
+        if (precision != RnnPrecision.Int8 && double.IsPositiveInfinity(ValidationTolerance.ForGradients(RnnCellKind.RnnRelu, precision)))
             output.WriteLine($"rnn_relu gradients in {PrecisionName(precision)}: only shape and finiteness are checked (ReLU's derivative jumps at 0).");
 
         int passed = 0, failed = 0;
@@ -66,11 +75,16 @@ public static class ValidationRunner
             throw new RnnBackendUnavailableException(backend.Name, $"it does not support {PrecisionName(precision)} here.");
     }
 
+    /// <summary>The cases int8 can run: LSTM inference (oneDNN has int8 kernels for nothing else).</summary>
+    public static IReadOnlyList<ValidationCase> Int8Cases(IReadOnlyList<ValidationCase> cases) =>
+        cases.Where(c => c.Cell == RnnCellKind.Lstm && c.Mode == RnnMode.Inference).ToList();
+
     /// <summary>Runs one case on the reference and on <paramref name="backend"/>; an exception from the backend is a failure, reported with its message.</summary>
     public static ValidationCaseResult RunCase(IRnnBackend backend, RnnPrecision precision, ValidationCase validationCase)
     {
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(validationCase);
+        if (precision == RnnPrecision.Int8) return RunInt8Case(backend, validationCase);
         var inputs = validationCase.CreateInputs();
         var reference = RnnRunResult.Execute(ManagedBackend.Instance, RnnPrecision.F32, inputs.DeepCopy());
         RnnRunResult actual;
@@ -84,6 +98,33 @@ public static class ValidationRunner
         }
         var comparisons = reference.CompareWith(actual, ValidationTolerance.For(precision), ValidationTolerance.ForGradients(validationCase.Cell, precision));
         return new ValidationCaseResult(validationCase, comparisons, null);
+    }
+
+    /// <summary>
+    /// One int8 case: calibrated on its own input (min/max, <see cref="Int8Calibration"/>), run with that quantization,
+    /// compared with the f32 reference under <see cref="ValidationTolerance.Int8"/> computed from the same calibration.
+    /// </summary>
+    public static ValidationCaseResult RunInt8Case(IRnnBackend backend, ValidationCase validationCase)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(validationCase);
+        if (validationCase.Cell != RnnCellKind.Lstm || validationCase.Mode != RnnMode.Inference)
+            throw new ArgumentException($"int8 validates LSTM inference only; {validationCase.Name} is not.", nameof(validationCase));
+        var inputs = validationCase.CreateInputs();
+        var reference = RnnRunResult.Execute(ManagedBackend.Instance, RnnPrecision.F32, inputs.DeepCopy());
+        RnnRunResult actual;
+        double tolerance;
+        try
+        {
+            var quantization = Int8Calibration.Calibrate(inputs.Parameters, inputs.Input);
+            tolerance = ValidationTolerance.Int8(inputs.Parameters, quantization);
+            actual = RnnRunResult.Execute(backend, new RnnExecutorOptions(RnnPrecision.Int8, Quantization: quantization), inputs);
+        }
+        catch (Exception e)
+        {
+            return new ValidationCaseResult(validationCase, [], $"{e.GetType().Name}: {e.Message}");
+        }
+        return new ValidationCaseResult(validationCase, reference.CompareWith(actual, tolerance), null);
     }
 
     public static string PrecisionName(RnnPrecision precision) => precision.ToString().ToLowerInvariant();

@@ -52,11 +52,63 @@ public static class ValidationTolerance
     public static double ForGradients(RnnCellKind cell, RnnPrecision precision) =>
         cell == RnnCellKind.RnnRelu && precision != RnnPrecision.F32 ? double.PositiveInfinity : For(precision);
 
+    /// <summary>
+    /// int8 LSTM inference (u8 activations, s8 weights), per case and absolute, from the quantization steps and sizes.
+    /// For layer l (input size K, hidden H) with activation step Δx = 1/scale and largest representable magnitude X, and
+    /// for each gate row c with largest weight W_c and weight step Δw_c = W_c/127: every product of a pre-activation
+    /// carries |w̃x̃ − wx| ≤ W_c·Δx/2 + X·Δw_c/2 (plus a negligible Δw·Δx/4). The roundings are independent and uniform,
+    /// so their sum over the K+H terms has standard deviation σ_c = √((K+H)/12 · (W_c²Δx² + X²Δw_c²)); we take
+    /// ε = 4·max over layers, directions and rows of σ_c as the pre-activation error (a worst-case sum, (K+H) instead of
+    /// √(K+H), is vacuous beyond a few hundred inputs: it exceeds h's whole range [-1, 1]).
+    /// Through the cell, σ' ≤ 1/4 and tanh' ≤ 1 make one step's error in c at most (1/4·|c| + 1/4 + 1)·ε and in h at
+    /// most 1/4·ε more: a gain of about 2 for |c| ≤ 1. The recurrence and the layers carry that on, damped by f &lt; 1 and
+    /// o &lt; 1 and with random signs; we allow <see cref="Int8Accumulation"/> = 2 for the whole path, the one-step gain.
+    /// The result: tolerance = 2 · ε = 8 · max σ_c, applied as <see cref="Bound"/> (relative above magnitude 1, for c).
+    /// Measured on the full and quick grids (104 LSTM inference cases, up to 3 layers, 50 steps, hidden 512): the worst
+    /// case reached 0.31 of it (c_n). A shim that quantized its inputs 6 codes off the calibrated shift (an inconsistent
+    /// shift, as a wrong rounding or offset bug would give) exceeded it in 2 of 4 int8 test cases.
+    /// This is a stated engineering bound from the rounding model, not a worst-case proof; a case beyond it is a failure.
+    /// It depends on the calibration only through Δx and X, so a wrong scale or shift (saturating values) fails it.
+    /// </summary>
+    public static double Int8(RnnParameters parameters, Int8Quantization quantization)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(quantization);
+        var spec = parameters.Spec;
+        quantization.EnsureFits(spec);
+        double worst = 0;
+        for (int layer = 0; layer < spec.NumLayers; layer++)
+        {
+            var q = quantization.Layers[layer];
+            double dx = q.Step, x = q.MaxAbs;
+            int k = spec.LayerInputSize(layer), h = spec.HiddenSize;
+            for (int dir = 0; dir < spec.Directions; dir++)
+            {
+                var wih = parameters.Get(RnnParameterKind.WeightIh, layer, dir).Data;
+                var whh = parameters.Get(RnnParameterKind.WeightHh, layer, dir).Data;
+                for (int row = 0; row < spec.GateCount * h; row++)
+                {
+                    double w = 0;
+                    for (int i = 0; i < k; i++) w = Math.Max(w, Math.Abs(wih[row * k + i]));
+                    for (int i = 0; i < h; i++) w = Math.Max(w, Math.Abs(whh[row * h + i]));
+                    double dw = w / 127;
+                    double sigma = Math.Sqrt((k + h) / 12.0 * (w * w * dx * dx + x * x * dw * dw));
+                    worst = Math.Max(worst, sigma);
+                }
+            }
+        }
+        return Int8Accumulation * 4 * worst;
+    }
+
+    /// <summary>The allowance for int8 error carried through time and layers; see <see cref="Int8(RnnParameters, Int8Quantization)"/>.</summary>
+    public const double Int8Accumulation = 2;
+
     public static double For(RnnPrecision precision) => precision switch
     {
         RnnPrecision.F32 => F32,
         RnnPrecision.Bf16 => Bf16,
         RnnPrecision.F16 => F16,
+        RnnPrecision.Int8 => throw new ArgumentException("The int8 tolerance depends on the model and its calibration; use ValidationTolerance.Int8(parameters, quantization).", nameof(precision)),
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
     };
 

@@ -11,12 +11,18 @@ internal static class BenchRunner
     /// <summary>Backward costs about twice the forward (two GEMMs per forward GEMM), so training counts 3× forward FLOPs.</summary>
     public const double TrainingFlopsFactor = 3;
 
+    /// <summary>What an int8 bench run is calibrated on; printed with its results.</summary>
+    public const string Int8CalibrationNote = "int8 calibrated (min/max per layer) on the bench input itself";
+
     public static BenchResult Measure(IRnnBackend backend, RnnSpec spec, int batch, int seqLen, RnnExecutorOptions options, bool train, double seconds)
     {
         var rng = new Random(20261122);
         var parameters = RnnParameters.InitializeUniform(spec, seed: 1);
         var input = new RnnInput(RandomTensor(rng, seqLen, batch, spec.InputSize));
         var gradients = train ? new RnnOutputGradients(RandomTensor(rng, seqLen, batch, spec.OutputSize)) : null;
+        // Random weights come with no calibration: int8 calibrates on the bench input itself (min/max), outside the timing.
+        if (options.Precision == RnnPrecision.Int8 && options.Quantization is null)
+            options = options with { Quantization = Int8Calibration.Calibrate(parameters, input) };
         using var executor = backend.CreateExecutor(parameters, options);
 
         void RunOnce()

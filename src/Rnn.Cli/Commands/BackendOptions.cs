@@ -13,13 +13,13 @@ internal sealed class BackendOptions
 
     public Option<string> Precision { get; } = new("--precision")
     {
-        Description = "Arithmetic precision: f32 or bf16 (f16 where the backend has it). Results are float32 either way.",
+        Description = "Arithmetic precision: f32 or bf16 (f16 where the backend has it; int8 for LSTM inference on onednn, after rnn calibrate). Results are float32 either way.",
         DefaultValueFactory = _ => "f32",
     };
 
     public BackendOptions()
     {
-        Precision.AcceptOnlyFromAmong("f32", "bf16", "f16");
+        Precision.AcceptOnlyFromAmong("f32", "bf16", "f16", "int8");
     }
 
     public void AddTo(Command command)
@@ -32,6 +32,7 @@ internal sealed class BackendOptions
     {
         "bf16" => RnnPrecision.Bf16,
         "f16" => RnnPrecision.F16,
+        "int8" => RnnPrecision.Int8,
         _ => RnnPrecision.F32,
     };
 

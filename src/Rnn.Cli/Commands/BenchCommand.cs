@@ -65,6 +65,7 @@ internal static class BenchCommand
                     ["batch"] = n,
                     ["seq_len"] = t,
                     ["precision"] = BackendOptions.PrecisionName(precision),
+                    ["calibration"] = precision == RnnPrecision.Int8 ? BenchRunner.Int8CalibrationNote : "none",
                     ["train"] = training,
                     ["threads"] = threadCount,
                     ["iterations"] = result.Iterations,
@@ -80,6 +81,7 @@ internal static class BenchCommand
             var o = console.Out;
             o.WriteLine(FormattableString.Invariant(
                 $"{spec} N={n} T={t} on {backend.Name}, {BackendOptions.PrecisionName(precision)}, threads={(threadCount == 0 ? "all" : threadCount.ToString(CultureInfo.InvariantCulture))}, {(training ? "training (forward + backward)" : "inference (forward)")}"));
+            if (precision == RnnPrecision.Int8) o.WriteLine($"  ({BenchRunner.Int8CalibrationNote})");
             o.WriteLine(FormattableString.Invariant($"  {result.Iterations} batches in {result.Seconds:F2} s after warm-up"));
             o.WriteLine(FormattableString.Invariant($"  {result.MsPerBatch:F3} ms per batch, {result.SequencesPerSecond:F1} sequences/s, {result.GigaflopsPerSecond:F2} GFLOP/s"));
             if (training) o.WriteLine("  (GFLOP/s counts forward + backward as 3× the forward FLOPs)");

@@ -41,10 +41,16 @@ internal static class DemoCommand
                 o.WriteLine($"  ({b.Name} is unavailable: {b.Availability.Reason})");
             if (scaled)
                 o.WriteLine($"The managed reference is the exact, slow oracle (double accumulation, one thread): batch and sequence length are divided by {ManagedScaleDown}, and its GFLOP/s are not comparable with a native backend's.");
+            if (options.Precision == RnnPrecision.Int8) o.WriteLine($"({BenchRunner.Int8CalibrationNote}; int8 runs LSTM only, so other cells are skipped)");
             o.WriteLine();
             o.WriteLine($"{"config",-13} {"model",-52} {"N",4} {"T",4} {"batches",8} {"ms/batch",10} {"seq/s",10} {"GFLOP/s",9}");
             foreach (var config in StandardConfiguration.All)
             {
+                if (options.Precision == RnnPrecision.Int8 && config.Spec.Cell != RnnCellKind.Lstm)
+                {
+                    o.WriteLine($"{config.Name,-13} {config.Spec,-52} (skipped: no int8 kernel for {config.Spec.Cell.ToModeName()})");
+                    continue;
+                }
                 int batch = scaled ? config.Batch / ManagedScaleDown : config.Batch;
                 int seqLen = scaled ? config.SeqLen / ManagedScaleDown : config.SeqLen;
                 var result = BenchRunner.Measure(backend, config.Spec, batch, seqLen, options, train: false, duration);

@@ -34,7 +34,7 @@ internal static class ForwardCommand
             var (input, _) = inputs.LoadInput(parsed, parameters.Spec);
             var backend = backendOptions.Resolve(parsed);
 
-            using var executor = backend.CreateExecutor(parameters, new RnnExecutorOptions(backendOptions.GetPrecision(parsed)));
+            using var executor = backend.CreateExecutor(parameters, inputs.ExecutorOptions(parsed, backendOptions.GetPrecision(parsed)));
             using var result = executor.Forward(input);
             NpyWriter.Write(outputPath, result.Output);
             if (hnPath is not null) NpyWriter.Write(hnPath, result.Hidden);

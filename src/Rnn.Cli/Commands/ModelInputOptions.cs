@@ -40,6 +40,20 @@ internal sealed class ModelInputOptions
         return RnnModelFile.Load(parsed.GetRequiredValue(Model), mode);
     }
 
+    /// <summary>
+    /// The options an executor needs for <paramref name="precision"/>: for int8 the calibration stored in the model file,
+    /// or a usage error that says how to make one.
+    /// </summary>
+    public RnnExecutorOptions ExecutorOptions(ParseResult parsed, RnnPrecision precision, int threads = 0)
+    {
+        if (precision != RnnPrecision.Int8) return new RnnExecutorOptions(precision, threads);
+        string path = parsed.GetRequiredValue(Model);
+        var quantization = RnnModelFile.LoadInt8Quantization(path)
+            ?? throw new CliUsageException($"--model {path} has no int8 calibration (int8.* metadata); make one with " +
+                $"`rnn calibrate --model {path} --input SAMPLE.npy --output {CalibrateCommand.DefaultOutput(path)}` and run that file.");
+        return new RnnExecutorOptions(precision, threads, Quantization: quantization);
+    }
+
     /// <summary>Reads X, lengths, h0 and c0 and validates them against the model's spec.</summary>
     public (RnnInput Input, RnnBatchShape Shape) LoadInput(ParseResult parsed, RnnSpec spec)
     {

@@ -15,7 +15,7 @@ public sealed class CuDnnBackend : IRnnBackend
     public IReadOnlyList<KeyValuePair<string, string>> Describe() => CuDnnRuntimeProbe.Facts;
 
     /// <summary>f32 (FMA math, exact to the reference's tolerance), and f16/bf16 storage with tensor-core math.</summary>
-    public bool Supports(RnnPrecision precision) => Enum.IsDefined(precision);
+    public bool Supports(RnnPrecision precision) => Enum.IsDefined(precision) && precision != RnnPrecision.Int8;
 
     public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
@@ -24,7 +24,9 @@ public sealed class CuDnnBackend : IRnnBackend
         var availability = Availability;
         if (!availability.IsAvailable) throw new RnnBackendUnavailableException(Name, availability.Reason);
         if (!Supports(options.Precision))
-            throw new RnnBackendUnavailableException(Name, $"precision {options.Precision} is not supported.");
+            throw new RnnBackendUnavailableException(Name, options.Precision == RnnPrecision.Int8
+                ? "precision Int8 runs on the onednn backend only (LSTM inference); use f32, f16 or bf16 on cudnn."
+                : $"precision {options.Precision} is not supported.");
         int devices = CuDnnRuntimeProbe.DeviceCount;
         if (options.Device < 0 || options.Device >= devices)
             throw new ArgumentException($"options.Device must be a CUDA device index from 0 to {devices - 1}; got {options.Device}.", nameof(options));

@@ -36,6 +36,7 @@ public sealed class OneDnnBackend : IRnnBackend
     {
         RnnPrecision.F32 => true,
         RnnPrecision.Bf16 => _probe.Value.Capabilities.Bf16 == 1,
+        RnnPrecision.Int8 => true, // LSTM inference only; other cells and training are refused with a message
         _ => false,
     };
 
@@ -50,6 +51,7 @@ public sealed class OneDnnBackend : IRnnBackend
             throw new RnnBackendUnavailableException(Name, options.Precision == RnnPrecision.F16
                 ? "precision F16 is not supported on CPU (oneDNN 2.6 has no f16 RNN on CPU); use F32 or Bf16."
                 : $"precision {options.Precision} needs a CPU with AVX-512; this one reports {_probe.Value.Capabilities.IsaName}.");
+        if (options.Precision == RnnPrecision.Int8) return new OneDnnInt8Executor(this, parameters, options);
         return new OneDnnRnnExecutor(this, parameters, options);
     }
 

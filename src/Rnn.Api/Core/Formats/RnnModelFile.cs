@@ -18,6 +18,10 @@ public static partial class RnnModelFile
     public const string BidirectionalKey = "bidirectional";
     public const string BiasKey = "bias";
 
+    /// <summary>Metadata keys of the int8 activation quantization: int8.layer{l}.scale and int8.layer{l}.shift.</summary>
+    public static string Int8ScaleKey(int layer) => $"int8.layer{layer.ToString(CultureInfo.InvariantCulture)}.scale";
+    public static string Int8ShiftKey(int layer) => $"int8.layer{layer.ToString(CultureInfo.InvariantCulture)}.shift";
+
     /// <summary>Loads a model. <paramref name="mode"/> is needed only for a vanilla RNN file without metadata; if given it must agree with the file.</summary>
     public static RnnParameters Load(string path, RnnCellKind? mode = null)
     {
@@ -47,6 +51,69 @@ public static partial class RnnModelFile
     {
         ArgumentNullException.ThrowIfNull(parameters);
         SafetensorsWriter.Write(path, parameters.Tensors, MetadataFor(parameters.Spec));
+    }
+
+    /// <summary>Saves parameters with their int8 quantization (from <see cref="Int8Calibration"/>) in the metadata.</summary>
+    public static void Save(string path, RnnParameters parameters, Int8Quantization quantization)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(quantization);
+        quantization.EnsureFits(parameters.Spec);
+        var metadata = new Dictionary<string, string>(MetadataFor(parameters.Spec));
+        for (int l = 0; l < quantization.Layers.Count; l++)
+        {
+            metadata[Int8ScaleKey(l)] = quantization.Layers[l].Scale.ToString("R", CultureInfo.InvariantCulture);
+            metadata[Int8ShiftKey(l)] = quantization.Layers[l].Shift.ToString("R", CultureInfo.InvariantCulture);
+        }
+        SafetensorsWriter.Write(path, parameters.Tensors, metadata);
+    }
+
+    /// <summary>The int8 quantization stored in a model file, or null when it has none.</summary>
+    public static Int8Quantization? LoadInt8Quantization(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var content = SafetensorsReader.Read(path);
+        var parameters = FromContent(content, path);
+        return Int8QuantizationFrom(content.Metadata, parameters.Spec, path);
+    }
+
+    /// <summary>
+    /// Reads int8.layer{l}.scale/.shift for every layer of <paramref name="spec"/>: null when no int8 key is present, an
+    /// error when some are missing, malformed or out of range (a partial quantization is never used).
+    /// </summary>
+    public static Int8Quantization? Int8QuantizationFrom(IReadOnlyDictionary<string, string> metadata, RnnSpec spec, string file)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(spec);
+        var keys = metadata.Keys.Where(k => k.StartsWith("int8.", StringComparison.Ordinal)).ToList();
+        if (keys.Count == 0) return null;
+        var expected = new HashSet<string>(Enumerable.Range(0, spec.NumLayers).SelectMany(l => new[] { Int8ScaleKey(l), Int8ShiftKey(l) }), StringComparer.Ordinal);
+        if (keys.FirstOrDefault(k => !expected.Contains(k)) is { } stray)
+            throw new FileFormatException(file, $"metadata {stray} does not belong to this {spec.NumLayers}-layer model's int8 quantization");
+        var layers = new Int8LayerQuantization[spec.NumLayers];
+        for (int l = 0; l < spec.NumLayers; l++)
+        {
+            var layer = new Int8LayerQuantization(MetadataFloat(metadata, Int8ScaleKey(l), file), MetadataFloat(metadata, Int8ShiftKey(l), file));
+            try
+            {
+                layer.Validate(l);
+            }
+            catch (ArgumentException e)
+            {
+                throw new FileFormatException(file, e.Message.TrimEnd('.'));
+            }
+            layers[l] = layer;
+        }
+        return new Int8Quantization(layers);
+    }
+
+    private static float MetadataFloat(IReadOnlyDictionary<string, string> metadata, string key, string file)
+    {
+        if (!metadata.TryGetValue(key, out var text))
+            throw new FileFormatException(file, $"metadata {key} is missing; the int8 quantization must cover every layer (recalibrate with rnn calibrate)");
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float value))
+            throw new FileFormatException(file, $"metadata {key} = '{text}' is not a number");
+        return value;
     }
 
     public static IReadOnlyDictionary<string, string> MetadataFor(RnnSpec spec)

@@ -22,7 +22,9 @@ public sealed class ManagedBackend : IRnnBackend
         ArgumentNullException.ThrowIfNull(parameters);
         options ??= RnnExecutorOptions.Default;
         if (!Supports(options.Precision))
-            throw new RnnBackendUnavailableException(Name, $"precision {options.Precision} is not supported; the reference computes in f32 with double accumulation.");
+            throw new RnnBackendUnavailableException(Name, options.Precision == RnnPrecision.Int8
+                ? "precision Int8 runs on the onednn backend only (LSTM inference); the reference computes in f32 with double accumulation."
+                : $"precision {options.Precision} is not supported; the reference computes in f32 with double accumulation.");
         return new ManagedRnnExecutor(this, parameters, options);
     }
 }

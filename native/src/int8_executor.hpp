@@ -1,0 +1,75 @@
+// An LSTM prepared for int8 inference: u8 activations (one scale and shift per layer, shared by the layer's input and
+// its h, as oneDNN applies them), s8 weights with one scale per output channel, f32 bias, f32 states and outputs.
+//
+// Each layer input is quantized here; oneDNN quantizes h itself at every step. States stay f32 between time segments
+// (src_iter/dst_iter f32), so variable lengths cost no extra rounding. Outputs come back dequantized (dst_layer f32).
+//
+// forward() is const and thread-safe: every call has its own stream, scratchpads and buffers. The only shared mutable
+// state is the primitive cache and the per-layout weight cache, each behind a mutex held for lookups, never for compute.
+#pragma once
+
+#include "model.hpp"
+#include "time_segments.hpp"
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace rnnshim {
+
+struct int8_data_qparams {
+    float scale, shift; // u8 = saturate(round(x * scale + shift))
+};
+
+class int8_executor {
+public:
+    // data: one entry per layer; validated by the caller.
+    int8_executor(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &data);
+
+    const model_shape &shape() const { return m_; }
+    void forward(const rnn_forward_args &args, const batch_plan &plan) const;
+    // Bytes of one layout's s8 weights as oneDNN holds them (with its compensation terms) plus the f32 bias, and of the
+    // same weights and bias in f32.
+    int64_t int8_weight_bytes() const;
+    int64_t f32_weight_bytes() const;
+
+private:
+    struct primitive_key {
+        int64_t layer, direction, steps, rows, batch;
+        bool operator<(const primitive_key &o) const {
+            return std::tie(layer, direction, steps, rows, batch) < std::tie(o.layer, o.direction, o.steps, o.rows, o.batch);
+        }
+    };
+    struct cached_primitive {
+        dnnl::lstm_forward::primitive_desc pd;
+        dnnl::lstm_forward primitive;
+    };
+    // One layer and direction: the f32 plain weights (ldigo), their channel scales, and s8 copies per layout.
+    struct direction_weights {
+        dnnl::memory plain_layer, plain_iter, bias;
+        std::vector<float> scales;
+        std::vector<std::pair<dnnl::memory::desc, dnnl::memory>> s8_layer, s8_iter;
+    };
+
+    dnnl::primitive_attr attr_for(int64_t layer, const std::vector<float> &scales, bool user_scratchpad) const;
+    std::shared_ptr<cached_primitive> primitive_for(const primitive_key &key) const;
+    dnnl::memory s8_weights(int64_t index, bool iter, const dnnl::memory::desc &want, dnnl::stream &stream) const;
+    void forward_direction(int64_t layer, int64_t dir, const uint8_t *src, float *dst, const batch_plan &plan,
+            const rnn_forward_args &a, dnnl::stream &stream) const;
+
+    model_shape m_;
+    dnnl::engine engine_;
+    std::vector<int8_data_qparams> data_;
+    int64_t int8_bytes_ = 0;
+    mutable std::vector<direction_weights> weights_;
+    mutable std::mutex weights_mutex_;
+    mutable std::map<primitive_key, std::shared_ptr<cached_primitive>> primitives_;
+    mutable std::mutex primitives_mutex_;
+};
+
+} // namespace rnnshim
