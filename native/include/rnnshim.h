@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct below changes; the C# side refuses a shim with another value. */
-#define RNN_SHIM_ABI_VERSION 1
+#define RNN_SHIM_ABI_VERSION 2
 
 typedef enum rnn_status {
     RNN_STATUS_OK = 0,
@@ -34,7 +34,9 @@ typedef enum rnn_status {
 typedef enum rnn_cell { RNN_CELL_TANH = 0, RNN_CELL_RELU = 1, RNN_CELL_LSTM = 2, RNN_CELL_GRU = 3 } rnn_cell;
 typedef enum rnn_precision { RNN_PRECISION_F32 = 0, RNN_PRECISION_BF16 = 1, RNN_PRECISION_F16 = 2 } rnn_precision;
 
-typedef struct rnn_executor rnn_executor; /* one prepared model: converted weights, cached primitives, scratch */
+/* One prepared model: converted weights and cached primitives, shared read-only by any number of threads calling it
+ * at once; each call borrows its own scratch from a pool the executor owns. */
+typedef struct rnn_executor rnn_executor;
 typedef struct rnn_context rnn_context;   /* what a training forward pass keeps for one backward pass */
 
 typedef struct rnn_model_desc {
@@ -65,7 +67,7 @@ typedef struct rnn_forward_args {
     int32_t seq_len;
     int32_t batch;
     int32_t batch_first;
-    int32_t reserved;
+    int32_t threads;       /* OpenMP threads for this call; 0 = the executor's. Concurrent calls x threads <= cores. */
     const int32_t *lengths;
     const float *input; int64_t input_count;
     const float *h0; int64_t h0_count;

@@ -146,6 +146,9 @@ RNN_API rnn_status rnn_executor_forward(rnn_executor *handle, const rnn_forward_
         if (a.seq_len < 1) invalid("seq_len must be at least 1; got " + std::to_string(a.seq_len));
         if (a.batch < 1) invalid("batch must be at least 1; got " + std::to_string(a.batch));
         if (a.batch_first != 0 && a.batch_first != 1) invalid("batch_first must be 0 or 1; got " + std::to_string(a.batch_first));
+        if (a.threads < 0 || a.threads > 4096)
+            invalid("threads must be between 0 (the executor's) and 4096; got " + std::to_string(a.threads));
+        const int threads = a.threads == 0 ? m.threads : a.threads;
         const int64_t tn = checked_mul(a.seq_len, a.batch, "seq_len x batch");
         const int64_t states = checked_mul(checked_mul(m.state_rows(), a.batch, "states"), m.hidden_size, "states");
         require(a.input, a.input_count, checked_mul(tn, m.input_size, "input"), "input");
@@ -160,12 +163,12 @@ RNN_API rnn_status rnn_executor_forward(rnn_executor *handle, const rnn_forward_
         }
         const batch_plan plan = plan_batch(a.seq_len, a.batch, a.lengths);
         if (!training) {
-            e->forward(a, plan, nullptr);
+            e->forward(a, plan, threads, nullptr);
             return;
         }
         auto ctx = std::make_shared<training_context>();
         ctx->owner = handle;
-        e->forward(a, plan, ctx.get());
+        e->forward(a, plan, threads, ctx.get());
         *context = static_cast<rnn_context *>(contexts().add(std::move(ctx)));
     });
 }

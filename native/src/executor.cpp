@@ -22,10 +22,10 @@ constexpr size_t max_cached_shapes = 512;
 // oneDNN runs single-threaded inside an OpenMP parallel region, so running the two directions of a layer side by side
 // uses exactly two threads: worth it for 2-3 threads (small per-direction GEMMs scale poorly), not beyond.
 // RNNSHIM_PARALLEL_DIRECTIONS=0/1 overrides the choice.
-bool choose_parallel_directions(const model_shape &m) {
+bool choose_parallel_directions(const model_shape &m, int threads) {
     if (m.directions != 2) return false;
     if (const char *env = std::getenv("RNNSHIM_PARALLEL_DIRECTIONS")) return env[0] == '1';
-    return m.threads >= 2 && m.threads <= 3;
+    return threads >= 2 && threads <= 3;
 }
 
 char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>(base) + elements * int64_t(size_of(type)); }
@@ -33,23 +33,29 @@ char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>
 } // namespace
 
 executor::executor(const model_shape &m, const float *params)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), parallel_directions_(choose_parallel_directions(m)) {
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), pool_(engine_) {
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
-    for (auto &slot : slots_) slot.stream = dnnl::stream(engine_);
 }
 
+std::shared_ptr<prepared_weights> executor::current_weights() const { return std::atomic_load(&weights_); }
+
 void executor::update_weights(const float *params) {
-    auto fresh = std::make_shared<prepared_weights>(m_, params, engine_);
-    std::lock_guard<std::mutex> lock(call_mutex_);
-    weights_ = std::move(fresh);
+    // Calls already running keep the version they started with; later calls see the new one.
+    std::atomic_store(&weights_, std::make_shared<prepared_weights>(m_, params, engine_));
 }
 
 std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape &s) {
-    std::lock_guard<std::mutex> lock(cache_mutex_);
+    {
+        std::shared_lock<std::shared_mutex> lock(cache_mutex_);
+        auto it = cache_.find(s);
+        if (it != cache_.end()) return it->second;
+    }
+    // Built outside the lock (JIT takes milliseconds); two callers racing on a new shape both build, one copy is kept.
+    auto p = std::make_shared<segment_primitives>(make_segment_primitives(m_, engine_, s));
+    std::unique_lock<std::shared_mutex> lock(cache_mutex_);
     auto it = cache_.find(s);
     if (it != cache_.end()) return it->second;
-    if (cache_.size() >= max_cached_shapes) cache_.clear(); // contexts keep what they still use alive
-    auto p = std::make_shared<segment_primitives>(make_segment_primitives(m_, engine_, s));
+    if (cache_.size() >= max_cached_shapes) cache_.clear(); // calls and contexts keep what they still use alive
     cache_.emplace(s, p);
     return p;
 }
@@ -60,8 +66,8 @@ memory executor::scratchpad_for(const dnnl::primitive_desc_base &pd, direction_s
 }
 
 template <class Body>
-void executor::for_each_direction(Body &&body) {
-    if (m_.directions == 2 && parallel_directions_) {
+void executor::for_each_direction(int threads, Body &&body) {
+    if (choose_parallel_directions(m_, threads)) {
         std::exception_ptr errors[2];
 #pragma omp parallel num_threads(2)
         {
@@ -80,10 +86,10 @@ void executor::for_each_direction(Body &&body) {
     for (int d = 0; d < m_.directions; ++d) body(d);
 }
 
-void executor::forward(const rnn_forward_args &a, const batch_plan &plan, training_context *ctx) {
-    std::lock_guard<std::mutex> lock(call_mutex_);
-    omp_set_num_threads(m_.threads);
-    std::shared_ptr<prepared_weights> weights = weights_;
+void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int threads, training_context *ctx) {
+    omp_set_num_threads(threads);
+    workspace_pool::lease work = pool_.take();
+    std::shared_ptr<prepared_weights> weights = current_weights();
     const int64_t t_len = plan.seq_len, n = plan.batch, in = m_.input_size, dh = m_.output_size();
     const bool batch_first = a.batch_first != 0;
     // f32 inference over an already-sorted batch reads the caller's input and writes its output in place.
@@ -91,6 +97,7 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, traini
 
     if (ctx) {
         ctx->plan = plan;
+        ctx->threads = threads;
         ctx->batch_first = batch_first;
         ctx->weights = weights;
         ctx->layer_data.resize(size_t(m_.num_layers + 1));
@@ -101,7 +108,7 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, traini
     if (direct) {
         src = {reinterpret_cast<char *>(const_cast<float *>(a.input)), batch_first ? in : n * in, batch_first ? t_len * in : in};
     } else {
-        aligned_buffer &buf = ctx ? ctx->layer_data[0] : input_work_;
+        aligned_buffer &buf = ctx ? ctx->layer_data[0] : work->input_work;
         void *p = buf.ensure(size_t(t_len * n * in) * size_of(data_type_));
         gather_sequence(a.input, batch_first, plan, in, p, data_type_);
         src = {static_cast<char *>(p), n * in, in};
@@ -114,15 +121,15 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, traini
             if (!plan.full_length) std::memset(a.output, 0, sizeof(float) * size_t(t_len * n * dh));
             dst = {reinterpret_cast<char *>(a.output), batch_first ? dh : n * dh, batch_first ? t_len * dh : dh};
         } else {
-            aligned_buffer &buf = ctx ? ctx->layer_data[size_t(layer + 1)] : layer_work_[layer % 2];
+            aligned_buffer &buf = ctx ? ctx->layer_data[size_t(layer + 1)] : work->layer_work[layer % 2];
             const size_t bytes = size_t(t_len * n * dh) * size_of(data_type_);
             // Padded steps are never written; the final output must read 0 there.
             void *p = last && !plan.full_length ? buf.zeroed(bytes) : buf.ensure(bytes);
             dst = {static_cast<char *>(p), n * dh, dh};
         }
-        for_each_direction([&](int d) {
+        for_each_direction(threads, [&](int d) {
             sequence_view dst_half {offset(dst.base, d * m_.hidden_size, data_type_), dst.stride_t, dst.stride_n};
-            forward_direction(layer, d, src, dst_half, plan, a, *weights, ctx);
+            forward_direction(layer, d, src, dst_half, plan, a, threads, *weights, work->slots[d], ctx);
         });
         src = dst;
     }
@@ -130,11 +137,11 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, traini
 }
 
 void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view &src, const sequence_view &dst,
-        const batch_plan &plan, const rnn_forward_args &a, prepared_weights &weights, training_context *ctx) {
+        const batch_plan &plan, const rnn_forward_args &a, int threads, prepared_weights &weights, direction_slot &slot,
+        training_context *ctx) {
     const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch;
     const bool lstm = m_.has_cell_state();
     const size_t es = size_of(data_type_);
-    direction_slot &slot = slots_[dir];
     void *cur_h = slot.cur_h.ensure(size_t(n * h) * es);
     void *nxt_h = slot.nxt_h.ensure(size_t(n * h) * es);
     void *cur_c = lstm ? slot.cur_c.ensure(size_t(n * h) * 4) : nullptr;
@@ -145,7 +152,8 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
     const size_t count = plan.segments.size();
     for (size_t i = 0; i < count; ++i) {
         const time_segment &seg = plan.segments[dir == 0 ? i : count - 1 - i];
-        segment_shape shape {layer, dir, seg.steps(), seg.rows, ctx != nullptr, src.stride_t, src.stride_n, dst.stride_t, dst.stride_n};
+        segment_shape shape {layer, dir, seg.steps(), seg.rows, ctx != nullptr, src.stride_t, src.stride_n, dst.stride_t,
+                dst.stride_n, threads};
         auto prims = primitives_for(shape);
         const auto &pd = prims->forward_pd;
         const size_t state_bytes = size_t(seg.rows * h) * es, cell_bytes = size_t(seg.rows * h) * 4;
@@ -172,8 +180,8 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
                 {DNNL_ARG_DST_LAYER, memory(pd.dst_layer_desc(), engine_, dst.base + seg.t0 * dst.stride_t * int64_t(es))},
                 {DNNL_ARG_SRC_ITER, memory(pd.src_iter_desc(), engine_, h_in)},
                 {DNNL_ARG_DST_ITER, memory(pd.dst_iter_desc(), engine_, h_out)},
-                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), slot.stream)},
-                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), slot.stream)},
+                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), threads, slot.stream)},
+                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), threads, slot.stream)},
                 {DNNL_ARG_BIAS, weights.bias(index)}};
         if (lstm) {
             args.emplace(DNNL_ARG_SRC_ITER_C, memory(pd.src_iter_c_desc(), engine_, c_in));
@@ -192,8 +200,10 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
 }
 
 void executor::backward(training_context &ctx, const rnn_backward_args &a) {
-    std::lock_guard<std::mutex> lock(call_mutex_);
-    omp_set_num_threads(m_.threads);
+    // The context's primitives were built for its forward pass's thread count; backward runs with the same one.
+    const int threads = ctx.threads;
+    omp_set_num_threads(threads);
+    workspace_pool::lease work = pool_.take();
     const batch_plan &plan = ctx.plan;
     const int64_t t_len = plan.seq_len, n = plan.batch, dh = m_.output_size();
 
@@ -208,7 +218,7 @@ void executor::backward(training_context &ctx, const rnn_backward_args &a) {
         float *diff_src[2] = {nullptr, nullptr};
         for (int64_t d = 0; d < m_.directions; ++d)
             diff_src[d] = static_cast<float *>(diff_src_buf[d].zeroed(sizeof(float) * size_t(t_len * n * k)));
-        for_each_direction([&](int d) { backward_direction(layer, d, ctx, a, diff_dst, diff_src[d]); });
+        for_each_direction(threads, [&](int d) { backward_direction(layer, d, ctx, a, work->slots[d], diff_dst, diff_src[d]); });
         if (m_.directions == 2)
             for (int64_t i = 0; i < t_len * n * k; ++i) diff_src[0][i] += diff_src[1][i];
         diff_dst_buf = std::move(diff_src_buf[0]);
@@ -221,13 +231,12 @@ void executor::backward(training_context &ctx, const rnn_backward_args &a) {
 }
 
 void executor::backward_direction(int64_t layer, int64_t dir, training_context &ctx, const rnn_backward_args &a,
-        float *diff_dst, float *diff_src) {
+        direction_slot &slot, float *diff_dst, float *diff_src) {
     const batch_plan &plan = ctx.plan;
     const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch, k = m_.layer_input_size(layer);
     const int64_t dh = m_.output_size();
     const bool lstm = m_.has_cell_state();
     const size_t es = size_of(data_type_);
-    direction_slot &slot = slots_[dir];
     prepared_weights &weights = *ctx.weights;
 
     // oneDNN accumulates weight gradients, across segments too: start from zero once per layer and direction.
@@ -260,8 +269,8 @@ void executor::backward_direction(int64_t layer, int64_t dir, training_context &
                 {DNNL_ARG_SRC_ITER, memory(pd.src_iter_desc(), engine_, rec.h_in.data())},
                 {DNNL_ARG_DST_LAYER, memory(pd.dst_layer_desc(), engine_, dst_base + dst_off * int64_t(es))},
                 {DNNL_ARG_DST_ITER, memory(pd.dst_iter_desc(), engine_, rec.h_out.data())},
-                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), slot.stream)},
-                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), slot.stream)},
+                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), ctx.threads, slot.stream)},
+                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), ctx.threads, slot.stream)},
                 {DNNL_ARG_BIAS, weights.bias(index)},
                 {DNNL_ARG_WORKSPACE, rec.workspace},
                 {DNNL_ARG_DIFF_SRC_LAYER, memory(pd.diff_src_layer_desc(), engine_, diff_src_base + src_off * 4)},

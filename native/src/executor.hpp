@@ -1,8 +1,11 @@
 // One prepared model: weights converted once, primitives cached per segment shape, scratch reused across calls.
 //
-// Calls on one executor are serialized by a mutex: oneDNN forbids executing one primitive object from two threads at
-// once, and every call already uses all of the executor's threads, so concurrent callers queue rather than oversubscribe.
-// Different executors run in parallel.
+// Any number of threads may call one executor at once. What they share is read-only once built: the weights (swapped
+// whole by update_weights) and the primitives (a primitive object may run on several threads at once because its
+// scratchpad is user-provided: every call passes its own, with its own memory objects). Everything a call mutates
+// comes from a workspace_pool lease held for that call alone. The two caches take a reader lock to look up and a
+// writer lock only to insert. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the
+// calling thread), so K callers x T threads should not exceed the cores.
 #pragma once
 
 #include "model.hpp"
@@ -10,12 +13,14 @@
 #include "segment_primitives.hpp"
 #include "sequence_io.hpp"
 #include "time_segments.hpp"
+#include "workspace_pool.hpp"
 
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 namespace rnnshim {
@@ -34,6 +39,8 @@ struct training_context {
     batch_plan plan;
     bool batch_first = false;
     bool consumed = false;
+    int threads = 1; // the forward pass's OpenMP thread count; its backward pass uses the same
+
     std::shared_ptr<prepared_weights> weights;
     // layer_data[0]: the input, layer_data[l + 1]: layer l's output; time-major, sorted, the executor's data type.
     std::vector<aligned_buffer> layer_data;
@@ -47,9 +54,11 @@ public:
 
     const model_shape &shape() const { return m_; }
     void update_weights(const float *params);
-    // args are validated by the caller (api.cpp); context is filled when training.
-    void forward(const rnn_forward_args &args, const batch_plan &plan, training_context *context);
+    // args are validated by the caller (api.cpp); context is filled when training. threads > 0.
+    void forward(const rnn_forward_args &args, const batch_plan &plan, int threads, training_context *context);
     void backward(training_context &context, const rnn_backward_args &args);
+    // Workspaces made so far: the peak number of calls that ran at once.
+    size_t workspaces_created() const { return pool_.created(); }
 
 private:
     // Where a strided (T, N, C) tensor starts for one direction: base already offset to its channel half.
@@ -57,30 +66,25 @@ private:
         char *base;
         int64_t stride_t, stride_n;
     };
-    // Per-direction resources, so the two directions of a layer can run at once.
-    struct direction_slot {
-        dnnl::stream stream;
-        aligned_buffer cur_h, nxt_h, cur_c, nxt_c, scratchpad;
-    };
+    using direction_slot = call_workspace::direction_slot;
 
     std::shared_ptr<segment_primitives> primitives_for(const segment_shape &s);
     void forward_direction(int64_t layer, int64_t dir, const sequence_view &src, const sequence_view &dst,
-            const batch_plan &plan, const rnn_forward_args &args, prepared_weights &weights, training_context *context);
+            const batch_plan &plan, const rnn_forward_args &args, int threads, prepared_weights &weights,
+            direction_slot &slot, training_context *context);
     void backward_direction(int64_t layer, int64_t dir, training_context &ctx, const rnn_backward_args &args,
-            float *diff_dst, float *diff_src);
-    template <class Body> void for_each_direction(Body &&body);
+            direction_slot &slot, float *diff_dst, float *diff_src);
+    template <class Body> void for_each_direction(int threads, Body &&body);
     dnnl::memory scratchpad_for(const dnnl::primitive_desc_base &pd, direction_slot &slot);
+    std::shared_ptr<prepared_weights> current_weights() const;
 
     model_shape m_;
     dnnl::engine engine_;
     dnnl::memory::data_type data_type_;
-    bool parallel_directions_;
-    std::mutex call_mutex_;
-    std::mutex cache_mutex_;
-    std::shared_ptr<prepared_weights> weights_;
+    std::shared_mutex cache_mutex_;
+    std::shared_ptr<prepared_weights> weights_; // read and swapped with std::atomic_load / atomic_store
     std::map<segment_shape, std::shared_ptr<segment_primitives>> cache_;
-    direction_slot slots_[2];
-    aligned_buffer input_work_, layer_work_[2];
+    workspace_pool pool_;
 };
 
 } // namespace rnnshim

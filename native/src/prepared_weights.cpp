@@ -2,6 +2,8 @@
 
 #include "weight_conversion.hpp"
 
+#include <mutex>
+
 namespace rnnshim {
 
 using tag = dnnl::memory::format_tag;
@@ -29,27 +31,38 @@ prepared_weights::prepared_weights(const model_shape &m, const float *params, co
         }
 }
 
-dnnl::memory prepared_weights::converted(const dnnl::memory &plain, cache &c, const dnnl::memory::desc &want, dnnl::stream &stream) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto &[desc, mem] : c)
-        if (desc == want) return mem;
-    // Packed GRU layouts differ per (T, N); keep a bounded set of them.
+dnnl::memory prepared_weights::converted(const dnnl::memory &plain, cache &c, const dnnl::memory::desc &want, int threads,
+        dnnl::stream &stream) {
+    // A packed layout is sized by the thread count it was packed with; any other layout serves every thread count.
+    const int key = want.data.format_kind == dnnl_format_kind_rnn_packed ? threads : 0;
+    auto find = [&]() -> const dnnl::memory * {
+        for (auto &[desc, t, mem] : c)
+            if (t == key && desc == want) return &mem;
+        return nullptr;
+    };
+    {
+        std::shared_lock<std::shared_mutex> lock(mutex_);
+        if (const dnnl::memory *mem = find()) return *mem;
+    }
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    if (const dnnl::memory *mem = find()) return *mem;
+    // Packed GRU layouts differ per (T, N); keep a bounded set of them. Calls holding an evicted copy keep it alive.
     if (c.size() >= max_layouts) c.erase(c.begin());
     dnnl::memory mem(want, engine_);
     dnnl::reorder(plain, mem).execute(stream, const_cast<dnnl::memory &>(plain), mem);
     stream.wait();
-    c.emplace_back(want, mem);
+    c.emplace_back(want, key, mem);
     return mem;
 }
 
-dnnl::memory prepared_weights::layer(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream) {
+dnnl::memory prepared_weights::layer(int64_t index, const dnnl::memory::desc &want, int threads, dnnl::stream &stream) {
     auto &e = entries_[size_t(index)];
-    return converted(e.plain_layer, e.layer_cache, want, stream);
+    return converted(e.plain_layer, e.layer_cache, want, threads, stream);
 }
 
-dnnl::memory prepared_weights::iter(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream) {
+dnnl::memory prepared_weights::iter(int64_t index, const dnnl::memory::desc &want, int threads, dnnl::stream &stream) {
     auto &e = entries_[size_t(index)];
-    return converted(e.plain_iter, e.iter_cache, want, stream);
+    return converted(e.plain_iter, e.iter_cache, want, threads, stream);
 }
 
 } // namespace rnnshim

@@ -1,14 +1,16 @@
 // One version of a model's weights: the converted plain copies (oneDNN ldgoi / ldgo, f32) and their reorders into each
 // layout a primitive prefers. Reordering is the only way data enters a preferred layout: it can be a packed format
 // with a header, and raw writes there crash. Immutable once built, so a training context can keep the version its
-// forward pass used while the executor moves on to updated weights.
+// forward pass used while the executor moves on to updated weights. The reordered copies are made once per (layout,
+// thread count) and then only read, by any number of concurrent calls; a reader lock guards the lookup.
 #pragma once
 
 #include "model.hpp"
 
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <mutex>
+#include <shared_mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -20,20 +22,22 @@ public:
 
     // Index = layer * directions + direction.
     const dnnl::memory &bias(int64_t index) const { return entries_[size_t(index)].bias; }
-    dnnl::memory layer(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream);
-    dnnl::memory iter(int64_t index, const dnnl::memory::desc &want, dnnl::stream &stream);
+    // threads: the calling thread's OpenMP count, which oneDNN's packed layouts are sized for.
+    dnnl::memory layer(int64_t index, const dnnl::memory::desc &want, int threads, dnnl::stream &stream);
+    dnnl::memory iter(int64_t index, const dnnl::memory::desc &want, int threads, dnnl::stream &stream);
 
 private:
-    using cache = std::vector<std::pair<dnnl::memory::desc, dnnl::memory>>;
+    using cache = std::vector<std::tuple<dnnl::memory::desc, int, dnnl::memory>>;
     struct entry {
         dnnl::memory plain_layer, plain_iter, bias;
         cache layer_cache, iter_cache;
     };
-    dnnl::memory converted(const dnnl::memory &plain, cache &c, const dnnl::memory::desc &want, dnnl::stream &stream);
+    dnnl::memory converted(const dnnl::memory &plain, cache &c, const dnnl::memory::desc &want, int threads,
+            dnnl::stream &stream);
 
     dnnl::engine engine_;
     std::vector<entry> entries_;
-    std::mutex mutex_;
+    std::shared_mutex mutex_;
 };
 
 } // namespace rnnshim

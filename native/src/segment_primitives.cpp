@@ -9,9 +9,10 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 bool segment_shape::operator<(const segment_shape &o) const {
-    return std::tie(layer, direction, steps, rows, training, src_stride_t, src_stride_n, dst_stride_t, dst_stride_n) <
+    return std::tie(layer, direction, steps, rows, training, src_stride_t, src_stride_n, dst_stride_t, dst_stride_n,
+                   threads) <
             std::tie(o.layer, o.direction, o.steps, o.rows, o.training, o.src_stride_t, o.src_stride_n, o.dst_stride_t,
-                    o.dst_stride_n);
+                    o.dst_stride_n, o.threads);
 }
 
 dt data_type_of(const model_shape &m) { return m.precision == RNN_PRECISION_BF16 ? dt::bf16 : dt::f32; }

@@ -13,6 +13,8 @@ struct segment_shape {
     bool training;
     // Element strides (time, batch) of the layer input and output tensors the views live in.
     int64_t src_stride_t, src_stride_n, dst_stride_t, dst_stride_n;
+    // oneDNN sizes a primitive's scratchpad and work split for the thread count it was created with.
+    int threads;
 
     bool operator<(const segment_shape &o) const;
 };

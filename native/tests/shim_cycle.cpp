@@ -3,6 +3,7 @@
 #include "rnnshim.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <random>
 #include <thread>
@@ -88,38 +89,106 @@ void firewall() {
     expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_UNSUPPORTED, "f16 refused");
 }
 
-// Inference from several threads on one executor, with shapes that differ per thread.
-void concurrent_inference() {
-    const int I = 6, H = 8, L = 2, D = 2;
-    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 0};
+// Several threads on one executor at once, shapes differing per call, each with its own OpenMP thread count: every
+// result must equal, bit for bit, the same call made alone. Training forward/backward cycles run alongside.
+struct inference_case {
+    int T, N, batch_first, varlen, threads;
+    std::vector<float> x;
+    std::vector<int32_t> lengths;
+    std::vector<float> y, hn, cn;
+};
+
+rnn_status run_case(rnn_executor *e, inference_case &c, int I, int rows, int H, int DH) {
+    c.y.assign(size_t(c.T * c.N * DH), -1.0f);
+    c.hn.assign(size_t(rows * c.N * H), -1.0f);
+    c.cn.assign(c.hn.size(), -1.0f);
+    rnn_forward_args f {};
+    f.seq_len = c.T;
+    f.batch = c.N;
+    f.batch_first = c.batch_first;
+    f.threads = c.threads;
+    f.lengths = c.varlen ? c.lengths.data() : nullptr;
+    f.input = c.x.data(); f.input_count = int64_t(c.x.size());
+    f.output = c.y.data(); f.output_count = int64_t(c.y.size());
+    f.hn = c.hn.data(); f.hn_count = int64_t(c.hn.size());
+    f.cn = c.cn.data(); f.cn_count = int64_t(c.cn.size());
+    return rnn_executor_forward(e, &f, 0, nullptr);
+}
+
+// RNNSHIM_CYCLE_THREADS=1 keeps every call inside the calling thread (no OpenMP team): ThreadSanitizer cannot see
+// libgomp's uninstrumented barriers and reports every OpenMP region as a race.
+void concurrent_calls() {
+    const char *env = std::getenv("RNNSHIM_CYCLE_THREADS");
+    const int threads_per_call = env ? std::atoi(env) : 0;
+    const int I = 6, H = 8, L = 2, D = 2, rows = L * D, DH = D * H, workers = 4, calls = 12;
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 2};
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
-    std::vector<float> params(static_cast<size_t>(count), 0.1f);
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+    std::vector<float> params(static_cast<size_t>(count));
+    for (auto &p : params) p = u(rng);
     rnn_executor *e = nullptr;
     expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create (concurrent)");
+    if (!e) return;
+
+    std::vector<std::vector<inference_case>> cases(workers);
+    for (int w = 0; w < workers; ++w)
+        for (int call = 0; call < calls; ++call) {
+            inference_case c;
+            c.T = 1 + (w + call) % 5;
+            c.N = 1 + (w * 7 + call) % 4;
+            c.batch_first = call % 2;
+            c.varlen = call % 3 != 0;
+            c.threads = threads_per_call > 0 ? threads_per_call : 1 + (w + call) % 2;
+            c.x.resize(size_t(c.T * c.N * I));
+            for (auto &v : c.x) v = u(rng);
+            for (int n = 0; n < c.N; ++n) c.lengths.push_back(1 + (n * 3 + call) % c.T);
+            cases[size_t(w)].push_back(std::move(c));
+        }
+    // Each call alone first: the expected results.
+    std::vector<std::vector<inference_case>> alone = cases;
+    for (auto &list : alone)
+        for (auto &c : list) expect(run_case(e, c, I, rows, H, DH) == RNN_STATUS_OK, "forward alone");
+
+    std::vector<int> bad(workers, 0), mismatched(workers, 0);
     std::vector<std::thread> threads;
-    std::vector<int> bad(4, 0);
-    for (int w = 0; w < 4; ++w)
+    for (int w = 0; w < workers; ++w)
         threads.emplace_back([&, w] {
-            for (int call = 0; call < 25; ++call) {
-                const int T = 3 + (w + call) % 4, N = 2 + (w * 7 + call) % 3;
-                std::vector<float> x(size_t(T * N * I), 0.5f), y(size_t(T * N * D * H)), hn(size_t(L * D * N * H)), cn(hn.size());
-                std::vector<int32_t> lengths(static_cast<size_t>(N));
-                for (int n = 0; n < N; ++n) lengths[size_t(n)] = 1 + (n + call) % T;
-                rnn_forward_args f {};
-                f.seq_len = T;
-                f.batch = N;
-                f.batch_first = call % 2;
-                f.lengths = call % 3 ? lengths.data() : nullptr;
-                f.input = x.data(); f.input_count = int64_t(x.size());
-                f.output = y.data(); f.output_count = int64_t(y.size());
-                f.hn = hn.data(); f.hn_count = int64_t(hn.size());
-                f.cn = cn.data(); f.cn_count = int64_t(cn.size());
-                if (rnn_executor_forward(e, &f, 0, nullptr) != RNN_STATUS_OK) bad[size_t(w)]++;
+            for (int call = 0; call < calls; ++call) {
+                auto &c = cases[size_t(w)][size_t(call)];
+                const auto &want = alone[size_t(w)][size_t(call)];
+                if (run_case(e, c, I, rows, H, DH) != RNN_STATUS_OK) bad[size_t(w)]++;
+                else if (c.y != want.y || c.hn != want.hn || c.cn != want.cn) mismatched[size_t(w)]++;
             }
         });
+    // Training on the same executor while the inference calls run.
+    threads.emplace_back([&] {
+        const int T = 4, N = 3;
+        std::vector<float> x(size_t(T * N * I), 0.25f), y(size_t(T * N * DH)), hn(size_t(rows * N * H)), cn(hn.size());
+        std::vector<float> dx(x.size()), dh0(hn.size()), dc0(hn.size()), dparams(static_cast<size_t>(count)), dy(y.size(), 1.0f);
+        for (int step = 0; step < 3; ++step) {
+            rnn_forward_args f {};
+            f.seq_len = T; f.batch = N; f.threads = 1;
+            f.input = x.data(); f.input_count = int64_t(x.size());
+            f.output = y.data(); f.output_count = int64_t(y.size());
+            f.hn = hn.data(); f.hn_count = int64_t(hn.size());
+            f.cn = cn.data(); f.cn_count = int64_t(cn.size());
+            rnn_context *ctx = nullptr;
+            expect(rnn_executor_forward(e, &f, 1, &ctx) == RNN_STATUS_OK, "training forward (concurrent)");
+            rnn_backward_args b {};
+            b.grad_output = dy.data(); b.grad_output_count = int64_t(dy.size());
+            b.grad_input = dx.data(); b.grad_input_count = int64_t(dx.size());
+            b.grad_h0 = dh0.data(); b.grad_h0_count = int64_t(dh0.size());
+            b.grad_c0 = dc0.data(); b.grad_c0_count = int64_t(dc0.size());
+            b.grad_params = dparams.data(); b.grad_params_count = count;
+            expect(rnn_executor_backward(e, ctx, &b) == RNN_STATUS_OK, "backward (concurrent)");
+            expect(rnn_context_destroy(ctx) == RNN_STATUS_OK, "context destroy (concurrent)");
+        }
+    });
     for (auto &t : threads) t.join();
     for (int b : bad) expect(b == 0, "concurrent forward");
+    for (int m : mismatched) expect(m == 0, "concurrent result equals the same call alone");
     expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
 }
 
@@ -222,7 +291,7 @@ int main() {
         if (caps.bf16) cycle(cell, 2, 1, 1, RNN_PRECISION_BF16, true, 1);
     }
     firewall();
-    concurrent_inference();
+    concurrent_calls();
     int8_cycle();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;

@@ -5,19 +5,27 @@ using RnnNative.Interop.CuDnn.Native;
 namespace RnnNative.Interop.CuDnn;
 
 /// <summary>A cuDNN call failed; the message carries the call, the status and cuDNN's last error message for this thread.</summary>
-public sealed class CuDnnException : InvalidOperationException
+public sealed class CuDnnException : RnnBackendException
 {
     internal CuDnnException(string call, int status, string description)
-        : base($"{call} failed: {description}")
+        : base("cudnn", ErrorCodeOf(status), status, $"{call} failed: {description}")
     {
         Call = call;
-        Status = status;
     }
 
     public string Call { get; }
 
     /// <summary>The cudnnStatus_t value (cuDNN 9 numbering: 2000 BAD_PARAM, 3000 NOT_SUPPORTED, ...).</summary>
-    public int Status { get; }
+    public int Status => NativeCode;
+
+    /// <summary>cuDNN 9 groups its statuses by thousands: 2xxx bad parameter, 3xxx not supported, 4xxx internal, 5xxx execution.</summary>
+    internal static RnnBackendErrorCode ErrorCodeOf(int status) => (status / 1000) switch
+    {
+        2 => RnnBackendErrorCode.InvalidArgument,
+        3 => RnnBackendErrorCode.Unsupported,
+        4 => RnnBackendErrorCode.Internal,
+        _ => RnnBackendErrorCode.LibraryFailure,
+    };
 
     internal static void Check(CuDnnStatus status, string call)
     {

@@ -76,6 +76,26 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
     public IRnnBackend Backend { get; }
     public RnnExecutorOptions Options { get; }
 
+    /// <summary>
+    /// Caller-memory inference. The GPU path still stages through <see cref="Forward(RnnInput, RnnMode)"/> (copies and
+    /// the executor's lock); a per-call workspace and stream pool is the next step for this backend.
+    /// </summary>
+    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    {
+        RnnBatchValidator.Validate(Spec, request, outputs);
+        int rows = Spec.NumLayers * Spec.Directions;
+        int[] xShape = request.BatchFirst ? [request.Batch, request.SeqLen, Spec.InputSize] : [request.SeqLen, request.Batch, Spec.InputSize];
+        var input = new RnnInput(new Tensor(request.Input.ToArray(), xShape),
+            request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
+            request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), rows, request.Batch, Spec.HiddenSize),
+            request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), rows, request.Batch, Spec.HiddenSize),
+            request.BatchFirst);
+        using var result = Forward(input);
+        result.Output.Data.CopyTo(outputs.Output);
+        result.Hidden.Data.CopyTo(outputs.Hidden);
+        if (!outputs.Cell.IsEmpty) result.Cell!.Data.CopyTo(outputs.Cell);
+    }
+
     public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

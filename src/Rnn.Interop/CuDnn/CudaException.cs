@@ -4,17 +4,26 @@ using RnnNative.Interop.CuDnn.Native;
 namespace RnnNative.Interop.CuDnn;
 
 /// <summary>A CUDA runtime call failed; the message carries the call, the error name and the runtime's description.</summary>
-public sealed class CudaException : InvalidOperationException
+public sealed class CudaException : RnnBackendException
 {
     internal CudaException(string call, int code, string description)
-        : base($"{call} failed: {description}")
+        : base("cudnn", ErrorCodeOf(code), code, $"{call} failed: {description}")
     {
         Call = call;
-        Code = code;
     }
 
     public string Call { get; }
-    public int Code { get; }
+
+    /// <summary>The cudaError_t value.</summary>
+    public int Code => NativeCode;
+
+    /// <summary>cudaErrorInvalidValue (1) and cudaErrorMemoryAllocation (2) have their own kinds; the rest are device failures.</summary>
+    internal static RnnBackendErrorCode ErrorCodeOf(int code) => code switch
+    {
+        1 => RnnBackendErrorCode.InvalidArgument,
+        2 => RnnBackendErrorCode.OutOfMemory,
+        _ => RnnBackendErrorCode.DeviceFailure,
+    };
 
     internal static void Check(CudaError error, string call)
     {

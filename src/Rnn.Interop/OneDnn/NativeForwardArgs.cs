@@ -9,7 +9,7 @@ internal unsafe struct NativeForwardArgs
     public int SeqLen;
     public int Batch;
     public int BatchFirst;
-    public int Reserved;
+    public int Threads; // 0: the executor's
     public int* Lengths;
     public float* Input; public long InputCount;
     public float* H0; public long H0Count;

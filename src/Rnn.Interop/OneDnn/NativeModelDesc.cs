@@ -17,27 +17,26 @@ internal struct NativeModelDesc
 
     public static NativeModelDesc From(RnnSpec spec, RnnExecutorOptions options) => new()
     {
-        // The shim's rnn_cell values follow RnnCellKind's order: tanh, relu, lstm, gru.
-        Cell = spec.Cell switch
+        Cell = (int)(spec.Cell switch
         {
-            RnnCellKind.RnnTanh => 0,
-            RnnCellKind.RnnRelu => 1,
-            RnnCellKind.Lstm => 2,
-            RnnCellKind.Gru => 3,
+            RnnCellKind.RnnTanh => NativeCell.Tanh,
+            RnnCellKind.RnnRelu => NativeCell.Relu,
+            RnnCellKind.Lstm => NativeCell.Lstm,
+            RnnCellKind.Gru => NativeCell.Gru,
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Cell, "Unknown cell kind."),
-        },
+        }),
         InputSize = spec.InputSize,
         HiddenSize = spec.HiddenSize,
         NumLayers = spec.NumLayers,
         Bidirectional = spec.Bidirectional ? 1 : 0,
         HasBias = spec.HasBias ? 1 : 0,
-        Precision = options.Precision switch
+        Precision = (int)(options.Precision switch
         {
-            RnnPrecision.F32 => 0,
-            RnnPrecision.Bf16 => 1,
-            RnnPrecision.F16 => 2,
+            RnnPrecision.F32 => NativePrecision.F32,
+            RnnPrecision.Bf16 => NativePrecision.Bf16,
+            RnnPrecision.F16 => NativePrecision.F16,
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "Unknown precision."),
-        },
+        }),
         Threads = options.Threads,
     };
 }

@@ -28,7 +28,7 @@ public sealed class OneDnnBackend : IRnnBackend
             new("threads", $"{caps.MaxThreads} (default: all cores)"),
             new("bf16", caps.Bf16Native == 1 ? "native (AVX512_BF16)" : caps.Bf16 == 1 ? "emulated (AVX-512)" : "unsupported"),
             new("shim", $"{_probe.Value.Path} (ABI {caps.AbiVersion})"),
-            new("concurrency", "calls on one executor are serialized; separate executors run in parallel"),
+            new("concurrency", "any number of callers per executor; callers x threads <= cores"),
         ];
     }
 

@@ -51,6 +51,23 @@ public sealed unsafe class OneDnnInt8Executor : IRnnExecutor
     /// <summary>Bytes of the same weights and bias in f32, for comparison.</summary>
     public long F32WeightBytes { get; }
 
+    /// <summary>Caller memory in and out; int8 stages through its own tensors (the quantizing path copies anyway).</summary>
+    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    {
+        RnnBatchValidator.Validate(Spec, request, outputs);
+        int rows = Spec.NumLayers * Spec.Directions;
+        int[] xShape = request.BatchFirst ? [request.Batch, request.SeqLen, Spec.InputSize] : [request.SeqLen, request.Batch, Spec.InputSize];
+        var input = new RnnInput(new Tensor(request.Input.ToArray(), xShape),
+            request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
+            request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), rows, request.Batch, Spec.HiddenSize),
+            request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), rows, request.Batch, Spec.HiddenSize),
+            request.BatchFirst);
+        using var result = Forward(input);
+        result.Output.Data.CopyTo(outputs.Output);
+        result.Hidden.Data.CopyTo(outputs.Hidden);
+        if (!outputs.Cell.IsEmpty) result.Cell!.Data.CopyTo(outputs.Cell);
+    }
+
     public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);

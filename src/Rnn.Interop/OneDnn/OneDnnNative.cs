@@ -6,7 +6,7 @@ namespace RnnNative.Interop.OneDnn;
 internal static unsafe partial class OneDnnNative
 {
     /// <summary>RNN_SHIM_ABI_VERSION this assembly was written against; a shim reporting another is refused.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     private const string Library = OneDnnShimLibrary.ImportName;
 
@@ -38,6 +38,10 @@ internal static unsafe partial class OneDnnNative
 
     [LibraryImport(Library, EntryPoint = "rnn_executor_forward")]
     public static partial NativeStatus ExecutorForward(OneDnnExecutorHandle executor, NativeForwardArgs* args, int training, out OneDnnContextHandle context);
+
+    /// <summary>rnn_executor_forward for inference (training 0, context null): no SafeHandle to allocate per call.</summary>
+    [LibraryImport(Library, EntryPoint = "rnn_executor_forward")]
+    public static partial NativeStatus ExecutorInfer(OneDnnExecutorHandle executor, NativeForwardArgs* args, int training, IntPtr* context);
 
     [LibraryImport(Library, EntryPoint = "rnn_executor_backward")]
     public static partial NativeStatus ExecutorBackward(OneDnnExecutorHandle executor, OneDnnContextHandle context, NativeBackwardArgs* args);

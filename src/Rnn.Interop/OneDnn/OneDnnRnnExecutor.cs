@@ -2,8 +2,8 @@ namespace RnnNative.Interop.OneDnn;
 
 /// <summary>
 /// A model prepared in the shim: weights reordered once into oneDNN's preferred layouts, primitives cached per shape.
-/// Inference calls from several threads are safe; the shim serializes calls on one executor (each already uses all
-/// of its threads), so they queue rather than run side by side. Use one executor per thread for parallel calls.
+/// Any number of threads may call it at once: the shim lends each call its own workspace and runs it on the call's
+/// OpenMP thread count, so K callers × 1 thread run side by side on K cores.
 /// </summary>
 internal sealed unsafe class OneDnnRnnExecutor : IRnnExecutor
 {
@@ -28,6 +28,34 @@ internal sealed unsafe class OneDnnRnnExecutor : IRnnExecutor
     public RnnSpec Spec { get; }
     public IRnnBackend Backend { get; }
     public RnnExecutorOptions Options { get; }
+
+    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    {
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        RnnBatchValidator.Validate(Spec, request, outputs);
+        // The caller's memory is pinned for the call and handed to the shim as is: for f32 over a sorted batch the
+        // shim reads the input and writes y in place.
+        fixed (int* lengths = request.Lengths.Span)
+        fixed (float* x = request.Input.Span, h0 = request.InitialHidden.Span, c0 = request.InitialCell.Span)
+        fixed (float* py = outputs.Output.Span, phn = outputs.Hidden.Span, pcn = outputs.Cell.Span)
+        {
+            var args = new NativeForwardArgs
+            {
+                SeqLen = request.SeqLen,
+                Batch = request.Batch,
+                BatchFirst = request.BatchFirst ? 1 : 0,
+                Threads = request.Threads,
+                Lengths = request.Lengths.IsEmpty ? null : lengths,
+                Input = x, InputCount = request.Input.Length,
+                H0 = request.InitialHidden.IsEmpty ? null : h0, H0Count = request.InitialHidden.Length,
+                C0 = request.InitialCell.IsEmpty ? null : c0, C0Count = request.InitialCell.Length,
+                Output = py, OutputCount = outputs.Output.Length,
+                Hn = phn, HnCount = outputs.Hidden.Length,
+                Cn = outputs.Cell.IsEmpty ? null : pcn, CnCount = outputs.Cell.Length,
+            };
+            OneDnnStatusCheck.Ensure(OneDnnNative.ExecutorInfer(_handle, &args, 0, null));
+        }
+    }
 
     public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
     {

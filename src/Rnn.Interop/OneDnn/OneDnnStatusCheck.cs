@@ -14,6 +14,15 @@ internal static class OneDnnStatusCheck
         NativeStatus.InvalidArgument => new ArgumentException(message),
         NativeStatus.Unsupported => new NotSupportedException(message),
         NativeStatus.OutOfMemory => new InsufficientMemoryException(message),
-        _ => new OneDnnException((int)status, message),
+        _ => new OneDnnException(status, message),
+    };
+
+    internal static RnnBackendErrorCode ErrorCodeOf(NativeStatus status) => status switch
+    {
+        NativeStatus.InvalidArgument => RnnBackendErrorCode.InvalidArgument,
+        NativeStatus.Unsupported => RnnBackendErrorCode.Unsupported,
+        NativeStatus.OutOfMemory => RnnBackendErrorCode.OutOfMemory,
+        NativeStatus.BackendError => RnnBackendErrorCode.LibraryFailure,
+        _ => RnnBackendErrorCode.Internal,
     };
 }

@@ -80,6 +80,7 @@ public class RnnModelFileTests
     [TestCase(RnnModelFile.NumLayersKey, "two", "positive integer")]
     [TestCase(RnnModelFile.BidirectionalKey, "true", "missing")]
     [TestCase(RnnModelFile.BidirectionalKey, "yes", "true or false")]
+    [TestCase(RnnModelFile.HiddenSizeKey, "1073741824", "too large")]
     [TestCase(RnnModelFile.ModeKey, "transformer", "not one of")]
     [TestCase(RnnModelFile.ModeKey, "gru", "gate block")]
     public void MetadataThatContradictsTheTensorsIsAFormatError(string key, string value, string problem)

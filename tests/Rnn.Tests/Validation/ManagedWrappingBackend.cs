@@ -33,6 +33,20 @@ internal abstract class ManagedWrappingBackend : IRnnBackend
 
         public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference) => inner.Forward(backend.Corrupt(input), mode);
 
+        public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+        {
+            var input = new RnnInput(new Tensor(request.Input.ToArray(), request.BatchFirst
+                    ? [request.Batch, request.SeqLen, inner.Spec.InputSize] : [request.SeqLen, request.Batch, inner.Spec.InputSize]),
+                request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
+                request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.HiddenSize),
+                request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.HiddenSize),
+                request.BatchFirst);
+            using var result = Forward(input);
+            result.Output.Data.CopyTo(outputs.Output);
+            result.Hidden.Data.CopyTo(outputs.Hidden);
+            if (!outputs.Cell.IsEmpty) result.Cell!.Data.CopyTo(outputs.Cell);
+        }
+
         public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients) => inner.Backward(context, gradients);
 
         public void UpdateParameters(RnnParameters parameters) => inner.UpdateParameters(backend.Corrupt(parameters.Clone()));

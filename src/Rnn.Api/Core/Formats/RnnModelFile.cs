@@ -164,13 +164,19 @@ public static partial class RnnModelFile
         int? statedLayers = MetadataInt(metadata, NumLayersKey, file);
         if (statedLayers is { } n && n != layers)
             throw new FileFormatException(file, $"metadata {NumLayersKey} = {n}, but the tensors describe {layers} layer(s)");
-        return new RnnSpec(
-            cell,
-            MetadataInt(metadata, InputSizeKey, file) ?? weightIh.Dim(1),
-            MetadataInt(metadata, HiddenSizeKey, file) ?? hidden,
-            layers,
-            MetadataBool(metadata, BidirectionalKey, file) ?? reverse,
-            MetadataBool(metadata, BiasKey, file) ?? bias);
+        int inputSize = MetadataInt(metadata, InputSizeKey, file) ?? weightIh.Dim(1);
+        int hiddenSize = MetadataInt(metadata, HiddenSizeKey, file) ?? hidden;
+        bool bidirectional = MetadataBool(metadata, BidirectionalKey, file) ?? reverse;
+        bool hasBias = MetadataBool(metadata, BiasKey, file) ?? bias;
+        try
+        {
+            return new RnnSpec(cell, inputSize, hiddenSize, layers, bidirectional, hasBias);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            // The spec's own message says which size is too large; the file is the thing to fix.
+            throw new FileFormatException(file, e.Message.Split(" (Parameter")[0], e);
+        }
     }
 
     private static RnnCellKind ResolveCell(IReadOnlyDictionary<string, string> metadata, int gates, string file, RnnCellKind? mode)

@@ -3,6 +3,7 @@ namespace RnnNative.Managed;
 /// <summary>Runs <see cref="ReferenceRnn"/> behind the executor contract: converts float tensors to double and back.</summary>
 internal sealed class ManagedRnnExecutor : IRnnExecutor
 {
+    private readonly WorkspacePool<ReferenceWorkspace> _workspaces = new(() => new ReferenceWorkspace());
     private volatile ReferenceWeights _weights;
     private bool _disposed;
 
@@ -34,6 +35,23 @@ internal sealed class ManagedRnnExecutor : IRnnExecutor
         var context = mode == RnnMode.Training ? new ManagedTrainingContext(this, shape, weights, forward) : null;
         return new RnnForwardResult(y, hn, cn, context);
     }
+
+    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        RnnBatchValidator.Validate(Spec, request, outputs);
+        var work = _workspaces.Take();
+        try
+        {
+            ReferenceRnn.Infer(_weights, request, outputs, work);
+        }
+        finally
+        {
+            _workspaces.Return(work);
+        }
+    }
+
+    internal int WorkspacesCreated => _workspaces.Created;
 
     public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients)
     {

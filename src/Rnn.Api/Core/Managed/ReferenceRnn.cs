@@ -26,6 +26,8 @@ internal static class ReferenceRnn
 
         double[] layerInput = x;
         double[] layerOutput = x;
+        var scratch = new ReferenceScratch();
+        scratch.Ensure(batch, hs, spec.GateCount * hs);
         for (int layer = 0; layer < spec.NumLayers; layer++)
         {
             int inSize = spec.LayerInputSize(layer);
@@ -35,7 +37,7 @@ internal static class ReferenceRnn
                 int index = layer * dirs + dir;
                 var cache = keepCache ? new ReferenceLayerCache(layerInput, seqLen, batch, inSize, spec.GateCount * hs, hs) : null;
                 RunDirection(w, cell, index, dir, layerInput, inSize, layerOutput, seqLen, batch, lengths,
-                    h0, c0, hn, cn, cache);
+                    h0, c0, hn, cn, cache, scratch);
                 if (caches is not null) caches[index] = cache!;
             }
             layerInput = layerOutput;
@@ -43,9 +45,74 @@ internal static class ReferenceRnn
         return new ReferenceForward(layerOutput, hn, cn, seqLen, batch, (int[])lengths.Clone(), caches);
     }
 
-    private static void RunDirection(ReferenceWeights w, ReferenceCell cell, int index, int dir, double[] input, int inSize,
-        double[] output, int seqLen, int batch, int[] lengths, double[]? h0, double[]? c0, double[] hn, double[]? cn,
-        ReferenceLayerCache? cache)
+    /// <summary>
+    /// Inference over caller memory with every buffer from <paramref name="work"/>: the same arithmetic, in the same
+    /// order, as <see cref="Forward"/>, so the results are identical; only the float/double and layout conversions differ
+    /// in where they happen.
+    /// </summary>
+    public static void Infer(ReferenceWeights w, in RnnInferenceRequest request, in RnnOutputBuffers outputs, ReferenceWorkspace work)
+    {
+        var spec = w.Spec;
+        int seqLen = request.SeqLen, batch = request.Batch, hs = spec.HiddenSize, dirs = spec.Directions;
+        int inSize0 = spec.InputSize, outWidth = spec.OutputSize, states = spec.NumLayers * dirs * batch * hs;
+        var cell = ReferenceCell.For(spec.Cell);
+        work.Ensure(spec, seqLen, batch);
+
+        var x = work.Input.AsSpan(0, seqLen * batch * inSize0);
+        var src = request.Input.Span;
+        for (int t = 0; t < seqLen; t++)
+        for (int n = 0; n < batch; n++)
+        {
+            var from = src.Slice((request.BatchFirst ? n * seqLen + t : t * batch + n) * inSize0, inSize0);
+            var to = x.Slice((t * batch + n) * inSize0, inSize0);
+            for (int i = 0; i < inSize0; i++) to[i] = from[i];
+        }
+        var lengths = work.Lengths.AsSpan(0, batch);
+        if (request.Lengths.IsEmpty) lengths.Fill(seqLen);
+        else request.Lengths.Span.CopyTo(lengths);
+        Span<double> h0 = request.InitialHidden.IsEmpty ? default : Widen(request.InitialHidden.Span, work.H0);
+        Span<double> c0 = request.InitialCell.IsEmpty ? default : Widen(request.InitialCell.Span, work.C0);
+        var hn = work.Hn.AsSpan(0, states);
+        var cn = spec.Cell.HasCellState() ? work.Cn.AsSpan(0, states) : default;
+
+        Span<double> layerInput = x;
+        for (int layer = 0; layer < spec.NumLayers; layer++)
+        {
+            var layerOutput = (layer % 2 == 0 ? work.LayerA : work.LayerB).AsSpan(0, seqLen * batch * outWidth);
+            layerOutput.Clear();
+            for (int dir = 0; dir < dirs; dir++)
+                RunDirection(w, cell, layer * dirs + dir, dir, layerInput, spec.LayerInputSize(layer), layerOutput, seqLen, batch,
+                    lengths, h0, c0, hn, cn, null, work.Scratch);
+            layerInput = layerOutput;
+        }
+
+        var y = outputs.Output.Span;
+        for (int t = 0; t < seqLen; t++)
+        for (int n = 0; n < batch; n++)
+        {
+            var from = layerInput.Slice((t * batch + n) * outWidth, outWidth);
+            var to = y.Slice((request.BatchFirst ? n * seqLen + t : t * batch + n) * outWidth, outWidth);
+            for (int i = 0; i < outWidth; i++) to[i] = (float)from[i];
+        }
+        Narrow(hn, outputs.Hidden.Span);
+        if (!outputs.Cell.IsEmpty) Narrow(cn, outputs.Cell.Span);
+    }
+
+    private static Span<double> Widen(ReadOnlySpan<float> src, double[] dst)
+    {
+        var d = dst.AsSpan(0, src.Length);
+        for (int i = 0; i < src.Length; i++) d[i] = src[i];
+        return d;
+    }
+
+    private static void Narrow(ReadOnlySpan<double> src, Span<float> dst)
+    {
+        for (int i = 0; i < src.Length; i++) dst[i] = (float)src[i];
+    }
+
+    private static void RunDirection(ReferenceWeights w, ReferenceCell cell, int index, int dir, ReadOnlySpan<double> input, int inSize,
+        Span<double> output, int seqLen, int batch, ReadOnlySpan<int> lengths, ReadOnlySpan<double> h0, ReadOnlySpan<double> c0,
+        Span<double> hn, Span<double> cn, ReferenceLayerCache? cache, ReferenceScratch scratch)
     {
         var spec = w.Spec;
         int hs = spec.HiddenSize, gates = spec.GateCount * hs, outWidth = spec.Directions * hs;
@@ -55,16 +122,18 @@ internal static class ReferenceRnn
         var bhh = w.BiasHh[index];
 
         // Running state per sequence, starting from h0/c0 (zeros when absent).
-        var h = new double[batch * hs];
-        var c = new double[batch * hs];
+        var h = scratch.H.AsSpan(0, batch * hs);
+        var c = scratch.C.AsSpan(0, batch * hs);
         int stateOffset = index * batch * hs;
-        if (h0 is not null) Array.Copy(h0, stateOffset, h, 0, batch * hs);
-        if (c0 is not null) Array.Copy(c0, stateOffset, c, 0, batch * hs);
+        if (!h0.IsEmpty) h0.Slice(stateOffset, batch * hs).CopyTo(h);
+        else h.Clear();
+        if (!c0.IsEmpty) c0.Slice(stateOffset, batch * hs).CopyTo(c);
+        else c.Clear();
 
-        var gi = new double[gates];
-        var gh = new double[gates];
-        var hNew = new double[hs];
-        var cNew = new double[hs];
+        var gi = scratch.Gi.AsSpan(0, gates);
+        var gh = scratch.Gh.AsSpan(0, gates);
+        var hNew = scratch.HNew.AsSpan(0, hs);
+        var cNew = scratch.CNew.AsSpan(0, hs);
 
         for (int step = 0; step < seqLen; step++)
         {
@@ -72,21 +141,21 @@ internal static class ReferenceRnn
             for (int n = 0; n < batch; n++)
             {
                 if (t >= lengths[n]) continue;
-                var xin = input.AsSpan((t * batch + n) * inSize, inSize);
-                var hPrev = h.AsSpan(n * hs, hs);
-                var cPrev = c.AsSpan(n * hs, hs);
+                var xin = input.Slice((t * batch + n) * inSize, inSize);
+                var hPrev = h.Slice(n * hs, hs);
+                var cPrev = c.Slice(n * hs, hs);
                 Affine(wih, bih, xin, gi);
                 Affine(whh, bhh, hPrev, gh);
                 cell.Forward(gi, gh, hPrev, cPrev, hNew, cNew);
                 cache?.Store(t, n, gi, gh, hPrev, cPrev);
                 hNew.CopyTo(hPrev);
                 cNew.CopyTo(cPrev);
-                hNew.CopyTo(output.AsSpan((t * batch + n) * outWidth + dir * hs, hs));
+                hNew.CopyTo(output.Slice((t * batch + n) * outWidth + dir * hs, hs));
             }
         }
 
-        Array.Copy(h, 0, hn, stateOffset, batch * hs);
-        if (cn is not null) Array.Copy(c, 0, cn, stateOffset, batch * hs);
+        h.CopyTo(hn.Slice(stateOffset, batch * hs));
+        if (!cn.IsEmpty) c.CopyTo(cn.Slice(stateOffset, batch * hs));
     }
 
     /// <summary>y = W·v + b for a row-major W (rows = y.Length).</summary>

@@ -49,6 +49,58 @@ public static class RnnBatchValidator
         return new RnnBatchShape(seqLen, batch, lengths, input.BatchFirst);
     }
 
+    /// <summary>
+    /// Checks a caller-memory request and its output buffers against a spec, allocating nothing. Every buffer must hold
+    /// exactly the elements of its shape (slice larger ones with <see cref="RnnOutputBuffers.Slice"/>).
+    /// </summary>
+    public static void Validate(RnnSpec spec, in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int seqLen = request.SeqLen, batch = request.Batch;
+        if (seqLen < 1 || batch < 1)
+            throw new ArgumentException($"A request needs at least one time step and one sequence; got seq_len {seqLen}, batch {batch}.", "request");
+        if (request.Threads < 0)
+            throw new ArgumentOutOfRangeException("request", request.Threads, "Threads must be 0 (the executor's) or more.");
+        string layout = request.BatchFirst ? "(N, T, input_size)" : "(T, N, input_size)";
+        RequireLength(request.Input.Length, (long)seqLen * batch * spec.InputSize, "input",
+            $"{layout} = ({(request.BatchFirst ? batch : seqLen)}, {(request.BatchFirst ? seqLen : batch)}, {spec.InputSize})");
+        if (!request.Lengths.IsEmpty)
+        {
+            if (request.Lengths.Length != batch)
+                throw new ArgumentException($"lengths must have one entry per sequence ({batch}); got {request.Lengths.Length}.", "lengths");
+            var lengths = request.Lengths.Span;
+            for (int n = 0; n < batch; n++)
+            {
+                int len = lengths[n];
+                if (len < 1 || len > seqLen)
+                    throw new ArgumentException($"lengths[{n}] = {len} is out of range: each length must be between 1 and the sequence length T = {seqLen}.", "lengths");
+            }
+        }
+        long states = (long)spec.NumLayers * spec.Directions * batch * spec.HiddenSize;
+        string stateShape = $"(layers·directions, N, hidden) = ({spec.NumLayers * spec.Directions}, {batch}, {spec.HiddenSize})";
+        bool hasCell = spec.Cell.HasCellState();
+        if (!request.InitialHidden.IsEmpty) RequireLength(request.InitialHidden.Length, states, "h0", stateShape);
+        if (!request.InitialCell.IsEmpty)
+        {
+            if (!hasCell) throw new ArgumentException($"c0 was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c0");
+            RequireLength(request.InitialCell.Length, states, "c0", stateShape);
+        }
+        string outLayout = request.BatchFirst ? "(N, T, D·hidden)" : "(T, N, D·hidden)";
+        RequireLength(outputs.Output.Length, (long)seqLen * batch * spec.OutputSize, "output", outLayout);
+        RequireLength(outputs.Hidden.Length, states, "h_n", stateShape);
+        if (!outputs.Cell.IsEmpty)
+        {
+            if (!hasCell) throw new ArgumentException($"a c_n buffer was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c_n");
+            RequireLength(outputs.Cell.Length, states, "c_n", stateShape);
+        }
+    }
+
+    private static void RequireLength(int actual, long expected, string name, string shape)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"{name} must hold {expected} elements {shape}; got {actual}.", name);
+    }
+
     /// <summary>Checks output gradients against the forward result they belong to.</summary>
     public static void ValidateGradients(RnnSpec spec, RnnBatchShape shape, RnnOutputGradients grads)
     {

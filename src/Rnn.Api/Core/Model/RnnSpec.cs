@@ -12,12 +12,35 @@ public sealed record RnnSpec
         if (inputSize < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, "Input size must be at least 1.");
         if (hiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, "Hidden size must be at least 1.");
         if (numLayers < 1) throw new ArgumentOutOfRangeException(nameof(numLayers), numLayers, "Number of layers must be at least 1.");
+        CheckParameterSizes(cell, inputSize, hiddenSize, numLayers, bidirectional);
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         NumLayers = numLayers;
         Bidirectional = bidirectional;
         HasBias = hasBias;
+    }
+
+    /// <summary>
+    /// Every parameter tensor and the whole flat parameter buffer must fit in one .NET array: sizes from an untrusted
+    /// model file must fail here, with the size named, rather than overflow into nonsense shapes later.
+    /// </summary>
+    private static void CheckParameterSizes(RnnCellKind cell, int inputSize, int hiddenSize, int numLayers, bool bidirectional)
+    {
+        long gh = (long)cell.GateCount() * hiddenSize;
+        long directions = bidirectional ? 2 : 1;
+        long widest = Math.Max(inputSize, directions * hiddenSize);
+        long total = 0;
+        for (int layer = 0; layer < numLayers; layer++)
+        {
+            long k = layer == 0 ? inputSize : directions * hiddenSize;
+            total += directions * gh * (k + hiddenSize + 2);
+            if (total > Array.MaxLength) break;
+        }
+        if (gh * widest > Array.MaxLength || gh * hiddenSize > Array.MaxLength || total > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize,
+                $"The sizes are too large: a {cell.ToModeName()} with input size {inputSize}, hidden size {hiddenSize} and {numLayers} layer(s) " +
+                $"would have more than {Array.MaxLength} parameters (the most one array holds).");
     }
 
     public RnnCellKind Cell { get; }

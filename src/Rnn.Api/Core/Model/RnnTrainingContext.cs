@@ -16,6 +16,21 @@ public abstract class RnnTrainingContext : IDisposable
     public RnnBatchShape Shape { get; }
     public bool IsDisposed { get; private set; }
 
+    private static long s_undisposed;
+
+    /// <summary>
+    /// Training contexts the garbage collector found that nobody disposed: each held native or device memory longer
+    /// than it had to. A count for tests and diagnostics; each one also writes a trace warning.
+    /// </summary>
+    public static long UndisposedCount => Interlocked.Read(ref s_undisposed);
+
+    ~RnnTrainingContext()
+    {
+        // The handles it holds have their own finalizers and free the memory; what is reported here is the leak.
+        Interlocked.Increment(ref s_undisposed);
+        System.Diagnostics.Trace.TraceWarning($"An RnnTrainingContext ({Shape.SeqLen}x{Shape.Batch}) was never disposed; dispose the forward result or call Backward.");
+    }
+
     public void Dispose()
     {
         if (IsDisposed) return;

@@ -1,0 +1,38 @@
+namespace RnnNative;
+
+/// <summary>
+/// One inference batch read straight from caller memory, without a copy: input (T, N, I), or (N, T, I) when
+/// <see cref="BatchFirst"/>; optional <see cref="Lengths"/> (N values, 1 ≤ length ≤ T, any order); optional initial
+/// states (L·D, N, H). An empty memory means "absent". A small value type: building one per call allocates nothing.
+/// Pair it with <see cref="RnnOutputBuffers"/> and <see cref="IRnnExecutor.Forward(in RnnInferenceRequest, in RnnOutputBuffers)"/>.
+/// </summary>
+public readonly struct RnnInferenceRequest
+{
+    public RnnInferenceRequest(ReadOnlyMemory<float> input, int seqLen, int batch, bool batchFirst = false)
+    {
+        Input = input;
+        SeqLen = seqLen;
+        Batch = batch;
+        BatchFirst = batchFirst;
+    }
+
+    public ReadOnlyMemory<float> Input { get; }
+    public int SeqLen { get; }
+    public int Batch { get; }
+    public bool BatchFirst { get; }
+
+    /// <summary>Each sequence's length, or empty for all <see cref="SeqLen"/>.</summary>
+    public ReadOnlyMemory<int> Lengths { get; init; }
+
+    /// <summary>h0 (L·D, N, H), or empty for zeros.</summary>
+    public ReadOnlyMemory<float> InitialHidden { get; init; }
+
+    /// <summary>c0 (L·D, N, H) for LSTM, or empty for zeros.</summary>
+    public ReadOnlyMemory<float> InitialCell { get; init; }
+
+    /// <summary>
+    /// CPU threads for this call; 0 uses <see cref="RnnExecutorOptions.Threads"/>. With K callers on one executor,
+    /// keep K × threads ≤ cores: K callers × 1 thread fill K cores side by side. The managed reference ignores it.
+    /// </summary>
+    public int Threads { get; init; }
+}

@@ -1,0 +1,39 @@
+using RnnNative.Interop.OneDnn;
+
+namespace RnnNative.Tests.Concurrency;
+
+/// <summary>Caller-memory requests built from the same random batches as <see cref="RnnInput"/>, and the backends to run them on.</summary>
+internal static class CallerMemoryCases
+{
+    public static IRnnBackend Backend(string name)
+    {
+        IRnnBackend backend = name == "managed" ? RnnNative.Managed.ManagedBackend.Instance : OneDnnBackend.Instance;
+        if (!backend.Availability.IsAvailable) Assert.Ignore($"{name} backend unavailable here: {backend.Availability.Reason}");
+        return backend;
+    }
+
+    public static RnnInput RandomInput(RnnSpec spec, Random rng, int seqLen, int batch, bool varlen, bool withStates, bool batchFirst)
+    {
+        int[]? lengths = null;
+        if (varlen)
+        {
+            // Unsorted, with a length-1 sequence whenever the batch has two or more.
+            lengths = Enumerable.Range(0, batch).Select(_ => rng.Next(1, seqLen + 1)).ToArray();
+            if (batch > 1) lengths[rng.Next(batch)] = 1;
+        }
+        return OneDnn.OneDnnTestSupport.RandomInput(spec, rng, seqLen, batch, lengths, withStates, batchFirst);
+    }
+
+    public static RnnInferenceRequest ToRequest(RnnInput input, int threads = 0)
+    {
+        int seqLen = input.BatchFirst ? input.Input.Dim(1) : input.Input.Dim(0);
+        int batch = input.BatchFirst ? input.Input.Dim(0) : input.Input.Dim(1);
+        return new RnnInferenceRequest(input.Input.Data, seqLen, batch, input.BatchFirst)
+        {
+            Lengths = input.Lengths,
+            InitialHidden = input.InitialHidden?.Data,
+            InitialCell = input.InitialCell?.Data,
+            Threads = threads,
+        };
+    }
+}
