@@ -1,0 +1,155 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace RnnNative.Inference;
+
+/// <summary>
+/// Streams records through one model: a reader takes <see cref="BatchPredictorOptions.Window"/> records at a time,
+/// checks each once (rejected records become error results in their place), sorts the rest by length and cuts them
+/// into batches; a pool of workers runs the batches on the shared model; results come back in input order, exactly
+/// one per record. Memory is bounded by the window, never by the input: at most three windows are alive (one being
+/// returned, one queued, one being dispatched), and every stage waits for the next one (back-pressure).
+/// </summary>
+public sealed class BatchPredictor
+{
+    private readonly InferenceModel _model;
+
+    public BatchPredictor(InferenceModel model, BatchPredictorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options ??= BatchPredictorOptions.Default;
+        options.Validate();
+        _model = model;
+        Options = options;
+    }
+
+    public BatchPredictorOptions Options { get; }
+
+    /// <summary>Counters over every record this predictor has returned; safe to read while it runs.</summary>
+    public PredictionStatistics Statistics { get; } = new();
+
+    /// <summary>One result per record, in the records' order. Failures of the model itself (not of a record) end the stream with their exception.</summary>
+    public async IAsyncEnumerable<PredictionResult> PredictAsync(IAsyncEnumerable<PredictionRecord> records,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = cancel.Token;
+        var windows = Channel.CreateBounded<Window>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        var work = Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(2 * Options.Workers) { SingleWriter = true });
+        var reader = Task.Run(() => ReadAsync(records, windows.Writer, work.Writer, token), CancellationToken.None);
+        var workers = Enumerable.Range(0, Options.Workers).Select(_ => Task.Run(() => WorkAsync(work.Reader, token), CancellationToken.None)).ToArray();
+        try
+        {
+            await foreach (var window in windows.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                await window.Done.Task.WaitAsync(token).ConfigureAwait(false);
+                foreach (var result in window.Results)
+                {
+                    Statistics.AddResult(result!);
+                    yield return result!;
+                }
+            }
+            await reader.ConfigureAwait(false);
+        }
+        finally
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+            foreach (var task in workers.Append(reader))
+            {
+                try
+                {
+                    await task.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The stream ended (or was abandoned); the stages were told to stop.
+                }
+            }
+        }
+    }
+
+    private async Task ReadAsync(IAsyncEnumerable<PredictionRecord> records, ChannelWriter<Window> windows, ChannelWriter<WorkItem> work, CancellationToken token)
+    {
+        Exception? failure = null;
+        try
+        {
+            var pending = new List<PredictionRecord>(Math.Min(Options.Window, 65536));
+            await foreach (var record in records.WithCancellation(token).ConfigureAwait(false))
+            {
+                pending.Add(record ?? throw new ArgumentException("The record stream holds a null record.", nameof(records)));
+                if (pending.Count == Options.Window)
+                {
+                    await DispatchAsync(pending, windows, work, token).ConfigureAwait(false);
+                    pending = new List<PredictionRecord>(pending.Capacity);
+                }
+            }
+            if (pending.Count > 0) await DispatchAsync(pending, windows, work, token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            windows.TryComplete(failure);
+            work.TryComplete();
+        }
+    }
+
+    private async Task DispatchAsync(List<PredictionRecord> records, ChannelWriter<Window> windows, ChannelWriter<WorkItem> work, CancellationToken token)
+    {
+        var window = new Window(records);
+        var accepted = new List<int>(records.Count);
+        for (int i = 0; i < records.Count; i++)
+        {
+            var reason = Reject(records[i]);
+            if (reason is null) accepted.Add(i);
+            else window.Results[i] = PredictionResult.Failed(records[i], reason);
+        }
+        var batches = BatchPlanner.Plan(accepted.Select(i => records[i].Length).ToList(), Options);
+        window.Pending = batches.Count;
+        if (batches.Count == 0) window.Done.TrySetResult();
+        await windows.WriteAsync(window, token).ConfigureAwait(false);
+        foreach (var batch in batches)
+            await work.WriteAsync(new WorkItem(window, batch.Select(j => accepted[j]).ToArray()), token).ConfigureAwait(false);
+    }
+
+    private string? Reject(PredictionRecord record)
+    {
+        if (record.Rejection is { } reason) return reason;
+        if (_model.Check(record) is { } invalid) return invalid;
+        if (Options.MaxLength is { } max && record.Length > max) return $"length {record.Length} is longer than the maximum length {max}";
+        return null;
+    }
+
+    private async Task WorkAsync(ChannelReader<WorkItem> work, CancellationToken token)
+    {
+        await foreach (var item in work.ReadAllAsync(token).ConfigureAwait(false))
+        {
+            try
+            {
+                var batch = item.Indices.Select(i => item.Window.Records[i]).ToList();
+                var results = _model.Run(batch, Statistics);
+                Statistics.AddBatch();
+                for (int k = 0; k < item.Indices.Length; k++) item.Window.Results[item.Indices[k]] = results[k];
+                if (Interlocked.Decrement(ref item.Window.Pending) == 0) item.Window.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                // The worker stays alive for other windows' batches; the consumer meets the failure at this window.
+                item.Window.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private sealed class Window(List<PredictionRecord> records)
+    {
+        public List<PredictionRecord> Records { get; } = records;
+        public PredictionResult?[] Results { get; } = new PredictionResult?[records.Count];
+        public int Pending;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record WorkItem(Window Window, int[] Indices);
+}

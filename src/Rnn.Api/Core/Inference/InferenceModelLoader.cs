@@ -1,0 +1,103 @@
+using RnnNative.Formats;
+using RnnNative.Models;
+
+namespace RnnNative.Inference;
+
+/// <summary>
+/// Loads a model file for batch inference: a checkpoint written by <see cref="ModelCheckpoint.Save"/> (metadata
+/// <c>model.kind</c>), a plain PyTorch state_dict saved as safetensors (structure inferred from names and shapes:
+/// <c>embedding.weight</c> (V, E), <c>rnn.weight_hh_l0</c> (G·H, H) gives the cell, <c>fc.weight</c> (C, D·H);
+/// <c>encoder.*</c>/<c>decoder.*</c> for an encoder-decoder), or a bare RNN layer file (<see cref="RnnModelFile"/>).
+/// What cannot be told from names (classifier, tagger or generator; rnn_tanh or rnn_relu) comes from the options.
+/// </summary>
+public static class InferenceModelLoader
+{
+    public static InferenceModel Load(string path, InferenceModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new InferenceModelOptions();
+        var content = SafetensorsReader.Read(path);
+        return FromContent(content, path, options);
+    }
+
+    public static InferenceModel FromContent(SafetensorsContent content, string sourceName, InferenceModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(options);
+        var backend = options.Backend ?? RnnBackends.Fastest(options.Executor.Precision);
+        var tensors = content.Tensors
+            .Where(kv => !kv.Key.StartsWith(ModelCheckpoint.ReservedPrefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        ModelConfig? config = content.Metadata.ContainsKey("model.kind") ? ModelConfig.FromMetadata(content.Metadata) : null;
+
+        if (config is null && tensors.ContainsKey("weight_hh_l0"))
+        {
+            var layer = RnnModelFile.FromContent(content, sourceName, options.Mode);
+            return new LayerInference(new RecurrentNetwork(layer, backend, options.Executor), options.FullOutput);
+        }
+        var kind = config?.Kind ?? options.Kind;
+        if (options.Kind is { } asked && config is not null && asked != config.Kind)
+            throw new ArgumentException($"{sourceName}: the checkpoint holds a {config.Kind}, but {asked} was asked for.", nameof(options));
+        var mode = config?.Cell ?? options.Mode;
+        var parts = new StateDictParts(tensors, sourceName);
+        try
+        {
+            return Build(parts, tensors, config, kind, mode, backend, options, sourceName);
+        }
+        catch
+        {
+            parts.DisposeNetworks();
+            throw;
+        }
+    }
+
+    private static InferenceModel Build(StateDictParts parts, Dictionary<string, Tensor> tensors, ModelConfig? config, ModelKind? kind,
+        RnnCellKind? mode, IRnnBackend backend, InferenceModelOptions options, string sourceName)
+    {
+
+        if (tensors.ContainsKey("encoder.rnn.weight_hh_l0") || kind == ModelKind.EncoderDecoder)
+        {
+            var (sourceInput, encoder) = parts.Encoder("encoder.", mode, backend, options.Executor);
+            var (targetInput, decoder) = parts.Encoder("decoder.", mode, backend, options.Executor);
+            var fc = parts.Projection("decoder.fc", decoder.Spec.OutputSize);
+            parts.RequireAllUsed();
+            if (options.BeginToken is not { } begin || options.EndToken is not { } end)
+                throw new ArgumentException($"{sourceName}: an encoder-decoder needs its begin and end target tokens (--begin-token, --end-token).", nameof(options));
+            if ((uint)begin >= (uint)fc.Classes || (uint)end >= (uint)fc.Classes)
+                throw new ArgumentException($"{sourceName}: the begin ({begin}) and end ({end}) tokens must be target tokens in [0, {fc.Classes}).", nameof(options));
+            return new EncoderDecoderInference(sourceInput, encoder, targetInput, decoder, fc, begin, end, options.Generation.MaxNewTokens);
+        }
+        if (!tensors.ContainsKey("rnn.weight_hh_l0"))
+            throw new FileFormatException(sourceName,
+                $"found {Found(tensors)}: not a ready model (embedding.weight, rnn.weight_ih_l0, fc.weight), an encoder-decoder (encoder.*, decoder.*) or a bare RNN layer (weight_ih_l0)");
+        var (input, rnn) = parts.Encoder("", mode, backend, options.Executor);
+        var projection = parts.Projection("fc", rnn.Spec.OutputSize);
+        parts.RequireAllUsed();
+        if (kind is null)
+        {
+            throw new ArgumentException(
+                $"{sourceName}: a plain state_dict ({Found(tensors)}) can be a classifier, a tagger or a generator; say which (--kind classifier|tagger|generator).", nameof(options));
+        }
+        if (config is not null) CheckConfig(config, input, rnn.Spec, projection, sourceName);
+        return kind switch
+        {
+            ModelKind.Classifier => new ClassifierInference(input, rnn, projection),
+            ModelKind.Tagger => new TaggerInference(input, rnn, projection, options.StepProbabilities),
+            _ => projection.Classes == input.VocabularySize
+                ? new GeneratorInference(input, rnn, projection, options.Generation)
+                : throw new FileFormatException(sourceName, $"a generator predicts its own tokens, but fc has {projection.Classes} outputs for a vocabulary of {input.VocabularySize}"),
+        };
+    }
+
+    private static void CheckConfig(ModelConfig config, TokenInputTable input, RnnSpec spec, OutputProjection fc, string file)
+    {
+        var expected = config.RnnSpec;
+        if (config.VocabularySize != input.VocabularySize || expected.Cell != spec.Cell || expected.InputSize != spec.InputSize
+            || expected.HiddenSize != spec.HiddenSize || expected.NumLayers != spec.NumLayers || expected.Bidirectional != spec.Bidirectional
+            || config.OutputSize != fc.Classes)
+            throw new FileFormatException(file, $"the metadata describes {config}, but the tensors describe vocabulary {input.VocabularySize}, {spec}, {fc.Classes} outputs");
+    }
+
+    internal static string Found(IReadOnlyDictionary<string, Tensor> tensors) =>
+        tensors.Count == 0 ? "no tensors" : string.Join(", ", tensors.Take(10).Select(kv => $"{kv.Key} {kv.Value.ShapeString}")) + (tensors.Count > 10 ? $", … ({tensors.Count} in all)" : "");
+}

@@ -1,0 +1,53 @@
+namespace RnnNative.Inference;
+
+/// <summary>Token ids → input vectors for inference: rows of an embedding table, or one-hot when there is none.</summary>
+internal sealed class TokenInputTable
+{
+    private readonly float[]? _embedding;
+
+    public TokenInputTable(Tensor? embedding, int oneHotVocabulary)
+    {
+        _embedding = embedding?.Data;
+        VocabularySize = embedding?.Dim(0) ?? oneHotVocabulary;
+        Width = embedding?.Dim(1) ?? oneHotVocabulary;
+    }
+
+    public int VocabularySize { get; }
+    public int Width { get; }
+
+    /// <summary>The reason a token sequence cannot be read, or null.</summary>
+    public string? Check(int[] tokens)
+    {
+        for (int i = 0; i < tokens.Length; i++)
+            if ((uint)tokens[i] >= (uint)VocabularySize)
+                return $"token id {tokens[i]} at position {i} is outside the vocabulary [0, {VocabularySize})";
+        return null;
+    }
+
+    /// <summary>(T, N, width) time-major, zeros past each sequence's end.</summary>
+    public Tensor Embed(IReadOnlyList<int[]> sequences, int steps)
+    {
+        int n = sequences.Count;
+        var x = Tensor.Zeros(steps, n, Width);
+        for (int b = 0; b < n; b++)
+        {
+            var seq = sequences[b];
+            for (int t = 0; t < seq.Length && t < steps; t++) Write(seq[t], x.Data, (t * n + b) * Width);
+        }
+        return x;
+    }
+
+    /// <summary>One step (1, N, width) of one token per sequence.</summary>
+    public Tensor EmbedStep(int[] tokens)
+    {
+        var x = Tensor.Zeros(1, tokens.Length, Width);
+        for (int b = 0; b < tokens.Length; b++) Write(tokens[b], x.Data, b * Width);
+        return x;
+    }
+
+    private void Write(int token, float[] target, int offset)
+    {
+        if (_embedding is null) target[offset + token] = 1f;
+        else Array.Copy(_embedding, token * Width, target, offset, Width);
+    }
+}
