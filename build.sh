@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# RnnNative build entry point: ./build.sh [build|test|pack|demo|clean]
+# RnnNative build entry point: ./build.sh [build|test|pack|demo|bench|clean]
 #   build  native shim and its bundled runtime (CMake, Release) + managed solution (Release)
 #   test   build, run the NUnit suite, pack, and run the package smoke test (tests/PackageSmoke);
 #          ends with "N passed, N failed, N skipped"
 #   pack   build, then write every NuGet package to artifacts/packages/
 #   demo   build, then benchmark the standard configurations on the fastest backend present
+#   bench  build, then the BenchmarkDotNet suite (ours and ONNX Runtime, after an equality gate);
+#          writes bench/results/<date>.md. --quick: a smoke run, not figures to quote
 # On a fresh Debian machine it installs what the build needs (apt-get) first.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -113,11 +115,20 @@ cmd_demo() {
   dotnet "$ROOT/src/Rnn.Cli/bin/$CONFIG/net10.0/rnn.dll" demo
 }
 
+cmd_bench() {
+  cmd_build
+  local out="$ROOT/bench/results/$(date -u +%Y-%m-%d).md" quick=()
+  [ "${1:-}" = "--quick" ] && { quick=(--quick); out="$ROOT/build/bench-quick.md"; }
+  log "bench ${quick[*]} -> $out"
+  dotnet "$ROOT/bench/Rnn.Bench/bin/$CONFIG/net10.0/Rnn.Bench.dll" "${quick[@]}" --out "$out"
+}
+
 case "${1:-build}" in
   build) cmd_build ;;
   test) cmd_test ;;
   pack) cmd_pack ;;
   demo) cmd_demo ;;
+  bench) cmd_bench "${2:-}" ;;
   clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/RnnNative.sln" -c $CONFIG -v:q >/dev/null ;;
-  *) echo "usage: ./build.sh [build|test|pack|demo|clean]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [build|test|pack|demo|bench [--quick]|clean]" >&2; exit 2 ;;
 esac

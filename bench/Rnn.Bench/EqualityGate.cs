@@ -1,0 +1,57 @@
+using RnnNative.Bench.Peers;
+using RnnNative.Benchmarking;
+using RnnNative.Validation;
+
+namespace RnnNative.Bench;
+
+/// <summary>
+/// Before any timing: on each configuration, the managed reference, ONNX Runtime and each of our native targets run
+/// once on the same input; every output must agree with the reference's within the validation tolerance of its
+/// precision (ORT is f32). A mismatch throws <see cref="PeerMismatchException"/> and no benchmark runs.
+/// </summary>
+public static class EqualityGate
+{
+    /// <summary>Runs the gate. With <paramref name="perturbPeer"/> the peer's model gets one changed weight: the gate must then stop the run.</summary>
+    public static void Run(IEnumerable<StandardConfiguration> configurations, bool perturbPeer, TextWriter log)
+    {
+        foreach (var configuration in configurations)
+        {
+            var parameters = BenchWorkload.Parameters(configuration);
+            var x = BenchWorkload.Input(configuration);
+            var input = new RnnInput(x);
+            float[] reference;
+            using (var managed = RnnBackends.Managed.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.F32, BenchWorkload.Threads)))
+            using (var result = managed.Forward(input))
+                reference = result.Output.Data;
+
+            var peerParameters = perturbPeer ? Perturbed(parameters) : parameters;
+            using (var ort = new OrtRnnPeer(peerParameters, x, BenchWorkload.Threads))
+            {
+                ort.Run();
+                Check(log, BackendTarget.OnnxRuntime, configuration, reference, ort.Output);
+            }
+            foreach (var target in BenchWorkload.NativeTargets)
+            {
+                using var executor = BenchWorkload.CreateExecutor(target, parameters);
+                using var result = executor.Forward(input);
+                Check(log, target, configuration, reference, result.Output.Data);
+            }
+        }
+    }
+
+    /// <summary>A copy of the parameters with layer 0's first input weight moved by 0.5: a different function, by a margin far above any tolerance.</summary>
+    public static RnnParameters Perturbed(RnnParameters parameters)
+    {
+        var copy = parameters.Clone();
+        copy.Get(RnnParameterKind.WeightIh, 0, 0).Data[0] += 0.5f;
+        return copy;
+    }
+
+    private static void Check(TextWriter log, BackendTarget target, StandardConfiguration configuration, float[] reference, float[] actual)
+    {
+        double tolerance = ValidationTolerance.For(target.Precision);
+        var (maxDiff, bound, _) = PeerAgreement.Compare(reference, actual, tolerance);
+        log.WriteLine($"gate {configuration.Name,-13} {target,-18} max|a-ref| = {maxDiff:0.000e+0}  bound {bound:0.000e+0}");
+        PeerAgreement.Require(target.ToString(), configuration.Name, reference, actual, tolerance);
+    }
+}
