@@ -55,17 +55,8 @@ public sealed unsafe class OneDnnInt8Executor : IRnnExecutor
     public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
     {
         RnnBatchValidator.Validate(Spec, request, outputs);
-        int rows = Spec.NumLayers * Spec.Directions;
-        int[] xShape = request.BatchFirst ? [request.Batch, request.SeqLen, Spec.InputSize] : [request.SeqLen, request.Batch, Spec.InputSize];
-        var input = new RnnInput(new Tensor(request.Input.ToArray(), xShape),
-            request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
-            request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), rows, request.Batch, Spec.HiddenSize),
-            request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), rows, request.Batch, Spec.HiddenSize),
-            request.BatchFirst);
-        using var result = Forward(input);
-        result.Output.Data.CopyTo(outputs.Output);
-        result.Hidden.Data.CopyTo(outputs.Hidden);
-        if (!outputs.Cell.IsEmpty) result.Cell!.Data.CopyTo(outputs.Cell);
+        using var result = Forward(request.ToStagedInput(Spec));
+        outputs.CopyFrom(result);
     }
 
     public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)

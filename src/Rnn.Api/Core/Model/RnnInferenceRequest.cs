@@ -35,4 +35,20 @@ public readonly struct RnnInferenceRequest
     /// keep K × threads ≤ cores: K callers × 1 thread fill K cores side by side. The managed reference ignores it.
     /// </summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// The same batch as an <see cref="RnnInput"/> over copies of the caller's memory, for backends that stage data
+    /// anyway (a device transfer, a quantizing pass) and so gain nothing from reading caller memory directly.
+    /// </summary>
+    public RnnInput ToStagedInput(RnnSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int rows = spec.NumLayers * spec.Directions;
+        int[] xShape = BatchFirst ? [Batch, SeqLen, spec.InputSize] : [SeqLen, Batch, spec.InputSize];
+        return new RnnInput(new Tensor(Input.ToArray(), xShape),
+            Lengths.IsEmpty ? null : Lengths.ToArray(),
+            InitialHidden.IsEmpty ? null : new Tensor(InitialHidden.ToArray(), rows, Batch, spec.HiddenSize),
+            InitialCell.IsEmpty ? null : new Tensor(InitialCell.ToArray(), rows, Batch, spec.HiddenSize),
+            BatchFirst);
+    }
 }

@@ -44,6 +44,15 @@ public readonly struct RnnOutputBuffers
         return new RnnOutputBuffers(Output[..y], Hidden[..states], Cell.IsEmpty ? default : Cell[..states]);
     }
 
+    /// <summary>Copies a result of the same batch into these buffers (c_n only when <see cref="Cell"/> is given).</summary>
+    public void CopyFrom(RnnForwardResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        result.Output.Data.CopyTo(Output);
+        result.Hidden.Data.CopyTo(Hidden);
+        if (!Cell.IsEmpty) result.Cell!.Data.CopyTo(Cell);
+    }
+
     private static (int Output, int States) Sizes(RnnSpec spec, int seqLen, int batch)
     {
         if (seqLen < 1 || batch < 1)
