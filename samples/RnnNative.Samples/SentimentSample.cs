@@ -15,6 +15,21 @@ public static class SentimentSample
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
+        var (result, trained) = RunAndKeep(output, options);
+        trained.Dispose();
+        return result;
+    }
+
+    /// <summary>Runs the sample and keeps its model: every review (training ones first in file order, then held-out) with its label.</summary>
+    public static TrainedClassifier Train(TextWriter output, SampleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        return RunAndKeep(output, options).Trained;
+    }
+
+    private static (SampleResult Result, TrainedClassifier Trained) RunAndKeep(TextWriter output, SampleOptions options)
+    {
         var reviews = SampleData.Lines("sentiment.txt").Select(Parse).ToList();
         var train = reviews.Where((_, i) => i % 5 != 4).ToList();
         var test = reviews.Where((_, i) => i % 5 == 4).ToList();
@@ -23,7 +38,7 @@ public static class SentimentSample
             TokenBatch.FromSequences(rs.Select(r => (IReadOnlyList<int>)r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray()).ToList());
 
         var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, vocabulary.Count, EmbeddingSize: 16, HiddenSize: 24, OutputSize: 2);
-        using var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
+        var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
         var optimizer = new Adam(0.01);
         var rng = new Random(options.Seed);
         output.WriteLine($"sentiment: {train.Count} training and {test.Count} held-out reviews, vocabulary {vocabulary.Count}; embedding 16 -> {config.RnnSpec} -> 2 classes, backend {model.Backend.Name}, seed {options.Seed}");
@@ -51,12 +66,15 @@ public static class SentimentSample
         var shown = test.Select((r, i) => $"{(predicted[i] == 1 ? '+' : '-')} {string.Join(' ', r.Words)}{(predicted[i] == r.Label ? "" : "   (wrong)")}").ToList();
         foreach (var line in shown) output.WriteLine($"  {line}");
         output.WriteLine($"  training accuracy {trainAccuracy:P1}; held-out accuracy {testAccuracy:P1} ({test.Count} sentences)");
-        return new SampleResult("sentiment", new Dictionary<string, double>
+        var result = new SampleResult("sentiment", new Dictionary<string, double>
         {
             ["loss"] = loss,
             ["train_accuracy"] = trainAccuracy,
             ["test_accuracy"] = testAccuracy,
         }, shown);
+        int[] Encode(Review r) => r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray();
+        var all = train.Concat(test).ToList();
+        return (result, new TrainedClassifier("sentiment", model, all.Select(Encode).ToList(), all.Select(r => r.Label).ToList(), train.Select(Encode).ToList()));
     }
 
     private static Review Parse(string line)
