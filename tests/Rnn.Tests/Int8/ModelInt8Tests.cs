@@ -114,6 +114,28 @@ public sealed class ModelInt8Tests
     }
 
     [Test]
+    public async Task AGeneratorContinuesInInt8FromTheStatesOfItsPrompt()
+    {
+        OneDnnTestSupport.RequireBackend();
+        var config = new ModelConfig(ModelKind.Generator, RnnCellKind.Lstm, 11, 5, 8, 11, NumLayers: 2);
+        using var model = new SequenceGenerator(config, ManagedBackend.Instance, seed: 6);
+        ModelCheckpoint.Save(_files["g.safetensors"], model);
+        var rng = new Random(8);
+        var prompts = Enumerable.Range(0, 12).Select(_ => Enumerable.Range(0, rng.Next(1, 7)).Select(_ => rng.Next(11)).ToArray()).ToList();
+        Int8ModelCalibration.CalibrateFile(_files["g.safetensors"], prompts, _files["g.int8.safetensors"]);
+        using var int8 = InferenceModelLoader.Load(_files["g.int8.safetensors"], new InferenceModelOptions
+        {
+            Executor = new RnnExecutorOptions(RnnPrecision.Int8),
+            Generation = new GenerationOptions { MaxNewTokens = 5 },
+        });
+        var records = prompts.Select((p, i) => PredictionRecord.FromTokens(RecordId.FromInteger(i), p)).ToList();
+        var results = await PredictGolden.PredictAsync(int8, records, new BatchPredictorOptions { MaxBatchSize = 4, Workers = 2 });
+        Assert.That(results.Select(r => r.Error), Is.All.Null);
+        Assert.That(results.Select(r => r.Tokens!.Length), Is.All.EqualTo(5));
+        Assert.That(results.SelectMany(r => r.Tokens!), Is.All.InRange(0, 10));
+    }
+
+    [Test]
     public void CalibrationRefusesTokensOutsideTheVocabularyAndEmptySamples()
     {
         var outside = Assert.Throws<ArgumentException>(() => Int8ModelCalibration.CalibrateFile(PredictGolden.ClassifierModel, [[1, 2], [3, 50]], _files["c.safetensors"]));
