@@ -136,6 +136,27 @@ public sealed class ModelInt8Tests
     }
 
     [Test]
+    public async Task ABareLayerFileRunsInInt8WithItsOwnCalibrationAndSaysHowToMakeOne()
+    {
+        OneDnnTestSupport.RequireBackend();
+        var spec = new RnnSpec(RnnCellKind.Lstm, 3, 5, 2);
+        var parameters = RnnParameters.InitializeUniform(spec, seed: 7);
+        RnnModelFile.Save(_files["l.safetensors"], parameters);
+        var int8Options = new InferenceModelOptions { Executor = new RnnExecutorOptions(RnnPrecision.Int8) };
+        var missing = Assert.Throws<ArgumentException>(() => InferenceModelLoader.Load(_files["l.safetensors"], int8Options));
+        Assert.That(missing!.Message, Does.Contain("rnn calibrate").And.Contain("X.npy"));
+
+        var x = OneDnnTestSupport.Random(new Random(2), 4, 1, 3);
+        var quantization = Int8Calibration.Calibrate(parameters, new RnnInput(x));
+        RnnModelFile.Save(_files["l.int8.safetensors"], parameters, quantization);
+        using var model = InferenceModelLoader.Load(_files["l.int8.safetensors"], int8Options);
+        var results = await PredictGolden.PredictAsync(model, [PredictionRecord.FromFeatures(RecordId.FromInteger(0), x.Data, 4)], BatchPredictorOptions.Default);
+        using var executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Int8, Quantization: quantization));
+        using var direct = executor.Forward(new RnnInput(x));
+        Assert.That(results[0].Hidden, Is.EqualTo(direct.Hidden.Data));
+    }
+
+    [Test]
     public void CalibrationRefusesTokensOutsideTheVocabularyAndEmptySamples()
     {
         var outside = Assert.Throws<ArgumentException>(() => Int8ModelCalibration.CalibrateFile(PredictGolden.ClassifierModel, [[1, 2], [3, 50]], _files["c.safetensors"]));
