@@ -79,11 +79,12 @@ public sealed class ModelInt8Tests
         Assert.That(stored.Layers[0].Max, Is.LessThanOrEqualTo(Math.Max(embedding.Max(), 1.0001) + 1e-3));
     }
 
+    // These refusals come before any executor exists, so they hold whichever backend is named (here one without int8).
     [Test]
     public void Int8OnAnUncalibratedModelSaysHowToCalibrate()
     {
         var e = Assert.Throws<ArgumentException>(() => InferenceModelLoader.Load(PredictGolden.ClassifierModel,
-            new InferenceModelOptions { Kind = ModelKind.Classifier, Executor = new RnnExecutorOptions(RnnPrecision.Int8) }));
+            new InferenceModelOptions { Backend = ManagedBackend.Instance, Kind = ModelKind.Classifier, Executor = new RnnExecutorOptions(RnnPrecision.Int8) }));
         Assert.That(e!.Message, Does.Contain("rnn calibrate --model").And.Contain("SAMPLE.jsonl").And.Not.Contain("\n"));
     }
 
@@ -91,7 +92,7 @@ public sealed class ModelInt8Tests
     public void Int8RefusesTheGruTaggerNamingTheCellAndWhatWorks()
     {
         var e = Assert.Throws<NotSupportedException>(() => InferenceModelLoader.Load(PredictGolden.TaggerModel,
-            new InferenceModelOptions { Kind = ModelKind.Tagger, Executor = new RnnExecutorOptions(RnnPrecision.Int8) }));
+            new InferenceModelOptions { Backend = ManagedBackend.Instance, Kind = ModelKind.Tagger, Executor = new RnnExecutorOptions(RnnPrecision.Int8) }));
         Assert.That(e!.Message, Does.Contain("gru").And.Contain("f32 or bf16").And.Not.Contain("\n"));
         var calibrate = Assert.Throws<NotSupportedException>(() => Int8ModelCalibration.CalibrateFile(PredictGolden.TaggerModel, [[1, 2]], _files["t.int8.safetensors"]));
         Assert.That(calibrate!.Message, Does.Contain("gru"));
