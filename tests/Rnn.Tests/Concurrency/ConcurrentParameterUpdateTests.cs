@@ -4,7 +4,7 @@ namespace RnnNative.Tests.Concurrency;
 
 /// <summary>
 /// UpdateParameters while other threads call Forward on the same executor: every call sees one set of weights whole,
-/// the old or the new, never a mix; and a training context keeps the weights its forward pass used.
+/// the old or the new, never a mix.
 /// </summary>
 public class ConcurrentParameterUpdateTests
 {
