@@ -19,10 +19,12 @@ internal static class BenchRunner
 
     /// <summary>
     /// Runs the benchmark. Each call runs on <see cref="RnnExecutorOptions.Threads"/> threads, passed per call as well;
-    /// <paramref name="callers"/> × threads ≤ cores keeps the callers from competing for cores.
+    /// <paramref name="callers"/> × threads ≤ cores keeps the callers from competing for cores. With
+    /// <paramref name="allocateOutputs"/> inference goes through <see cref="IRnnExecutor.Forward(RnnInput, RnnMode)"/>,
+    /// which allocates its outputs each call: the form to compare with builds that have no caller-memory overload.
     /// </summary>
     public static BenchResult Measure(IRnnBackend backend, RnnSpec spec, int batch, int seqLen, RnnExecutorOptions options, bool train,
-        double seconds, int callers = 1)
+        double seconds, int callers = 1, bool allocateOutputs = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(callers, 1);
         var rng = new Random(20261122);
@@ -38,7 +40,10 @@ internal static class BenchRunner
         var request = new RnnInferenceRequest(input.Input.Data, seqLen, batch) { Threads = options.Threads };
         var workers = new BenchCaller[callers];
         for (int i = 0; i < callers; i++)
-            workers[i] = new BenchCaller(gradients is null ? InferenceCall(executor, request, spec) : TrainingCall(executor, input, gradients));
+            workers[i] = new BenchCaller(
+                gradients is not null ? TrainingCall(executor, input, gradients)
+                : allocateOutputs ? AllocatingInferenceCall(executor, input)
+                : InferenceCall(executor, request, spec));
 
         long warmUntil = Stopwatch.GetTimestamp() + (long)(seconds * 0.1 * Stopwatch.Frequency);
         long timedStart = 0, timedUntil = 0;
@@ -83,6 +88,11 @@ internal static class BenchRunner
         var outputs = RnnOutputBuffers.Allocate(spec, request.SeqLen, request.Batch);
         return () => executor.Forward(request, outputs);
     }
+
+    private static Action AllocatingInferenceCall(IRnnExecutor executor, RnnInput input) => () =>
+    {
+        using var result = executor.Forward(input);
+    };
 
     private static Action TrainingCall(IRnnExecutor executor, RnnInput input, RnnOutputGradients gradients) => () =>
     {

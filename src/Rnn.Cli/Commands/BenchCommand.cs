@@ -27,13 +27,17 @@ internal static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Timed duration after warm-up.", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "CPU threads per call (0 = all cores); keep callers × threads ≤ cores.", DefaultValueFactory = _ => 0 };
         var callers = new Option<int>("--callers") { Description = "Threads calling one executor at once, each call on --threads threads.", DefaultValueFactory = _ => 1 };
+        var allocate = new Option<bool>("--allocate-outputs")
+        {
+            Description = "Inference through Forward(RnnInput), which allocates y, h_n and c_n every call, instead of caller-owned buffers.",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per line instead of text." };
         var backendOptions = new BackendOptions();
 
         var command = new Command("bench", "Measure throughput on random data.");
         foreach (var option in new Option[] { mode, inputSize, hiddenSize, layers, bidirectional, batch, seqLen }) command.Add(option);
         backendOptions.AddTo(command);
-        foreach (var option in new Option[] { train, seconds, threads, callers, json }) command.Add(option);
+        foreach (var option in new Option[] { train, seconds, threads, callers, allocate, json }) command.Add(option);
         command.SetAction(parsed =>
         {
             string modeText = parsed.GetRequiredValue(mode);
@@ -54,12 +58,14 @@ internal static class BenchCommand
             if (callerCount < 1 || callerCount > MaxCallers)
                 throw new CliUsageException($"--callers must be between 1 and {MaxCallers}; got {callerCount}.");
             bool training = parsed.GetValue(train);
+            bool allocating = parsed.GetValue(allocate);
+            if (allocating && training) throw new CliUsageException("--allocate-outputs is for inference; --train always allocates its results.");
 
             var backend = backendOptions.Resolve(parsed);
             var precision = backendOptions.GetPrecision(parsed);
-            var result = BenchRunner.Measure(backend, spec, n, t, new RnnExecutorOptions(precision, threadCount), training, duration, callerCount);
+            var result = BenchRunner.Measure(backend, spec, n, t, new RnnExecutorOptions(precision, threadCount), training, duration, callerCount, allocating);
             double? peakRss = PeakResidentMemory.Megabytes();
-            double callerBuffersMb = callerCount * BenchRunner.CallerBufferBytes(spec, n, t, training) / (1024.0 * 1024.0);
+            double callerBuffersMb = callerCount * BenchRunner.CallerBufferBytes(spec, n, t, training || allocating) / (1024.0 * 1024.0);
 
             if (parsed.GetValue(json))
             {
@@ -78,6 +84,7 @@ internal static class BenchCommand
                     ["train"] = training,
                     ["threads"] = threadCount,
                     ["callers"] = callerCount,
+                    ["outputs"] = training || allocating ? "allocated per call" : "caller buffers",
                     ["cores"] = Environment.ProcessorCount,
                     ["iterations"] = result.Iterations,
                     ["seconds"] = result.Seconds,
@@ -96,7 +103,7 @@ internal static class BenchCommand
             var o = console.Out;
             string threadText = threadCount == 0 ? "all" : threadCount.ToString(CultureInfo.InvariantCulture);
             o.WriteLine(FormattableString.Invariant(
-                $"{spec} N={n} T={t} on {backend.Name}, {BackendOptions.PrecisionName(precision)}, callers={callerCount}, threads={threadText} per call, {(training ? "training (forward + backward)" : "inference (forward)")}"));
+                $"{spec} N={n} T={t} on {backend.Name}, {BackendOptions.PrecisionName(precision)}, callers={callerCount}, threads={threadText} per call, {(training ? "training (forward + backward)" : allocating ? "inference (forward, outputs allocated per call)" : "inference (forward into caller buffers)")}"));
             if (callerCount > 1 && (threadCount == 0 || (long)callerCount * threadCount > Environment.ProcessorCount))
                 o.WriteLine(FormattableString.Invariant($"  (callers × threads exceeds the {Environment.ProcessorCount} cores: the calls compete for cores)"));
             if (precision == RnnPrecision.Int8) o.WriteLine($"  ({BenchRunner.Int8CalibrationNote})");

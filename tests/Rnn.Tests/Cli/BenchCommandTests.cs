@@ -79,6 +79,22 @@ public class BenchCommandTests
         Assert.That(fits.Out, Does.Not.Contain("compete for cores"));
     }
 
+    [Test]
+    public void AllocatedOutputsAreTheComparableFormAndSaySo()
+    {
+        var callerBuffers = JsonLine(CliRunner.Run([.. TinyGru, "--json"]));
+        Assert.That(callerBuffers.GetProperty("outputs").GetString(), Is.EqualTo("caller buffers"));
+        var allocated = JsonLine(CliRunner.Run([.. TinyGru, "--json", "--allocate-outputs", "--callers", "2"]));
+        Assert.That(allocated.GetProperty("outputs").GetString(), Is.EqualTo("allocated per call"));
+        Assert.That(allocated.GetProperty("caller_buffers_mb").GetDouble(), Is.Zero, "the callers own no buffers");
+        Assert.That(allocated.GetProperty("iterations").GetInt32(), Is.GreaterThanOrEqualTo(2));
+
+        var refused = CliRunner.Run([.. TinyGru, "--allocate-outputs", "--train"]);
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.ErrLines, Has.Length.EqualTo(1));
+        Assert.That(refused.Err, Does.Contain("--allocate-outputs is for inference"));
+    }
+
     [TestCase("0", "--callers must be between 1 and 1024; got 0.")]
     [TestCase("-2", "--callers must be between 1 and 1024; got -2.")]
     [TestCase("1025", "--callers must be between 1 and 1024; got 1025.")]
