@@ -74,10 +74,13 @@ internal static class BenchRunner
             LatencySummary.From(workers.Select(w => w.Latencies)));
     }
 
-    /// <summary>The bytes of output buffers one inference caller owns (y, h_n, c_n), reported so memory figures can be read.</summary>
-    public static long CallerBufferBytes(RnnSpec spec, int batch, int seqLen, bool train)
+    /// <summary>
+    /// The bytes of output buffers one caller owns (y, h_n, c_n), reported so memory figures can be read; none when each
+    /// call allocates its results instead (training, <c>allocateOutputs</c>).
+    /// </summary>
+    public static long CallerBufferBytes(RnnSpec spec, int batch, int seqLen, bool allocatedPerCall)
     {
-        if (train) return 0;
+        if (allocatedPerCall) return 0;
         long y = (long)seqLen * batch * spec.OutputSize;
         long state = (long)spec.NumLayers * spec.Directions * batch * spec.HiddenSize;
         return sizeof(float) * (y + state * (spec.Cell.HasCellState() ? 2 : 1));
