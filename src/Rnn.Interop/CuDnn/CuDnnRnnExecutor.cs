@@ -85,6 +85,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         bool training = mode == RnnMode.Training;
         SetDevice();
         var ws = _workspaces.Take();
+        bool streamIdle = false;
         CuDnnWeightSpace? weights = null;
         try
         {
@@ -139,6 +140,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
                 Download(ws, hy, scratchBase, hyHost, host);
                 Download(ws, cy, scratchBase, cyHost, host);
                 ws.Stream.Synchronize();
+                streamIdle = true;
 
                 var output = SequenceStaging.Unstage(yHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision);
                 var hidden = DecodeState(hyHost, host, shape.Batch);
@@ -157,7 +159,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         finally
         {
             weights?.Release();
-            _workspaces.Return(ws);
+            GiveBack(ws, streamIdle);
         }
     }
 
@@ -171,6 +173,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         RnnBatchValidator.ValidateGradients(Spec, shape, gradients);
         SetDevice();
         var ws = _workspaces.Take();
+        bool streamIdle = false;
         try
         {
             ObjectDisposedException.ThrowIf(ctx.IsDisposed, ctx);
@@ -235,6 +238,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(dwHost.At(host), dw, (nuint)_layout.SizeInBytes,
                 CudaMemcpyKind.DeviceToHost, ws.Stream), "cudaMemcpyAsync");
             ws.Stream.Synchronize();
+            streamIdle = true;
             context.Dispose();
 
             var inputGradient = SequenceStaging.Unstage(dxHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision);
@@ -244,7 +248,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
         finally
         {
-            _workspaces.Return(ws);
+            GiveBack(ws, streamIdle);
         }
     }
 
@@ -254,6 +258,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         RnnBatchValidator.ValidateParameters(Spec, parameters);
         SetDevice();
         var ws = _workspaces.Take();
+        bool streamIdle = false;
         try
         {
             lock (_weightsGate)
@@ -263,6 +268,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
                 if (!_weights.IsShared)
                 {
                     UploadWeights(parameters, _weights, ws);
+                    streamIdle = true;
                     return;
                 }
             }
@@ -272,6 +278,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             try
             {
                 UploadWeights(parameters, fresh, ws);
+                streamIdle = true;
             }
             catch
             {
@@ -288,7 +295,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
         finally
         {
-            _workspaces.Return(ws);
+            GiveBack(ws, streamIdle);
         }
     }
 
@@ -306,6 +313,21 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         // The dropout descriptor was set up with a pooled workspace's handle, so it goes before the workspaces.
         _dropout.Dispose();
         _workspaces.Dispose();
+    }
+
+    /// <summary>
+    /// Returns a call's workspace to the pool. A call that failed midway may have left copies queued on the stream that
+    /// would land in the next call's staging, so its stream is drained first; a stream that cannot be drained (a
+    /// sticky CUDA error) takes its workspace with it.
+    /// </summary>
+    private void GiveBack(CuDnnCallWorkspace ws, bool streamIdle)
+    {
+        if (!streamIdle && CudaRuntimeNative.cudaStreamSynchronize(ws.Stream) != CudaError.Success)
+        {
+            ws.Dispose();
+            return;
+        }
+        _workspaces.Return(ws);
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
