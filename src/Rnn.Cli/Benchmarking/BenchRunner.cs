@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace RnnNative.Cli.Benchmarking;
 
 /// <summary>
-/// Times forward passes (or forward + backward) of one configuration on random data: warm-up first (it also pays for
-/// primitive creation and weight conversion), then as many full batches as fit in the time budget.
+/// Times forward passes (or forward + backward) of one configuration on random data, from K callers on ONE executor
+/// at once: warm-up first (it also pays for primitive creation, weight conversion and growing the executor's workspace
+/// pool to K), then every caller calls until the time budget is spent. Inference goes through the caller-memory
+/// overload with buffers each caller allocates once, so the timed loop allocates nothing.
 /// </summary>
 internal static class BenchRunner
 {
@@ -14,8 +17,16 @@ internal static class BenchRunner
     /// <summary>What an int8 bench run is calibrated on; printed with its results.</summary>
     public const string Int8CalibrationNote = "int8 calibrated (min/max per layer) on the bench input itself";
 
-    public static BenchResult Measure(IRnnBackend backend, RnnSpec spec, int batch, int seqLen, RnnExecutorOptions options, bool train, double seconds)
+    /// <summary>
+    /// Runs the benchmark. Each call runs on <see cref="RnnExecutorOptions.Threads"/> threads, passed per call as well;
+    /// <paramref name="callers"/> × threads ≤ cores keeps the callers from competing for cores. With
+    /// <paramref name="allocateOutputs"/> inference goes through <see cref="IRnnExecutor.Forward(RnnInput, RnnMode)"/>,
+    /// which allocates its outputs each call: the form to compare with builds that have no caller-memory overload.
+    /// </summary>
+    public static BenchResult Measure(IRnnBackend backend, RnnSpec spec, int batch, int seqLen, RnnExecutorOptions options, bool train,
+        double seconds, int callers = 1, bool allocateOutputs = false)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(callers, 1);
         var rng = new Random(20261122);
         var parameters = RnnParameters.InitializeUniform(spec, seed: 1);
         var input = new RnnInput(RandomTensor(rng, seqLen, batch, spec.InputSize));
@@ -25,31 +36,72 @@ internal static class BenchRunner
             options = options with { Quantization = Int8Calibration.Calibrate(parameters, input) };
         using var executor = backend.CreateExecutor(parameters, options);
 
-        void RunOnce()
+        // The input is read-only, so the callers share it; outputs are per caller (each call writes its own).
+        var request = new RnnInferenceRequest(input.Input.Data, seqLen, batch) { Threads = options.Threads };
+        var workers = new BenchCaller[callers];
+        for (int i = 0; i < callers; i++)
+            workers[i] = new BenchCaller(
+                gradients is not null ? TrainingCall(executor, input, gradients)
+                : allocateOutputs ? AllocatingInferenceCall(executor, input)
+                : InferenceCall(executor, request, spec));
+
+        long warmUntil = Stopwatch.GetTimestamp() + (long)(seconds * 0.1 * Stopwatch.Frequency);
+        long timedStart = 0, timedUntil = 0;
+        using var warmed = new CountdownEvent(callers);
+        using var go = new ManualResetEventSlim(false);
+        var threads = new Thread[callers];
+        for (int i = 0; i < callers; i++)
         {
-            if (gradients is null)
+            var worker = workers[i];
+            threads[i] = new Thread(() => worker.Run(warmUntil, warmed, go, () => Volatile.Read(ref timedUntil)))
             {
-                using var result = executor.Forward(input);
-                return;
-            }
-            using var forward = executor.Forward(input, RnnMode.Training);
-            executor.Backward(forward.Context!, gradients);
+                IsBackground = true,
+                Name = $"bench caller {i}",
+            };
+            threads[i].Start();
         }
+        warmed.Wait();
+        timedStart = Stopwatch.GetTimestamp();
+        Volatile.Write(ref timedUntil, timedStart + (long)(seconds * Stopwatch.Frequency));
+        go.Set();
+        foreach (var thread in threads) thread.Join();
 
-        var clock = Stopwatch.StartNew();
-        RunOnce();
-        while (clock.Elapsed.TotalSeconds < seconds * 0.1) RunOnce();
-
-        int iterations = 0;
-        clock.Restart();
-        do
-        {
-            RunOnce();
-            iterations++;
-        } while (clock.Elapsed.TotalSeconds < seconds);
+        if (workers.FirstOrDefault(w => w.Failure is not null)?.Failure is { } failure) ExceptionDispatchInfo.Throw(failure);
+        long timedEnd = workers.Max(w => w.Finished);
+        int iterations = workers.Sum(w => w.Latencies.Count);
         double flops = spec.ForwardFlops(batch, seqLen) * (train ? TrainingFlopsFactor : 1);
-        return new BenchResult(iterations, clock.Elapsed.TotalSeconds, flops, batch);
+        return new BenchResult(iterations, (double)(timedEnd - timedStart) / Stopwatch.Frequency, flops, batch, callers,
+            LatencySummary.From(workers.Select(w => w.Latencies)));
     }
+
+    /// <summary>
+    /// The bytes of output buffers one caller owns (y, h_n, c_n), reported so memory figures can be read; none when each
+    /// call allocates its results instead (training, <c>allocateOutputs</c>).
+    /// </summary>
+    public static long CallerBufferBytes(RnnSpec spec, int batch, int seqLen, bool allocatedPerCall)
+    {
+        if (allocatedPerCall) return 0;
+        long y = (long)seqLen * batch * spec.OutputSize;
+        long state = (long)spec.NumLayers * spec.Directions * batch * spec.HiddenSize;
+        return sizeof(float) * (y + state * (spec.Cell.HasCellState() ? 2 : 1));
+    }
+
+    private static Action InferenceCall(IRnnExecutor executor, RnnInferenceRequest request, RnnSpec spec)
+    {
+        var outputs = RnnOutputBuffers.Allocate(spec, request.SeqLen, request.Batch);
+        return () => executor.Forward(request, outputs);
+    }
+
+    private static Action AllocatingInferenceCall(IRnnExecutor executor, RnnInput input) => () =>
+    {
+        using var result = executor.Forward(input);
+    };
+
+    private static Action TrainingCall(IRnnExecutor executor, RnnInput input, RnnOutputGradients gradients) => () =>
+    {
+        using var forward = executor.Forward(input, RnnMode.Training);
+        executor.Backward(forward.Context!, gradients);
+    };
 
     private static Tensor RandomTensor(Random rng, params int[] shape)
     {

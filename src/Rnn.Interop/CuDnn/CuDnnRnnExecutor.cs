@@ -4,29 +4,26 @@ using RnnNative.Interop.CuDnn.Native;
 namespace RnnNative.Interop.CuDnn;
 
 /// <summary>
-/// One model on one GPU through cuDNN 9's RNN API. Owns a stream, a cuDNN handle bound to it, the RNN and data
-/// descriptors, the weight space, device scratch and pinned staging. A cuDNN handle must not be used by two threads
-/// at once, so calls are serialised; each call leaves the stream idle before returning.
+/// One model on one GPU through cuDNN 9's RNN API. Any number of threads may call it at once: the RNN descriptor,
+/// the weight layout and the weight space are shared and read-only during calls, and everything a call mutates (a
+/// stream with its own cuDNN handle, the batch descriptors, device scratch, pinned staging) is a
+/// <see cref="CuDnnCallWorkspace"/> lent by the executor's pool, so calls run side by side on their own streams. The
+/// only locks are the pool's free list and the weight-space pointer, each held for a few instructions. Each call leaves
+/// its stream idle before returning.
 /// </summary>
 internal sealed class CuDnnRnnExecutor : IRnnExecutor
 {
-    private readonly object _gate = new();
     private readonly CuDnnPrecision _precision;
     private readonly int _device;
-    private readonly CudaStream _stream;
-    private readonly CuDnnHandle _handle;
+    private readonly CallWorkspacePool<CuDnnCallWorkspace> _workspaces;
     private readonly CuDnnDropoutDescriptor _dropout;
     private readonly CuDnnRnnDescriptor _rnn;
-    private readonly CuDnnRnnDataDescriptor _xDesc;
-    private readonly CuDnnRnnDataDescriptor _yDesc;
-    private readonly CuDnnTensorDescriptor _stateDesc;
     private readonly CuDnnWeightLayout _layout;
-    private readonly GrowableDeviceBuffer _io;
-    private readonly GrowableDeviceBuffer _scratch;
-    private readonly GrowableDeviceBuffer _weightGradients;
-    private readonly GrowablePinnedBuffer _staging;
+    // Guards which weight space is current: a call retains the current one for its duration, and UpdateParameters
+    // swaps in a fresh one while any call or training context still holds the old.
+    private readonly object _weightsGate = new();
     private CuDnnWeightSpace _weights;
-    private bool _disposed;
+    private int _disposed;
 
     public CuDnnRnnExecutor(CuDnnBackend backend, RnnParameters parameters, RnnExecutorOptions options, CuDnnPrecision precision)
     {
@@ -45,25 +42,19 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         try
         {
             SetDevice();
-            _stream = Own(CudaStream.Create());
-            _handle = Own(CuDnnHandle.Create());
-            _handle.SetStream(_stream);
-            _dropout = Own(CuDnnDropoutDescriptor.CreateDisabled(_handle));
+            // Every thread that creates a workspace has made the executor's device current first.
+            _workspaces = Own(new CallWorkspacePool<CuDnnCallWorkspace>(() => CuDnnCallWorkspace.Create(_device)));
+            var first = Own(_workspaces.Take());
+            _dropout = Own(CuDnnDropoutDescriptor.CreateDisabled(first.Handle));
             _rnn = Own(CuDnnRnnDescriptor.Create());
             _rnn.Configure(Spec, precision, _dropout);
-            _xDesc = Own(CuDnnRnnDataDescriptor.Create());
-            _yDesc = Own(CuDnnRnnDataDescriptor.Create());
-            _stateDesc = Own(CuDnnTensorDescriptor.Create());
-            _io = Own(new GrowableDeviceBuffer(_device));
-            _scratch = Own(new GrowableDeviceBuffer(_device));
-            _weightGradients = Own(new GrowableDeviceBuffer(_device));
-            _staging = Own(new GrowablePinnedBuffer());
 
-            CuDnnException.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(_handle, _rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
+            CuDnnException.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(first.Handle, _rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
             var memory = Own(CudaDeviceMemory.Allocate(_device, (long)weightBytes));
-            _layout = CuDnnWeightLayout.Query(_handle, _rnn, Spec, precision, memory);
+            _layout = CuDnnWeightLayout.Query(first.Handle, _rnn, Spec, precision, memory);
             _weights = new CuDnnWeightSpace(memory);
-            UploadWeights(parameters, _weights);
+            UploadWeights(parameters, _weights, first);
+            _workspaces.Return(first);
         }
         catch
         {
@@ -77,8 +68,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
     public RnnExecutorOptions Options { get; }
 
     /// <summary>
-    /// Caller-memory inference. The GPU path still stages through <see cref="Forward(RnnInput, RnnMode)"/> (copies and
-    /// the executor's lock); a per-call workspace and stream pool is the next step for this backend.
+    /// Caller-memory inference. The data crosses to the device through pinned staging anyway, so it goes through
+    /// <see cref="Forward(RnnInput, RnnMode)"/> over staged copies; the call still runs on its own pooled workspace.
     /// </summary>
     public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
     {
@@ -89,15 +80,18 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
 
     public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var shape = RnnBatchValidator.Validate(Spec, input);
         bool training = mode == RnnMode.Training;
-        lock (_gate)
+        SetDevice();
+        var ws = _workspaces.Take();
+        bool streamIdle = false;
+        CuDnnWeightSpace? weights = null;
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SetDevice();
+            weights = AcquireWeights();
             var fwdMode = training ? CuDnnForwardMode.Training : CuDnnForwardMode.Inference;
-            var (workBytes, reserveBytes) = DescribeBatch(shape, fwdMode);
+            var (workBytes, reserveBytes) = DescribeBatch(ws, shape, fwdMode);
             var sizes = new TensorSizes(Spec, shape, _precision);
             bool hasCell = Spec.Cell.HasCellState();
 
@@ -126,33 +120,34 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             CudaDeviceMemory? contextMemory = training ? CudaDeviceMemory.Allocate(_device, io.TotalBytes) : null;
             try
             {
-                IntPtr ioBase = contextMemory?.Address ?? _io.Ensure(io.TotalBytes);
-                IntPtr scratchBase = _scratch.Ensure(scratch.TotalBytes);
-                IntPtr host = _staging.Ensure(staging.TotalBytes);
+                IntPtr ioBase = contextMemory?.Address ?? ws.Io.Ensure(io.TotalBytes);
+                IntPtr scratchBase = ws.Scratch.Ensure(scratch.TotalBytes);
+                IntPtr host = ws.Staging.Ensure(staging.TotalBytes);
 
                 SequenceStaging.Stage(input.Input, shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision, xHost.AsSpan(host));
                 MemoryMarshal.AsBytes(shape.Lengths.AsSpan()).CopyTo(lengthsHost.AsSpan(host));
-                Upload(xHost, host, x, ioBase);
-                Upload(lengthsHost, host, lengths, ioBase);
-                StageState(input.InitialHidden, hxHost, host, hx, ioBase);
-                StageState(input.InitialCell, cxHost, host, cx, ioBase);
+                Upload(ws, xHost, host, x, ioBase);
+                Upload(ws, lengthsHost, host, lengths, ioBase);
+                StageState(ws, input.InitialHidden, hxHost, host, hx, ioBase);
+                StageState(ws, input.InitialCell, cxHost, host, cx, ioBase);
 
-                CuDnnException.Check(CuDnnNative.cudnnRNNForward(_handle, _rnn, fwdMode, lengths.At(ioBase),
-                    _xDesc, x.At(ioBase), _yDesc, y.At(ioBase), _stateDesc, hx.At(ioBase), hy.At(scratchBase),
-                    _stateDesc, cx.At(ioBase), cy.At(scratchBase), (nuint)_layout.SizeInBytes, _weights.Address,
+                CuDnnException.Check(CuDnnNative.cudnnRNNForward(ws.Handle, _rnn, fwdMode, lengths.At(ioBase),
+                    ws.XDesc, x.At(ioBase), ws.YDesc, y.At(ioBase), ws.StateDesc, hx.At(ioBase), hy.At(scratchBase),
+                    ws.StateDesc, cx.At(ioBase), cy.At(scratchBase), (nuint)_layout.SizeInBytes, weights.Address,
                     workBytes, work.At(scratchBase), (nuint)reserve.Bytes, reserve.At(ioBase)), "cudnnRNNForward");
 
-                Download(y, ioBase, yHost, host);
-                Download(hy, scratchBase, hyHost, host);
-                Download(cy, scratchBase, cyHost, host);
-                _stream.Synchronize();
+                Download(ws, y, ioBase, yHost, host);
+                Download(ws, hy, scratchBase, hyHost, host);
+                Download(ws, cy, scratchBase, cyHost, host);
+                ws.Stream.Synchronize();
+                streamIdle = true;
 
                 var output = SequenceStaging.Unstage(yHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision);
                 var hidden = DecodeState(hyHost, host, shape.Batch);
                 var cell = hasCell ? DecodeState(cyHost, host, shape.Batch) : null;
                 var context = contextMemory is null
                     ? null
-                    : new CuDnnTrainingContext(this, shape, contextMemory, _weights.Retain(), x, y, hx, cx, lengths, reserve);
+                    : new CuDnnTrainingContext(this, shape, contextMemory, weights.Retain(), x, y, hx, cx, lengths, reserve);
                 return new RnnForwardResult(output, hidden, cell, context);
             }
             catch
@@ -161,22 +156,28 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
                 throw;
             }
         }
+        finally
+        {
+            weights?.Release();
+            GiveBack(ws, streamIdle);
+        }
     }
 
     public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(context);
         context.EnsureUsableBy(this);
         var ctx = (CuDnnTrainingContext)context;
         var shape = ctx.Shape;
         RnnBatchValidator.ValidateGradients(Spec, shape, gradients);
-        lock (_gate)
+        SetDevice();
+        var ws = _workspaces.Take();
+        bool streamIdle = false;
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             ObjectDisposedException.ThrowIf(ctx.IsDisposed, ctx);
-            SetDevice();
-            var (workBytes, reserveBytes) = DescribeBatch(shape, CuDnnForwardMode.Training);
+            var (workBytes, reserveBytes) = DescribeBatch(ws, shape, CuDnnForwardMode.Training);
             if ((long)reserveBytes != ctx.Reserve.Bytes)
                 throw new InvalidOperationException($"cuDNN now wants a {reserveBytes}-byte reserve space for this batch; the forward pass kept {ctx.Reserve.Bytes}.");
             var sizes = new TensorSizes(Spec, shape, _precision);
@@ -200,43 +201,44 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             var dcxHost = staging.Add(dcx.Bytes);
             var dwHost = staging.Add(_layout.SizeInBytes);
 
-            IntPtr scratchBase = _scratch.Ensure(scratch.TotalBytes);
-            IntPtr host = _staging.Ensure(staging.TotalBytes);
-            IntPtr dw = _weightGradients.Ensure(_layout.SizeInBytes);
+            IntPtr scratchBase = ws.Scratch.Ensure(scratch.TotalBytes);
+            IntPtr host = ws.Staging.Ensure(staging.TotalBytes);
+            IntPtr dw = ws.WeightGradients.Ensure(_layout.SizeInBytes);
             IntPtr ctxBase = ctx.Base;
 
             if (gradients.Output is { } gradOutput)
             {
                 SequenceStaging.Stage(gradOutput, shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision, dyHost.AsSpan(host));
-                Upload(dyHost, host, dy, scratchBase);
+                Upload(ws, dyHost, host, dy, scratchBase);
             }
             else
             {
-                Zero(dy, scratchBase);
+                Zero(ws, dy, scratchBase);
             }
-            StageState(gradients.Hidden, dhyHost, host, dhy, scratchBase);
-            StageState(gradients.Cell, dcyHost, host, dcy, scratchBase);
+            StageState(ws, gradients.Hidden, dhyHost, host, dhy, scratchBase);
+            StageState(ws, gradients.Cell, dcyHost, host, dcy, scratchBase);
             // Weight gradients accumulate (CUDNN_WGRAD_MODE_ADD), so they start from zero.
-            CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(dw, 0, (nuint)_layout.SizeInBytes, _stream), "cudaMemsetAsync");
+            CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(dw, 0, (nuint)_layout.SizeInBytes, ws.Stream), "cudaMemsetAsync");
 
             // Backward data first: it consumes and updates the reserve space that backward weights then reads.
-            CuDnnException.Check(CuDnnNative.cudnnRNNBackwardData_v8(_handle, _rnn, ctx.Lengths.At(ctxBase),
-                _yDesc, ctx.Y.At(ctxBase), dy.At(scratchBase), _xDesc, dx.At(scratchBase),
-                _stateDesc, ctx.Hx.At(ctxBase), dhy.At(scratchBase), dhx.At(scratchBase),
-                _stateDesc, ctx.Cx.At(ctxBase), dcy.At(scratchBase), dcx.At(scratchBase),
+            CuDnnException.Check(CuDnnNative.cudnnRNNBackwardData_v8(ws.Handle, _rnn, ctx.Lengths.At(ctxBase),
+                ws.YDesc, ctx.Y.At(ctxBase), dy.At(scratchBase), ws.XDesc, dx.At(scratchBase),
+                ws.StateDesc, ctx.Hx.At(ctxBase), dhy.At(scratchBase), dhx.At(scratchBase),
+                ws.StateDesc, ctx.Cx.At(ctxBase), dcy.At(scratchBase), dcx.At(scratchBase),
                 (nuint)_layout.SizeInBytes, ctx.Weights.Address, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardData_v8");
-            CuDnnException.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(_handle, _rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
-                _xDesc, ctx.X.At(ctxBase), _stateDesc, ctx.Hx.At(ctxBase), _yDesc, ctx.Y.At(ctxBase),
+            CuDnnException.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(ws.Handle, _rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
+                ws.XDesc, ctx.X.At(ctxBase), ws.StateDesc, ctx.Hx.At(ctxBase), ws.YDesc, ctx.Y.At(ctxBase),
                 (nuint)_layout.SizeInBytes, dw, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardWeights_v8");
 
-            Download(dx, scratchBase, dxHost, host);
-            Download(dhx, scratchBase, dhxHost, host);
-            Download(dcx, scratchBase, dcxHost, host);
+            Download(ws, dx, scratchBase, dxHost, host);
+            Download(ws, dhx, scratchBase, dhxHost, host);
+            Download(ws, dcx, scratchBase, dcxHost, host);
             CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(dwHost.At(host), dw, (nuint)_layout.SizeInBytes,
-                CudaMemcpyKind.DeviceToHost, _stream), "cudaMemcpyAsync");
-            _stream.Synchronize();
+                CudaMemcpyKind.DeviceToHost, ws.Stream), "cudaMemcpyAsync");
+            ws.Stream.Synchronize();
+            streamIdle = true;
             context.Dispose();
 
             var inputGradient = SequenceStaging.Unstage(dxHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision);
@@ -244,94 +246,134 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             var cellGradient = hasCell ? DecodeState(dcxHost, host, shape.Batch) : null;
             return new RnnGradients(inputGradient, hiddenGradient, cellGradient, _layout.Unpack(dwHost.AsSpan(host)));
         }
+        finally
+        {
+            GiveBack(ws, streamIdle);
+        }
     }
 
     public void UpdateParameters(RnnParameters parameters)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         RnnBatchValidator.ValidateParameters(Spec, parameters);
-        lock (_gate)
+        SetDevice();
+        var ws = _workspaces.Take();
+        bool streamIdle = false;
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            SetDevice();
-            if (_weights.IsShared)
+            lock (_weightsGate)
             {
-                // A live training context still needs the old weights: give the executor a fresh weight space.
-                var fresh = new CuDnnWeightSpace(CudaDeviceMemory.Allocate(_device, _layout.SizeInBytes));
-                try
+                // No call and no training context holds the weights, and none can take them while the lock is held:
+                // overwrite them in place.
+                if (!_weights.IsShared)
                 {
-                    UploadWeights(parameters, fresh);
+                    UploadWeights(parameters, _weights, ws);
+                    streamIdle = true;
+                    return;
                 }
-                catch
-                {
-                    fresh.Release();
-                    throw;
-                }
-                _weights.Release();
+            }
+            // Calls in flight or live training contexts still read the old weights: they keep them, and the
+            // executor moves on to a fresh weight space.
+            var fresh = new CuDnnWeightSpace(CudaDeviceMemory.Allocate(_device, _layout.SizeInBytes));
+            try
+            {
+                UploadWeights(parameters, fresh, ws);
+                streamIdle = true;
+            }
+            catch
+            {
+                fresh.Release();
+                throw;
+            }
+            CuDnnWeightSpace old;
+            lock (_weightsGate)
+            {
+                old = _weights;
                 _weights = fresh;
             }
-            else
-            {
-                UploadWeights(parameters, _weights);
-            }
+            old.Release();
+        }
+        finally
+        {
+            GiveBack(ws, streamIdle);
         }
     }
 
+    /// <summary>
+    /// Releases the executor's resources. Calls still in flight (a caller's bug) keep the weights they retained and
+    /// free their workspace when they finish; descriptors closed under them make them fail, not crash.
+    /// </summary>
     public void Dispose()
     {
-        lock (_gate)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Best effort: releasing must not throw, and each handle frees itself even if this fails.
+        CudaRuntimeNative.cudaSetDevice(_device);
+        lock (_weightsGate) _weights.Release();
+        _rnn.Dispose();
+        // The dropout descriptor was set up with a pooled workspace's handle, so it goes before the workspaces.
+        _dropout.Dispose();
+        _workspaces.Dispose();
+    }
+
+    /// <summary>
+    /// Returns a call's workspace to the pool. A call that failed midway may have left copies queued on the stream that
+    /// would land in the next call's staging, so its stream is drained first; a stream that cannot be drained (a
+    /// sticky CUDA error) takes its workspace with it.
+    /// </summary>
+    private void GiveBack(CuDnnCallWorkspace ws, bool streamIdle)
+    {
+        if (!streamIdle && CudaRuntimeNative.cudaStreamSynchronize(ws.Stream) != CudaError.Success)
         {
-            if (_disposed) return;
-            _disposed = true;
-            // Best effort: releasing must not throw, and each handle frees itself even if this fails.
-            CudaRuntimeNative.cudaSetDevice(_device);
-            _staging.Dispose();
-            _weightGradients.Dispose();
-            _scratch.Dispose();
-            _io.Dispose();
-            _weights.Release();
-            _stateDesc.Dispose();
-            _yDesc.Dispose();
-            _xDesc.Dispose();
-            _rnn.Dispose();
-            _dropout.Dispose();
-            _handle.Dispose();
-            _stream.Dispose();
+            ws.Dispose();
+            return;
+        }
+        _workspaces.Return(ws);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>The current weights, held by the calling call until it releases them.</summary>
+    private CuDnnWeightSpace AcquireWeights()
+    {
+        lock (_weightsGate)
+        {
+            ThrowIfDisposed();
+            return _weights.Retain();
         }
     }
 
-    /// <summary>Sets the x/y/state descriptors for a batch and returns cuDNN's work and reserve sizes for it.</summary>
-    private (nuint Work, nuint Reserve) DescribeBatch(RnnBatchShape shape, CuDnnForwardMode mode)
+    /// <summary>Sets a workspace's x/y/state descriptors for a batch and returns cuDNN's work and reserve sizes for it.</summary>
+    private (nuint Work, nuint Reserve) DescribeBatch(CuDnnCallWorkspace ws, RnnBatchShape shape, CuDnnForwardMode mode)
     {
-        _xDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.InputSize, shape.Lengths);
-        _yDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.OutputSize, shape.Lengths);
-        _stateDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.HiddenSize);
-        CuDnnException.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(_handle, _rnn, mode, _xDesc, out nuint work, out nuint reserve),
+        ws.XDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.InputSize, shape.Lengths);
+        ws.YDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.OutputSize, shape.Lengths);
+        ws.StateDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.HiddenSize);
+        CuDnnException.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(ws.Handle, _rnn, mode, ws.XDesc, out nuint work, out nuint reserve),
             "cudnnGetRNNTempSpaceSizes");
         return (work, reserve);
     }
 
-    private void UploadWeights(RnnParameters parameters, CuDnnWeightSpace target)
+    private void UploadWeights(RnnParameters parameters, CuDnnWeightSpace target, CuDnnCallWorkspace ws)
     {
-        IntPtr host = _staging.Ensure(_layout.SizeInBytes);
+        IntPtr host = ws.Staging.Ensure(_layout.SizeInBytes);
         var image = new DeviceRegion(0, _layout.SizeInBytes);
         _layout.Pack(parameters, image.AsSpan(host));
         CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(target.Address, host, (nuint)_layout.SizeInBytes,
-            CudaMemcpyKind.HostToDevice, _stream), "cudaMemcpyAsync");
-        _stream.Synchronize();
+            CudaMemcpyKind.HostToDevice, ws.Stream), "cudaMemcpyAsync");
+        ws.Stream.Synchronize();
     }
 
     /// <summary>Copies a state tensor (h0, c0, dh_n, dc_n) to its device region; zero-fills the region when absent.</summary>
-    private void StageState(Tensor? state, DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase)
+    private void StageState(CuDnnCallWorkspace ws, Tensor? state, DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase)
     {
         if (deviceRegion.IsEmpty) return;
         if (state is null)
         {
-            Zero(deviceRegion, deviceBase);
+            Zero(ws, deviceRegion, deviceBase);
             return;
         }
         _precision.Encode(state.Data, hostRegion.AsSpan(host));
-        Upload(hostRegion, host, deviceRegion, deviceBase);
+        Upload(ws, hostRegion, host, deviceRegion, deviceBase);
     }
 
     private Tensor DecodeState(DeviceRegion hostRegion, IntPtr host, int batch)
@@ -341,19 +383,19 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         return tensor;
     }
 
-    private void Upload(DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase) =>
+    private static void Upload(CuDnnCallWorkspace ws, DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase) =>
         CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(deviceRegion.At(deviceBase), hostRegion.At(host), (nuint)deviceRegion.Bytes,
-            CudaMemcpyKind.HostToDevice, _stream), "cudaMemcpyAsync");
+            CudaMemcpyKind.HostToDevice, ws.Stream), "cudaMemcpyAsync");
 
-    private void Download(DeviceRegion deviceRegion, IntPtr deviceBase, DeviceRegion hostRegion, IntPtr host)
+    private static void Download(CuDnnCallWorkspace ws, DeviceRegion deviceRegion, IntPtr deviceBase, DeviceRegion hostRegion, IntPtr host)
     {
         if (deviceRegion.IsEmpty) return;
         CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(hostRegion.At(host), deviceRegion.At(deviceBase), (nuint)deviceRegion.Bytes,
-            CudaMemcpyKind.DeviceToHost, _stream), "cudaMemcpyAsync");
+            CudaMemcpyKind.DeviceToHost, ws.Stream), "cudaMemcpyAsync");
     }
 
-    private void Zero(DeviceRegion region, IntPtr deviceBase) =>
-        CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(region.At(deviceBase), 0, (nuint)region.Bytes, _stream), "cudaMemsetAsync");
+    private static void Zero(CuDnnCallWorkspace ws, DeviceRegion region, IntPtr deviceBase) =>
+        CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(region.At(deviceBase), 0, (nuint)region.Bytes, ws.Stream), "cudaMemsetAsync");
 
     private void SetDevice() => CudaException.Check(CudaRuntimeNative.cudaSetDevice(_device), $"cudaSetDevice({_device})");
 

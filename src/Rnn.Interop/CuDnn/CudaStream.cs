@@ -3,7 +3,7 @@ using RnnNative.Interop.CuDnn.Native;
 
 namespace RnnNative.Interop.CuDnn;
 
-/// <summary>A non-blocking CUDA stream; each executor owns one and orders all its copies and kernels on it.</summary>
+/// <summary>A non-blocking CUDA stream; each pooled call workspace owns one and orders all its call's copies and kernels on it.</summary>
 internal sealed class CudaStream : SafeHandleZeroOrMinusOneIsInvalid
 {
     private CudaStream() : base(ownsHandle: true) { }

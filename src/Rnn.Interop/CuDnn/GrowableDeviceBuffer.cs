@@ -1,6 +1,6 @@
 namespace RnnNative.Interop.CuDnn;
 
-/// <summary>Executor-owned device scratch that only grows, so steady-state calls allocate nothing.</summary>
+/// <summary>Device scratch of one call workspace that only grows, so steady-state calls allocate no device memory.</summary>
 internal sealed class GrowableDeviceBuffer(int device) : IDisposable
 {
     private CudaDeviceMemory? _memory;

@@ -1,6 +1,6 @@
 namespace RnnNative.Interop.CuDnn;
 
-/// <summary>Executor-owned pinned host staging that only grows: inputs are encoded into it, outputs decoded from it.</summary>
+/// <summary>Pinned host staging of one call workspace that only grows: inputs are encoded into it, outputs decoded from it.</summary>
 internal sealed class GrowablePinnedBuffer : IDisposable
 {
     private CudaPinnedMemory? _memory;

@@ -24,9 +24,6 @@ internal static unsafe partial class OneDnnNative
     [LibraryImport(Library, EntryPoint = "rnn_capabilities_query")]
     public static partial NativeStatus QueryCapabilities(out NativeCapabilities capabilities);
 
-    [LibraryImport(Library, EntryPoint = "rnn_model_param_count")]
-    public static partial NativeStatus ParamCount(NativeModelDesc* desc, out long count);
-
     [LibraryImport(Library, EntryPoint = "rnn_executor_create")]
     public static partial NativeStatus ExecutorCreate(NativeModelDesc* desc, float* parameters, long parameterCount, out OneDnnExecutorHandle executor);
 

@@ -42,6 +42,73 @@ public class BenchCommandTests
     }
 
     [Test]
+    public void JsonHasTheCallersTheirLatenciesAndThePeakMemory()
+    {
+        var json = JsonLine(CliRunner.Run([.. TinyGru, "--json", "--threads", "1", "--callers", "3"]));
+        Assert.That(json.GetProperty("callers").GetInt32(), Is.EqualTo(3));
+        Assert.That(json.GetProperty("threads").GetInt32(), Is.EqualTo(1));
+        Assert.That(json.GetProperty("cores").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
+        Assert.That(json.GetProperty("iterations").GetInt32(), Is.GreaterThanOrEqualTo(3), "each caller makes at least one timed call");
+        double p50 = json.GetProperty("latency_ms_p50").GetDouble(), p99 = json.GetProperty("latency_ms_p99").GetDouble();
+        Assert.That(p50, Is.GreaterThan(0));
+        Assert.That(p99, Is.GreaterThanOrEqualTo(p50));
+        // y (3, 2, 4) and h_n (1, 2, 4) in f32, for each of the 3 callers.
+        Assert.That(json.GetProperty("caller_buffers_mb").GetDouble(), Is.EqualTo(3 * (24 + 8) * 4 / (1024.0 * 1024.0)).Within(1e-9));
+        var rss = json.GetProperty("peak_rss_mb");
+        if (OperatingSystem.IsLinux()) Assert.That(rss.GetDouble(), Is.GreaterThan(1));
+        else Assert.That(rss.ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
+    public void OneCallerIsTheDefault()
+    {
+        var json = JsonLine(CliRunner.Run([.. TinyGru, "--json"]));
+        Assert.That(json.GetProperty("callers").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TextReportsLatencyAndMemoryAndWarnsWhenCallersOversubscribeTheCores()
+    {
+        var run = CliRunner.Run([.. TinyGru, "--callers", "2", "--threads", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.That(run.ExitCode, Is.Zero, run.Err);
+        Assert.That(run.Out, Does.Contain("callers=2").And.Contain("latency per call: p50").And.Contain("p99"));
+        Assert.That(run.Out, Does.Contain("the calls compete for cores"));
+        if (OperatingSystem.IsLinux()) Assert.That(run.Out, Does.Contain("peak resident memory"));
+
+        var fits = CliRunner.Run([.. TinyGru, "--callers", "1", "--threads", "1"]);
+        Assert.That(fits.Out, Does.Not.Contain("compete for cores"));
+    }
+
+    [Test]
+    public void AllocatedOutputsAreTheComparableFormAndSaySo()
+    {
+        var callerBuffers = JsonLine(CliRunner.Run([.. TinyGru, "--json"]));
+        Assert.That(callerBuffers.GetProperty("outputs").GetString(), Is.EqualTo("caller buffers"));
+        var allocated = JsonLine(CliRunner.Run([.. TinyGru, "--json", "--allocate-outputs", "--callers", "2"]));
+        Assert.That(allocated.GetProperty("outputs").GetString(), Is.EqualTo("allocated per call"));
+        Assert.That(allocated.GetProperty("caller_buffers_mb").GetDouble(), Is.Zero, "the callers own no buffers");
+        Assert.That(allocated.GetProperty("iterations").GetInt32(), Is.GreaterThanOrEqualTo(2));
+
+        var refused = CliRunner.Run([.. TinyGru, "--allocate-outputs", "--train"]);
+        Assert.That(refused.ExitCode, Is.EqualTo(2));
+        Assert.That(refused.ErrLines, Has.Length.EqualTo(1));
+        Assert.That(refused.Err, Does.Contain("--allocate-outputs is for inference"));
+    }
+
+    [TestCase("0", "--callers must be between 1 and 1024; got 0.")]
+    [TestCase("-2", "--callers must be between 1 and 1024; got -2.")]
+    [TestCase("1025", "--callers must be between 1 and 1024; got 1025.")]
+    [TestCase("two", "two")]
+    public void BadCallersGiveOneLineAndExitCode2(string value, string expected)
+    {
+        var run = CliRunner.Run([.. TinyGru, "--callers", value]);
+        Assert.That(run.ExitCode, Is.EqualTo(2), run.Err);
+        Assert.That(run.ErrLines, Has.Length.EqualTo(1), run.Err);
+        Assert.That(run.Err, Does.StartWith("rnn: ").And.Contain(expected));
+        Assert.That(run.Out, Is.Empty, "nothing measured");
+    }
+
+    [Test]
     public void TrainingCountsThreeTimesTheForwardFlopsAndSaysSo()
     {
         var json = JsonLine(CliRunner.Run([.. TinyGru, "--json", "--train", "--bidirectional"]));

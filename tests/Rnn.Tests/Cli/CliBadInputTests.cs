@@ -20,6 +20,10 @@ public class CliBadInputTests
         RnnModelFile.Save(_files["gru.safetensors"], RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Gru, 3, 4), 1));
         SafetensorsWriter.Write(_files["tanh_bare.safetensors"], RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.RnnTanh, 3, 4), 1).Tensors);
         File.WriteAllBytes(_files["garbage.safetensors"], [.. BitConverter.GetBytes(1L << 40), 1, 2, 3]);
+        // Valid tensors, but metadata stating hidden size 2^30: its parameter count overflows.
+        var small = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 3, 4), 1);
+        SafetensorsWriter.Write(_files["lstm_hidden_2p30.safetensors"], small.Tensors,
+            new Dictionary<string, string>(RnnModelFile.MetadataFor(small.Spec)) { [RnnModelFile.HiddenSizeKey] = (1 << 30).ToString(System.Globalization.CultureInfo.InvariantCulture) });
         NpyWriter.Write(_files["x.npy"], Tensor.Zeros(5, 2, 3));
         NpyWriter.Write(_files["x_wide.npy"], Tensor.Zeros(5, 2, 7));
         NpyWriter.Write(_files["x_2d.npy"], Tensor.Zeros(5, 3));
@@ -71,6 +75,8 @@ public class CliBadInputTests
         yield return Case("MissingInputFile", a, "missing.npy");
         a = Forward(); Replace(a, "--model", F("garbage.safetensors"));
         yield return Case("MalformedModel", a, "garbage.safetensors: header length");
+        a = Forward(); Replace(a, "--model", F("lstm_hidden_2p30.safetensors"));
+        yield return Case("ModelWhoseSizesOverflowTheParameterCount", a, "sizes are too large");
         a = Forward(); Replace(a, "--model", F("x.npy"));
         yield return Case("NpyGivenAsModel", a, "x.npy");
         a = Forward(); Replace(a, "--input", F("x_truncated.npy"));

@@ -7,7 +7,13 @@ internal static class CallerMemoryCases
 {
     public static IRnnBackend Backend(string name)
     {
-        IRnnBackend backend = name == "managed" ? RnnNative.Managed.ManagedBackend.Instance : OneDnnBackend.Instance;
+        IRnnBackend backend = name switch
+        {
+            "managed" => RnnNative.Managed.ManagedBackend.Instance,
+            "onednn" => OneDnnBackend.Instance,
+            "cudnn" => RnnNative.Interop.CuDnn.CuDnnBackend.Instance,
+            _ => throw new ArgumentException($"no backend '{name}' in these tests", nameof(name)),
+        };
         if (!backend.Availability.IsAvailable) Assert.Ignore($"{name} backend unavailable here: {backend.Availability.Reason}");
         return backend;
     }

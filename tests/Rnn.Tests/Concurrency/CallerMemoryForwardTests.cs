@@ -17,6 +17,7 @@ public class CallerMemoryForwardTests
 
     [TestCase("managed")]
     [TestCase("onednn")]
+    [TestCase("cudnn", Category = "Gpu")]
     public void CallerMemoryForwardEqualsTheTensorForwardBitForBit(string backendName)
     {
         var backend = Backend(backendName);

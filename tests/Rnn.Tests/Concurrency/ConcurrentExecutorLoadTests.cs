@@ -17,6 +17,8 @@ public class ConcurrentExecutorLoadTests
     [TestCase("managed", RnnPrecision.F32)]
     [TestCase("onednn", RnnPrecision.F32)]
     [TestCase("onednn", RnnPrecision.Bf16)]
+    [TestCase("cudnn", RnnPrecision.F32, Category = "Gpu")]
+    [TestCase("cudnn", RnnPrecision.Bf16, Category = "Gpu")]
     public void EveryConcurrentCallEqualsTheSameCallMadeAlone(string backendName, RnnPrecision precision)
     {
         var backend = Backend(backendName);

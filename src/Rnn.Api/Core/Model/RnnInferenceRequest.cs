@@ -32,7 +32,8 @@ public readonly struct RnnInferenceRequest
 
     /// <summary>
     /// CPU threads for this call; 0 uses <see cref="RnnExecutorOptions.Threads"/>. With K callers on one executor,
-    /// keep K × threads ≤ cores: K callers × 1 thread fill K cores side by side. The managed reference ignores it.
+    /// keep K × threads ≤ cores: K callers × 1 thread fill K cores side by side, while more threads than cores in all
+    /// make the calls compete and each one slows down. The managed reference ignores it.
     /// </summary>
     public int Threads { get; init; }
 

@@ -48,9 +48,6 @@ internal static unsafe partial class CudaRuntimeNative
     public static partial CudaError cudaFreeHost(IntPtr ptr);
 
     [LibraryImport(LibraryName)]
-    public static partial CudaError cudaMemcpy(IntPtr dst, IntPtr src, nuint count, CudaMemcpyKind kind);
-
-    [LibraryImport(LibraryName)]
     public static partial CudaError cudaMemcpyAsync(IntPtr dst, IntPtr src, nuint count, CudaMemcpyKind kind, CudaStream stream);
 
     [LibraryImport(LibraryName)]

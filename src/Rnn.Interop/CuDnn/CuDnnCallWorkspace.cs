@@ -1,0 +1,78 @@
+namespace RnnNative.Interop.CuDnn;
+
+/// <summary>
+/// Everything one cuDNN call mutates, lent to one call at a time by the executor's pool: its own stream and a cuDNN
+/// handle bound to it (a handle must not be used by two threads at once), the x/y/state descriptors it sets for its
+/// batch, device I/O and scratch, the weight-gradient buffer and pinned host staging. Calls on different workspaces
+/// run side by side on the GPU; a call leaves its stream idle before it returns the workspace.
+/// </summary>
+internal sealed class CuDnnCallWorkspace : IDisposable
+{
+    private CuDnnCallWorkspace(int device, CudaStream stream, CuDnnHandle handle, CuDnnRnnDataDescriptor xDesc,
+        CuDnnRnnDataDescriptor yDesc, CuDnnTensorDescriptor stateDesc)
+    {
+        Stream = stream;
+        Handle = handle;
+        XDesc = xDesc;
+        YDesc = yDesc;
+        StateDesc = stateDesc;
+        Io = new GrowableDeviceBuffer(device);
+        Scratch = new GrowableDeviceBuffer(device);
+        WeightGradients = new GrowableDeviceBuffer(device);
+        Staging = new GrowablePinnedBuffer();
+    }
+
+    public CudaStream Stream { get; }
+    public CuDnnHandle Handle { get; }
+    public CuDnnRnnDataDescriptor XDesc { get; }
+    public CuDnnRnnDataDescriptor YDesc { get; }
+    public CuDnnTensorDescriptor StateDesc { get; }
+
+    /// <summary>An inference call's x, y, initial states and lengths (a training call's live in its context).</summary>
+    public GrowableDeviceBuffer Io { get; }
+
+    /// <summary>Final states, backward's gradients and cuDNN's work space.</summary>
+    public GrowableDeviceBuffer Scratch { get; }
+
+    public GrowableDeviceBuffer WeightGradients { get; }
+    public GrowablePinnedBuffer Staging { get; }
+
+    /// <summary>A workspace on <paramref name="device"/>, which must be the calling thread's current device.</summary>
+    public static CuDnnCallWorkspace Create(int device)
+    {
+        var created = new List<IDisposable>();
+        T Own<T>(T item) where T : IDisposable
+        {
+            created.Add(item);
+            return item;
+        }
+
+        try
+        {
+            var stream = Own(CudaStream.Create());
+            var handle = Own(CuDnnHandle.Create());
+            handle.SetStream(stream);
+            return new CuDnnCallWorkspace(device, stream, handle, Own(CuDnnRnnDataDescriptor.Create()),
+                Own(CuDnnRnnDataDescriptor.Create()), Own(CuDnnTensorDescriptor.Create()));
+        }
+        catch
+        {
+            for (int i = created.Count - 1; i >= 0; i--) created[i].Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        // Best effort: releasing must not throw, and each handle frees itself even if another fails.
+        Staging.Dispose();
+        WeightGradients.Dispose();
+        Scratch.Dispose();
+        Io.Dispose();
+        StateDesc.Dispose();
+        YDesc.Dispose();
+        XDesc.Dispose();
+        Handle.Dispose();
+        Stream.Dispose();
+    }
+}
