@@ -7,7 +7,8 @@ namespace RnnNative.Bench;
 /// <summary>
 /// Before any timing: on each configuration, the managed reference, ONNX Runtime and each of our native targets run
 /// once on the same input; every output must agree with the reference's within the validation tolerance of its
-/// precision (ORT is f32). A mismatch throws <see cref="PeerMismatchException"/> and no benchmark runs.
+/// precision (ORT is f32; int8's bound comes from its calibration, ValidationTolerance.Int8), every caller of a
+/// shared executor included. A mismatch throws <see cref="PeerMismatchException"/> and no benchmark runs.
 /// </summary>
 public static class EqualityGate
 {
@@ -28,13 +29,20 @@ public static class EqualityGate
             using (var ort = new OrtRnnPeer(peerParameters, x, BenchWorkload.Threads))
             {
                 ort.Run();
-                Check(log, BackendTarget.OnnxRuntime, configuration, reference, ort.Output);
+                Check(log, BackendTarget.OnnxRuntime, configuration, reference, ort.Output, ValidationTolerance.F32);
             }
-            foreach (var target in BenchWorkload.NativeTargets)
+            foreach (var inferenceCase in BenchWorkload.InferenceCases([configuration]))
             {
-                using var executor = BenchWorkload.CreateExecutor(target, parameters);
-                using var result = executor.Forward(input);
-                Check(log, target, configuration, reference, result.Output.Data);
+                var target = inferenceCase.Target;
+                if (target == BackendTarget.OnnxRuntime || target == BackendTarget.Managed) continue;
+                double tolerance = target.Precision == RnnPrecision.Int8
+                    ? ValidationTolerance.Int8(parameters, BenchWorkload.Calibration(configuration, parameters))
+                    : ValidationTolerance.For(target.Precision);
+                using var ours = new OurInferenceRunner(inferenceCase, parameters);
+                ours.Run();
+                // Every caller of a shared executor must compute the same function, not only the first.
+                foreach (var output in ours.Outputs)
+                    Check(log, target, configuration, reference, output, tolerance);
             }
         }
     }
@@ -47,9 +55,8 @@ public static class EqualityGate
         return copy;
     }
 
-    private static void Check(TextWriter log, BackendTarget target, StandardConfiguration configuration, float[] reference, float[] actual)
+    private static void Check(TextWriter log, BackendTarget target, StandardConfiguration configuration, float[] reference, float[] actual, double tolerance)
     {
-        double tolerance = ValidationTolerance.For(target.Precision);
         var (maxDiff, bound, _) = PeerAgreement.Compare(reference, actual, tolerance);
         log.WriteLine($"gate {configuration.Name,-13} {target,-18} max|a-ref| = {maxDiff:0.000e+0}  bound {bound:0.000e+0}");
         PeerAgreement.Require(target.ToString(), configuration.Name, reference, actual, tolerance);
