@@ -59,7 +59,8 @@ foreach (var precision in Enum.GetValues<GemmPrecision>())
 var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance);
 if (options.Quick) job = job.WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1);
 var config = ManualConfig.CreateMinimumViable().AddJob(job).AddExporter(MarkdownExporter.GitHub)
-    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"));
+    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"))
+    .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
 var summaries = new[]
 {
     BenchmarkRunner.Run<PeerInferenceBenchmarks>(config),

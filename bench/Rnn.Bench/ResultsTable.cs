@@ -94,9 +94,10 @@ public static class ResultsTable
         if (report.Limits.Count > 0)
         {
             md.AppendLine().AppendLine("### GEMM limit (oneDNN's own GEMM at each configuration's gate-GEMM shapes)").AppendLine();
-            md.AppendLine("Per layer and direction: one input GEMM M = T·batch, N = G·H, K = layer input; and T recurrent GEMMs M = batch,");
-            md.AppendLine("N = G·H, K = H. The limit is their operations over the time oneDNN's GEMM takes for exactly that list (best of the");
-            md.AppendLine("probe's rounds): the pass if it were all GEMM. Shapes are M×N×K ×count.").AppendLine();
+            md.AppendLine("Per layer and direction: the input GEMM M = T·batch, N = G·H, K = layer input, and the recurrent GEMM batched over");
+            md.AppendLine("time, M = T·batch, N = G·H, K = H (an RNN must run it as T GEMMs of M = batch, one per step: the limit leaves that");
+            md.AppendLine("dependency out, so it is an upper bound). The limit is their operations over the time oneDNN's GEMM takes for that");
+            md.AppendLine("list, best of the probe's rounds. Shapes are M×N×K ×count.").AppendLine();
             md.AppendLine("| configuration | GEMM | limit | per shape |");
             md.AppendLine("|---|---|---:|---|");
             foreach (var l in report.Limits)

@@ -12,10 +12,13 @@ public sealed record GemmShape(long M, long N, long K, long Count = 1)
 }
 
 /// <summary>
-/// The gate GEMMs of one forward pass, as oneDNN's RNN (and ONNX Runtime's) splits the work: per layer and direction,
-/// one GEMM of the whole sequence's inputs against W_ih (M = T·batch, N = G·H, K = the layer's input width), then one
-/// recurrent GEMM per step against W_hh (M = batch, N = G·H, K = H). Their operations sum to
-/// <see cref="RnnSpec.ForwardFlops"/>; what is left of a pass (gate nonlinearities, bias) is not GEMM work.
+/// The gate GEMMs of one forward pass at the shapes that bound it: per layer and direction, the inputs of the whole
+/// sequence against W_ih (M = T·batch, N = G·H, K = the layer's input width) and the hidden states against W_hh,
+/// batched over time in the same way (M = T·batch, N = G·H, K = H). Their operations sum to
+/// <see cref="RnnSpec.ForwardFlops"/>. An RNN cannot batch its recurrent GEMM over time (each step needs the last h),
+/// so it runs T of them at M = batch; the limit leaves that dependency out on purpose, so that it is an upper bound on
+/// what the machine's GEMM can do for this work, and the distance to it is what the recurrence (and the gate
+/// nonlinearities) cost. Equal shapes are merged (<see cref="GemmShape.Count"/>).
 /// </summary>
 public static class GateGemms
 {
@@ -25,16 +28,19 @@ public static class GateGemms
     public static IReadOnlyList<GemmShape> For(RnnSpec spec, int batch, int seqLen)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        long gates = (long)spec.GateCount * spec.HiddenSize;
+        long rows = (long)seqLen * batch, gates = (long)spec.GateCount * spec.HiddenSize;
         var shapes = new List<GemmShape>();
+        void Add(long k)
+        {
+            int same = shapes.FindIndex(s => s.K == k);
+            if (same >= 0) shapes[same] = shapes[same] with { Count = shapes[same].Count + spec.Directions };
+            else shapes.Add(new GemmShape(rows, gates, k, spec.Directions));
+        }
         for (int layer = 0; layer < spec.NumLayers; layer++)
         {
-            var input = new GemmShape((long)seqLen * batch, gates, spec.LayerInputSize(layer), spec.Directions);
-            int same = shapes.FindIndex(s => s with { Count = 1 } == input with { Count = 1 });
-            if (same >= 0) shapes[same] = shapes[same] with { Count = shapes[same].Count + input.Count };
-            else shapes.Add(input);
+            Add(spec.LayerInputSize(layer));
+            Add(spec.HiddenSize);
         }
-        shapes.Add(new GemmShape(batch, gates, spec.HiddenSize, (long)seqLen * spec.NumLayers * spec.Directions));
         return shapes;
     }
 
