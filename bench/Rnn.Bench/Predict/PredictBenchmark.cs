@@ -57,23 +57,26 @@ public static class PredictBenchmark
     public static string PeerLabel => $"{ResultsTable.PredictPeer}-f32 (whole graph)";
 
     /// <summary>The whole classifier as ONNX, from the same state_dict; with <paramref name="perturb"/>, one recurrent weight moved by 0.5.</summary>
-    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor> state, bool perturb)
+    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor> state, bool perturb) => PeerModel(state, PredictWorkload.Config.RnnSpec, perturb);
+
+    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor> state, RnnSpec spec, bool perturb)
     {
-        var spec = PredictWorkload.Config.RnnSpec;
+        ArgumentNullException.ThrowIfNull(state);
         var rnn = RnnParameters.FromTensors(spec, state.Where(kv => kv.Key.StartsWith("rnn.", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key["rnn.".Length..], kv => kv.Value));
         if (perturb) rnn = EqualityGate.Perturbed(rnn);
         return OnnxClassifierModelWriter.Write(state["embedding.weight"], rnn, state["fc.weight"], state["fc.bias"]);
     }
 
-    private static InferenceModel Load(Formats.SafetensorsContent content, IRnnBackend backend) =>
+    public static InferenceModel Load(Formats.SafetensorsContent content, IRnnBackend backend) =>
         InferenceModelLoader.FromContent(content, "predict workload", new InferenceModelOptions
         {
             Backend = backend,
             Executor = new RnnExecutorOptions(RnnPrecision.F32, BenchWorkload.Threads),
         });
 
-    private static (float[][] Probabilities, PredictionStatistics Statistics, double Seconds) Predict(InferenceModel model, BatchPredictorOptions options, IReadOnlyList<int[]> records)
+    /// <summary>Every record through the engine, in order, timed from the first record in to the last result out.</summary>
+    public static (float[][] Probabilities, PredictionStatistics Statistics, double Seconds) Predict(InferenceModel model, BatchPredictorOptions options, IReadOnlyList<int[]> records)
     {
         var predictor = new BatchPredictor(model, options);
         var probabilities = new float[records.Count][];
