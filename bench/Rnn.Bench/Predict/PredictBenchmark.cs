@@ -38,6 +38,7 @@ public static class PredictBenchmark
         foreach (var (batching, options) in new[]
         {
             ("length-bucketed (engine defaults)", BatchPredictorOptions.Default),
+            ($"length-bucketed, batches of at most {PredictWorkload.PeerBatchSize}", BatchPredictorOptions.Default with { MaxBatchSize = PredictWorkload.PeerBatchSize }),
             ("arrival order (no bucketing)", BatchPredictorOptions.Default with { Bucketing = false }),
         })
         {
