@@ -117,6 +117,7 @@ var notes = new List<string>
     "K×T rows: one executor shared by K caller threads, each running its own batch with T threads; time per batch = round time ÷ K.",
     $"batch-inference workload: {PredictWorkload.Description}; ours loads the model as a checkpoint in memory, ORT runs the whole graph (Gather → LSTM → LSTM → Y_h → Gemm → Softmax) from the same weights; one timed pass each after the agreement check on the first {PredictBenchmark.GateRecords} records.",
     "training has no limit column: its backward GEMMs have other shapes than the forward's, and no peer trains in this process.",
+    "% of limit above 100 means the probe met a busier machine than the row did (other load): the limit is an upper bound only on a quiet machine; re-run there.",
     "What varies between machines: the GEMM ceiling itself (cores, AVX-512/bf16/VNNI, clocks, memory bandwidth) and how close each runtime gets to it; compare the % of limit column across machines, the × ORT column within one run.",
 };
 string markdown = ResultsTable.Write(new BenchReport(rows, limits, predict, environment, notes));
