@@ -70,6 +70,10 @@ var summaries = new[]
 };
 
 var rows = new List<BenchRow>();
+// BenchmarkDotNet reports in its own order; the table follows the configurations' and the targets' order.
+var caseOrder = PeerInferenceBenchmarks.Cases.Select((c, i) => (c.ToString(), i)).ToDictionary(p => p.Item1, p => p.i);
+var configurationOrder = StandardConfiguration.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i);
+var order = new Dictionary<BenchRow, (int, int)>();
 foreach (var summary in summaries)
 foreach (var report in summary.Reports)
 {
@@ -80,15 +84,20 @@ foreach (var report in summary.Reports)
         var c = (StandardConfiguration)report.BenchmarkCase.Parameters["Configuration"];
         var target = (BackendTarget)report.BenchmarkCase.Parameters["Target"];
         // Backward does about twice the forward's GEMM work (input and weight gradients).
-        rows.Add(new BenchRow("training", c.Name, target.ToString(), mean, c.Spec.ForwardFlops(c.Batch, c.SeqLen) * 3));
+        var training = new BenchRow("training", c.Name, target.ToString(), mean, c.Spec.ForwardFlops(c.Batch, c.SeqLen) * 3);
+        rows.Add(training);
+        order[training] = (1, configurationOrder[c.Name]);
         continue;
     }
     var inferenceCase = (InferenceCase)report.BenchmarkCase.Parameters["Case"];
     var configuration = inferenceCase.Configuration;
     // Per batch: a K-caller round runs K batches; the managed reference's short run is scaled to the full length.
-    rows.Add(new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, mean / inferenceCase.Target.Callers * inferenceCase.Scale,
-        configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision)));
+    var row = new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, mean / inferenceCase.Target.Callers * inferenceCase.Scale,
+        configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision));
+    rows.Add(row);
+    order[row] = (0, caseOrder[inferenceCase.ToString()]);
 }
+rows = [.. rows.OrderBy(r => order[r].Item1).ThenBy(r => order[r].Item2)];
 if (rows.Count == 0)
 {
     Console.Error.WriteLine("no benchmark produced a result (see BenchmarkDotNet's log above)");
