@@ -5,8 +5,9 @@
 #          ends with "N passed, N failed, N skipped"
 #   pack   build, then write every NuGet package to artifacts/packages/
 #   demo   build, then benchmark the standard configurations on the fastest backend present
-#   bench  build, then the BenchmarkDotNet suite (ours and ONNX Runtime, after an equality gate);
-#          writes bench/results/<date>.md. --quick: a smoke run, not figures to quote
+#   bench  build, then the suite (ours and ONNX Runtime C# in one process, after an equality gate; the GEMM limit;
+#          the batch-inference workload); writes bench/results/<date>.md. --quick: a smoke run, not figures to
+#          quote. Other arguments go to Rnn.Bench (e.g. --write-predict-workload DIR, --records N)
 # On a fresh Debian machine it installs what the build needs (apt-get) first.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -118,9 +119,9 @@ cmd_demo() {
 cmd_bench() {
   cmd_build
   local out="$ROOT/bench/results/$(date -u +%Y-%m-%d).md" quick=()
-  [ "${1:-}" = "--quick" ] && { quick=(--quick); out="$ROOT/build/bench-quick.md"; }
-  log "bench ${quick[*]} -> $out"
-  dotnet "$ROOT/bench/Rnn.Bench/bin/$CONFIG/net10.0/Rnn.Bench.dll" "${quick[@]}" --out "$out"
+  if [ "${1:-}" = "--quick" ]; then quick=(--quick); out="$ROOT/build/bench-quick.md"; shift; fi
+  log "bench ${quick[*]} $* -> $out"
+  dotnet "$ROOT/bench/Rnn.Bench/bin/$CONFIG/net10.0/Rnn.Bench.dll" "${quick[@]}" --out "$out" "$@"
 }
 
 case "${1:-build}" in
@@ -128,7 +129,7 @@ case "${1:-build}" in
   test) cmd_test ;;
   pack) cmd_pack ;;
   demo) cmd_demo ;;
-  bench) cmd_bench "${2:-}" ;;
+  bench) shift; cmd_bench "$@" ;;
   clean) rm -rf "$ROOT/build" "$ROOT/artifacts"; dotnet clean "$ROOT/RnnNative.sln" -c $CONFIG -v:q >/dev/null ;;
-  *) echo "usage: ./build.sh [build|test|pack|demo|bench [--quick]|clean]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [build|test|pack|demo|bench [--quick] [Rnn.Bench args]|clean]" >&2; exit 2 ;;
 esac

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters;
@@ -6,26 +7,35 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RnnNative.Bench;
+using RnnNative.Bench.Limits;
 using RnnNative.Bench.Peers;
+using RnnNative.Bench.Predict;
 using RnnNative.Benchmarking;
 
-// dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE]
+// dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE] [--records N]
+//                                                        [--write-predict-workload DIR]
 //   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md)
-bool quick = args.Contains("--quick");
-bool perturbPeer = args.Contains("--perturb-peer");
-int outIndex = Array.IndexOf(args, "--out");
-string? outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
-var unknown = args.Where((a, i) => a is not ("--quick" or "--perturb-peer" or "--out") && !(i > 0 && args[i - 1] == "--out")).ToList();
-if (unknown.Count > 0 || (outIndex >= 0 && outPath is null))
+var options = BenchOptions.Parse(args, out string? usageError);
+if (options is null)
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE]; unexpected: {string.Join(' ', unknown)}");
+    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR]; {usageError}");
     return 2;
 }
-if (quick) Environment.SetEnvironmentVariable("RNN_BENCH_QUICK", "1");
+if (options.WritePredictWorkload is { } workloadDir)
+{
+    foreach (var file in PredictWorkloadWriter.Write(workloadDir, options.Records ?? PredictWorkload.FullRecords))
+        Console.WriteLine($"written: {file}");
+    return 0;
+}
+if (options.Quick) Environment.SetEnvironmentVariable("RNN_BENCH_QUICK", "1");
+int predictRecords = options.Records ?? (options.Quick ? PredictWorkload.QuickRecords : PredictWorkload.FullRecords);
 
+IReadOnlyList<PredictRow> predict;
 try
 {
-    EqualityGate.Run(StandardConfiguration.All, perturbPeer, Console.Out);
+    EqualityGate.Run(StandardConfiguration.All, options.PerturbPeer, Console.Out);
+    // The workload's own gate runs before its timing; a mismatch there stops the suite before BenchmarkDotNet starts.
+    predict = PredictBenchmark.Run(predictRecords, options.PerturbPeer, Console.Out);
 }
 catch (PeerMismatchException e)
 {
@@ -33,11 +43,26 @@ catch (PeerMismatchException e)
     return 1;
 }
 
+var probe = options.Quick ? new GemmCeilingProbe(BenchWorkload.Threads, secondsPerRound: 0.05, rounds: 2) : new GemmCeilingProbe(BenchWorkload.Threads);
+var limits = new List<ConfigurationLimit>();
+foreach (var configuration in StandardConfiguration.All)
+foreach (var precision in Enum.GetValues<GemmPrecision>())
+{
+    var limit = probe.Limit(configuration, precision);
+    limits.Add(limit);
+    Console.WriteLine(limit.IsAvailable
+        ? string.Create(CultureInfo.InvariantCulture, $"limit {configuration.Name,-13} {precision.EntryPoint(),-22} {limit.OperationsPerSecond / 1e9:0.0} {precision.RateUnit()}")
+        : $"limit {configuration.Name,-13} {precision.EntryPoint(),-22} n/a: {limit.Unavailable}");
+}
+
 // In process: one process and one run for ours and the peer, with the native libraries loaded once.
-var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance);
-if (quick) job = job.WithWarmupCount(1).WithIterationCount(3).WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1);
+const int FullIterations = 10;
+// Every operation takes milliseconds to seconds, so one invocation per iteration; fixed counts bound the run's length.
+var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1);
+job = options.Quick ? job.WithWarmupCount(1).WithIterationCount(3) : job.WithWarmupCount(3).WithIterationCount(FullIterations);
 var config = ManualConfig.CreateMinimumViable().AddJob(job).AddExporter(MarkdownExporter.GitHub)
-    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"));
+    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"))
+    .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
 var summaries = new[]
 {
     BenchmarkRunner.Run<PeerInferenceBenchmarks>(config),
@@ -45,17 +70,34 @@ var summaries = new[]
 };
 
 var rows = new List<BenchRow>();
+// BenchmarkDotNet reports in its own order; the table follows the configurations' and the targets' order.
+var caseOrder = PeerInferenceBenchmarks.Cases.Select((c, i) => (c.ToString(), i)).ToDictionary(p => p.Item1, p => p.i);
+var configurationOrder = StandardConfiguration.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i);
+var order = new Dictionary<BenchRow, (int, int)>();
 foreach (var summary in summaries)
 foreach (var report in summary.Reports)
 {
     if (report.ResultStatistics is null) continue;
-    var c = (StandardConfiguration)report.BenchmarkCase.Parameters["Configuration"];
-    var target = report.BenchmarkCase.Parameters["Target"].ToString()!;
-    bool training = report.BenchmarkCase.Descriptor.Type == typeof(TrainingBenchmarks);
-    // Backward does about twice the forward's GEMM work (input and weight gradients).
-    double flops = c.Spec.ForwardFlops(c.Batch, c.SeqLen) * (training ? 3 : 1);
-    rows.Add(new BenchRow(training ? "training" : "inference", c.Name, target, report.ResultStatistics.Mean, flops));
+    double mean = report.ResultStatistics.Mean;
+    if (report.BenchmarkCase.Descriptor.Type == typeof(TrainingBenchmarks))
+    {
+        var c = (StandardConfiguration)report.BenchmarkCase.Parameters["Configuration"];
+        var target = (BackendTarget)report.BenchmarkCase.Parameters["Target"];
+        // Backward does about twice the forward's GEMM work (input and weight gradients).
+        var training = new BenchRow("training", c.Name, target.ToString(), mean, c.Spec.ForwardFlops(c.Batch, c.SeqLen) * 3);
+        rows.Add(training);
+        order[training] = (1, configurationOrder[c.Name]);
+        continue;
+    }
+    var inferenceCase = (InferenceCase)report.BenchmarkCase.Parameters["Case"];
+    var configuration = inferenceCase.Configuration;
+    // Per batch: a K-caller round runs K batches; the managed reference's short run is scaled to the full length.
+    var row = new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, mean / inferenceCase.Target.Callers * inferenceCase.Scale,
+        configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision));
+    rows.Add(row);
+    order[row] = (0, caseOrder[inferenceCase.ToString()]);
 }
+rows = [.. rows.OrderBy(r => order[r].Item1).ThenBy(r => order[r].Item2)];
 if (rows.Count == 0)
 {
     Console.Error.WriteLine("no benchmark produced a result (see BenchmarkDotNet's log above)");
@@ -64,32 +106,36 @@ if (rows.Count == 0)
 
 var environment = new List<(string, string)>
 {
-    ("date (UTC)", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm")),
-    ("CPU", CpuModel()),
-    ("logical cores (threads given to every contender)", BenchWorkload.Threads.ToString()),
+    ("date (UTC)", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
+    ("CPU", CpuInfo.Model),
+    ("logical cores (threads given to every contender; K×T rows: K callers × T threads each)", BenchWorkload.Threads.ToString(CultureInfo.InvariantCulture)),
+    ("bf16 GEMM on this CPU", GemmCeilingProbe.Bf16Support(CpuInfo.Flags)),
+    ("GEMM limit from", $"{probe.Source} ({probe.Rounds} rounds of ≥ {probe.SecondsPerRound:0.###} s per shape, best round)"),
     ("OS", RuntimeInformation.OSDescription),
     (".NET", RuntimeInformation.FrameworkDescription),
     ("ONNX Runtime", OrtRnnPeer.Version),
     ("BenchmarkDotNet", typeof(Summary).Assembly.GetName().Version!.ToString()),
-    ("mode", quick ? "quick (smoke run: 3 iterations, training on one configuration; not figures to quote)" : "full"),
+    ("mode", options.Quick
+        ? "quick (smoke run: 3 iterations, training on one configuration, short GEMM probe, 1,000 workload records; not figures to quote)"
+        : $"full (BenchmarkDotNet: 3 warm-up + {FullIterations} measured iterations per row, mean reported)"),
 };
-string markdown = ResultsTable.Write(rows, environment);
+var notes = new List<string>
+{
+    BenchWorkload.Int8CalibrationNote + "; int8 runs LSTM inference only, so gru-infer and rnn-infer have no int8 row (n/a), nor does training.",
+    $"managed: the pure C# reference, timed on the first tenth of each sequence and scaled to the full length (a forward pass is linear in T), for scale only.",
+    "K×T rows: one executor shared by K caller threads, each running its own batch with T threads; time per batch = round time ÷ K.",
+    $"batch-inference workload: {PredictWorkload.Description}; ours loads the model as a checkpoint in memory, ORT runs the whole graph (Gather → LSTM → LSTM → Y_h → Gemm → Softmax) from the same weights; one timed pass each after the agreement check on the first {PredictBenchmark.GateRecords} records.",
+    "training has no limit column: its backward GEMMs have other shapes than the forward's, and no peer trains in this process.",
+    "% of limit above 100 means the probe met a busier machine than the row did (other load): the limit is an upper bound only on a quiet machine; re-run there.",
+    "What varies between machines: the GEMM ceiling itself (cores, AVX-512/bf16/VNNI, clocks, memory bandwidth) and how close each runtime gets to it; compare the % of limit column across machines, the × ORT column within one run.",
+};
+string markdown = ResultsTable.Write(new BenchReport(rows, limits, predict, environment, notes));
 Console.WriteLine();
 Console.WriteLine(markdown);
-if (outPath is not null)
+if (options.Out is not null)
 {
-    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
-    File.WriteAllText(outPath, markdown);
-    Console.WriteLine($"written: {outPath}");
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
+    File.WriteAllText(options.Out, markdown);
+    Console.WriteLine($"written: {options.Out}");
 }
 return 0;
-
-static string CpuModel()
-{
-    try
-    {
-        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-        return line?.Split(':', 2)[1].Trim() ?? "unknown";
-    }
-    catch (IOException) { return "unknown"; }
-}

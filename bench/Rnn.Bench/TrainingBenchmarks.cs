@@ -20,12 +20,13 @@ public class TrainingBenchmarks
     public static IEnumerable<StandardConfiguration> Configurations =>
         BenchWorkload.Quick ? StandardConfiguration.All.Take(1) : StandardConfiguration.All;
 
-    public static IEnumerable<BackendTarget> Targets => BenchWorkload.NativeTargets;
+    /// <summary>Our native targets that train (int8 is inference only).</summary>
+    public static IEnumerable<BackendTarget> Targets => BenchWorkload.NativeTargets.Where(t => t.Precision != RnnPrecision.Int8);
 
     [GlobalSetup]
     public void Setup()
     {
-        _executor = BenchWorkload.CreateExecutor(Target, BenchWorkload.Parameters(Configuration));
+        _executor = BenchWorkload.CreateExecutor(Target, Configuration, BenchWorkload.Parameters(Configuration));
         var x = BenchWorkload.Input(Configuration);
         _input = new RnnInput(x);
         var dy = Tensor.Zeros(Configuration.SeqLen, Configuration.Batch, Configuration.Spec.OutputSize);

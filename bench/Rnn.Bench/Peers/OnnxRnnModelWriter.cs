@@ -11,8 +11,9 @@ namespace RnnNative.Bench.Peers;
 /// </summary>
 public static class OnnxRnnModelWriter
 {
-    private const int FloatType = 1;
-    private const int Int64Type = 7;
+    internal const int FloatType = 1;
+    internal const int Int32Type = 6;
+    internal const int Int64Type = 7;
 
     /// <summary>For ONNX gate block k, the PyTorch block it comes from.</summary>
     public static int[] GateOrderFromPyTorch(RnnCellKind cell) => cell switch
@@ -84,7 +85,7 @@ public static class OnnxRnnModelWriter
         graph.Message(12, v => ValueInfo(v, "y", spec.OutputSize));
     }
 
-    private static void WriteLayerInitializers(ProtoWriter graph, RnnParameters parameters, int layer, string w, string r, string b)
+    internal static void WriteLayerInitializers(ProtoWriter graph, RnnParameters parameters, int layer, string w, string r, string b)
     {
         var spec = parameters.Spec;
         int gates = spec.GateCount, hidden = spec.HiddenSize, input = spec.LayerInputSize(layer), dirs = spec.Directions;
@@ -121,7 +122,7 @@ public static class OnnxRnnModelWriter
         _ => "RNN",
     };
 
-    private static void WriteTensor(ProtoWriter t, string name, long[] dims, int dataType, ReadOnlySpan<byte> raw)
+    internal static void WriteTensor(ProtoWriter t, string name, long[] dims, int dataType, ReadOnlySpan<byte> raw)
     {
         foreach (var d in dims) t.Varint(1, d);
         t.Varint(2, dataType);
@@ -129,43 +130,49 @@ public static class OnnxRnnModelWriter
         t.Bytes(9, raw); // raw_data is little-endian, as is every platform this benchmark runs on
     }
 
-    private static void ValueInfo(ProtoWriter v, string name, int features)
+    private static void ValueInfo(ProtoWriter v, string name, int features) => ValueInfo(v, name, FloatType, "T", "N", features);
+
+    /// <summary>A graph input or output: element type and dimensions, each a size (int) or a symbolic name (string).</summary>
+    internal static void ValueInfo(ProtoWriter v, string name, int elementType, params object[] dims)
     {
         v.String(1, name);
         v.Message(2, type => type.Message(1, tensor =>
         {
-            tensor.Varint(1, FloatType);
+            tensor.Varint(1, elementType);
             tensor.Message(2, shape =>
             {
-                shape.Message(1, dim => dim.String(2, "T"));
-                shape.Message(1, dim => dim.String(2, "N"));
-                shape.Message(1, dim => dim.Varint(1, features));
+                foreach (var d in dims)
+                    shape.Message(1, dim =>
+                    {
+                        if (d is string symbol) dim.String(2, symbol);
+                        else dim.Varint(1, Convert.ToInt64(d, System.Globalization.CultureInfo.InvariantCulture));
+                    });
             });
         }));
     }
 
-    private static void IntAttribute(ProtoWriter a, string name, long value)
+    internal static void IntAttribute(ProtoWriter a, string name, long value)
     {
         a.String(1, name);
         a.Varint(3, value);
         a.Varint(20, 2);
     }
 
-    private static void IntsAttribute(ProtoWriter a, string name, long[] values)
+    internal static void IntsAttribute(ProtoWriter a, string name, long[] values)
     {
         a.String(1, name);
         foreach (var v in values) a.Varint(8, v);
         a.Varint(20, 7);
     }
 
-    private static void StringAttribute(ProtoWriter a, string name, string value)
+    internal static void StringAttribute(ProtoWriter a, string name, string value)
     {
         a.String(1, name);
         a.String(4, value);
         a.Varint(20, 3);
     }
 
-    private static void StringsAttribute(ProtoWriter a, string name, IEnumerable<string> values)
+    internal static void StringsAttribute(ProtoWriter a, string name, IEnumerable<string> values)
     {
         a.String(1, name);
         foreach (var v in values) a.String(9, v);

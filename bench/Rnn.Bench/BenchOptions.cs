@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace RnnNative.Bench;
+
+/// <summary>The suite's command line, checked once.</summary>
+public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload)
+{
+    /// <summary>The options, or null with <paramref name="error"/> saying what is wrong.</summary>
+    public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        bool quick = false, perturb = false;
+        string? output = null, workload = null;
+        int? records = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string? Value() => i + 1 < args.Count ? args[++i] : null;
+            switch (args[i])
+            {
+                case "--quick": quick = true; break;
+                case "--perturb-peer": perturb = true; break;
+                case "--out":
+                    if ((output = Value()) is null) { error = "--out needs a file"; return null; }
+                    break;
+                case "--write-predict-workload":
+                    if ((workload = Value()) is null) { error = "--write-predict-workload needs a folder"; return null; }
+                    break;
+                case "--records":
+                    if (!int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
+                    {
+                        error = "--records needs a positive integer";
+                        return null;
+                    }
+                    records = n;
+                    break;
+                default:
+                    error = $"unexpected: {args[i]}";
+                    return null;
+            }
+        }
+        error = null;
+        return new BenchOptions(quick, perturb, output, records, workload);
+    }
+}
