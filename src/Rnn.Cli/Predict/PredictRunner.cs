@@ -13,6 +13,10 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     public async Task<int> RunAsync()
     {
         var format = ResultFormat.ForOutput(settings.OutputPath);
+        var labels = LabelNames.Load(settings.LabelsPath);
+        // The model and the options are checked before any file is touched: a refused command leaves no trace.
+        using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
+        var shape = OutputShape.For(model, settings, labels);
         var identity = RunIdentity.Of(settings, format);
         var output = ChunkedOutput.Open(settings.OutputPath, settings.ErrorsPath, format, identity, settings.Engine.Window, settings.Shard);
         if (output.AlreadyComplete)
@@ -20,10 +24,6 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
             if (!settings.Quiet) console.Err.WriteLine($"rnn predict: {settings.OutputPath} is already complete for this command; nothing to do.");
             return Finish(PredictSummary.From(output.Manifest, 0));
         }
-
-        var labels = LabelNames.Load(settings.LabelsPath);
-        using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
-        var shape = OutputShape.For(model, settings, labels);
         long skip = output.Manifest.Records;
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
