@@ -16,6 +16,21 @@ public static class NextWordSample
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
+        var (result, trained) = RunAndKeep(output, options);
+        trained.Dispose();
+        return result;
+    }
+
+    /// <summary>Runs the sample and keeps its model, with its 8 (word → next word) pairs.</summary>
+    public static TrainedClassifier Train(TextWriter output, SampleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        return RunAndKeep(output, options).Trained;
+    }
+
+    private static (SampleResult Result, TrainedClassifier Trained) RunAndKeep(TextWriter output, SampleOptions options)
+    {
         var words = Sentence.Split(' ');
         var vocabulary = new Vocabulary(words);
         var inputs = words[..^1].Select(w => (IReadOnlyList<int>)[vocabulary[w]]).ToList();
@@ -23,7 +38,7 @@ public static class NextWordSample
         var batch = TokenBatch.FromSequences(inputs);
 
         var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, vocabulary.Count, EmbeddingSize: 10, HiddenSize: 50, OutputSize: vocabulary.Count);
-        using var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
+        var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
         var optimizer = new Adam(0.01);
         output.WriteLine($"next-word: {inputs.Count} (word -> next word) pairs, vocabulary {vocabulary.Count}; embedding 10 -> {config.RnnSpec} -> softmax, backend {model.Backend.Name}, seed {options.Seed}");
 
@@ -41,6 +56,8 @@ public static class NextWordSample
             generated.Add(vocabulary[model.Predict(TokenBatch.FromSequences([[vocabulary[generated[^1]]]]))[0]]);
         string text = string.Join(' ', generated);
         output.WriteLine($"  generated from \"convolution\": \"{text}\"");
-        return new SampleResult("next-word", new Dictionary<string, double> { ["accuracy"] = accuracy, ["loss"] = loss }, [text]);
+        var sequences = inputs.Select(i => i.ToArray()).ToList();
+        return (new SampleResult("next-word", new Dictionary<string, double> { ["accuracy"] = accuracy, ["loss"] = loss }, [text]),
+            new TrainedClassifier("next-word", model, sequences, labels, sequences));
     }
 }

@@ -15,13 +15,28 @@ public static class SentimentSample
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
+        var (result, trained) = RunAndKeep(output, options);
+        trained.Dispose();
+        return result;
+    }
+
+    /// <summary>Runs the sample and keeps its model: every review (training ones first in file order, then held-out) with its label.</summary>
+    public static TrainedClassifier Train(TextWriter output, SampleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        return RunAndKeep(output, options).Trained;
+    }
+
+    private static (SampleResult Result, TrainedClassifier Trained) RunAndKeep(TextWriter output, SampleOptions options)
+    {
         var (train, test) = Split();
         var vocabulary = BuildVocabulary(train);
         TokenBatch Batch(IEnumerable<Review> rs) =>
             TokenBatch.FromSequences(rs.Select(r => (IReadOnlyList<int>)r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray()).ToList());
 
         var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, vocabulary.Count, EmbeddingSize: 16, HiddenSize: 24, OutputSize: 2);
-        using var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
+        var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
         var optimizer = new Adam(0.01);
         var rng = new Random(options.Seed);
         output.WriteLine($"sentiment: {train.Count} training and {test.Count} held-out reviews, vocabulary {vocabulary.Count}; embedding 16 -> {config.RnnSpec} -> 2 classes, backend {model.Backend.Name}, seed {options.Seed}");
@@ -54,12 +69,15 @@ public static class SentimentSample
             ModelCheckpoint.Save(checkpoint, model);
             output.WriteLine($"  saved the trained model to {checkpoint} (token ids: the vocabulary of the training sentences, {Unknown} = 0)");
         }
-        return new SampleResult("sentiment", new Dictionary<string, double>
+        var result = new SampleResult("sentiment", new Dictionary<string, double>
         {
             ["loss"] = loss,
             ["train_accuracy"] = trainAccuracy,
             ["test_accuracy"] = testAccuracy,
         }, shown);
+        int[] Encode(Review r) => r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray();
+        var all = train.Concat(test).ToList();
+        return (result, new TrainedClassifier("sentiment", model, all.Select(Encode).ToList(), all.Select(r => r.Label).ToList(), train.Select(Encode).ToList()));
     }
 
     /// <summary>The bundled reviews: every fifth one is held out, the rest train.</summary>

@@ -29,17 +29,18 @@ public static class InferenceModelLoader
             .Where(kv => !kv.Key.StartsWith(ModelCheckpoint.ReservedPrefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         ModelConfig? config = content.Metadata.ContainsKey("model.kind") ? ModelConfig.FromMetadata(content.Metadata) : null;
+        var int8 = new ModelInt8Metadata(content.Metadata, sourceName);
 
         if (config is null && tensors.ContainsKey("weight_hh_l0"))
         {
             var layer = RnnModelFile.FromContent(content, sourceName, options.Mode);
-            return new LayerInference(new RecurrentNetwork(layer, backend, options.Executor), options.FullOutput);
+            return new LayerInference(new RecurrentNetwork(layer, backend, int8.ExecutorOptions("", layer.Spec, options.Executor)), options.FullOutput);
         }
         var kind = config?.Kind ?? options.Kind;
         if (options.Kind is { } asked && config is not null && asked != config.Kind)
             throw new ArgumentException($"{sourceName}: the checkpoint holds a {config.Kind}, but {asked} was asked for.", nameof(options));
         var mode = config?.Cell ?? options.Mode;
-        var parts = new StateDictParts(tensors, sourceName);
+        var parts = new StateDictParts(tensors, sourceName) { Int8 = int8 };
         try
         {
             return Build(parts, tensors, config, kind, mode, backend, options, sourceName);
@@ -57,6 +58,8 @@ public static class InferenceModelLoader
 
         if (tensors.ContainsKey("encoder.rnn.weight_hh_l0") || kind == ModelKind.EncoderDecoder)
         {
+            if (options.Executor.Precision == RnnPrecision.Int8)
+                throw new NotSupportedException($"{sourceName} is an encoder-decoder; int8 covers classifiers, taggers, generators and bare LSTM layers, so run it with --precision f32 or bf16.");
             var (sourceInput, encoder) = parts.Encoder("encoder.", mode, backend, options.Executor);
             var (targetInput, decoder) = parts.Encoder("decoder.", mode, backend, options.Executor);
             var fc = parts.Projection("decoder.fc", decoder.Spec.OutputSize);

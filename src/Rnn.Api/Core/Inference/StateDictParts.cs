@@ -17,6 +17,19 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor> tensors
     /// <summary>The token input (embedding or one-hot) and the RNN under <paramref name="prefix"/>.</summary>
     public (TokenInputTable Input, RecurrentNetwork Rnn) Encoder(string prefix, RnnCellKind? mode, IRnnBackend backend, RnnExecutorOptions options)
     {
+        var parameters = Rnn(prefix, mode);
+        var input = Input(prefix, parameters.Spec);
+        var network = new RecurrentNetwork(parameters, backend, Int8.ExecutorOptions(prefix + "rnn.", parameters.Spec, options));
+        _networks.Add(network);
+        return (input, network);
+    }
+
+    /// <summary>The int8 quantization of each network, read from the file's metadata (see <see cref="ModelInt8Metadata"/>).</summary>
+    public required ModelInt8Metadata Int8 { get; init; }
+
+    /// <summary>The parameters of the RNN under <paramref name="prefix"/> (<c>{prefix}rnn.weight_ih_l0</c>, ...).</summary>
+    public RnnParameters Rnn(string prefix, RnnCellKind? mode)
+    {
         string rnnPrefix = prefix + "rnn.";
         var rnnTensors = tensors.Where(kv => kv.Key.StartsWith(rnnPrefix, StringComparison.Ordinal))
             .Select(kv => new KeyValuePair<string, Tensor>(kv.Key[rnnPrefix.Length..], kv.Value)).ToList();
@@ -24,17 +37,21 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor> tensors
             throw new FileFormatException(file, $"there is no {rnnPrefix}weight_ih_l0 (found: {InferenceModelLoader.Found(tensors)})");
         var parameters = RnnModelFile.FromContent(new SafetensorsContent(new Dictionary<string, string>(), rnnTensors), file, mode);
         foreach (var (name, _) in rnnTensors) _used.Add(rnnPrefix + name);
+        return parameters;
+    }
+
+    /// <summary>The token input of the RNN under <paramref name="prefix"/>: <c>{prefix}embedding.weight</c>, or one-hot.</summary>
+    public TokenInputTable Input(string prefix, RnnSpec spec)
+    {
         Tensor? embedding = null;
         if (tensors.TryGetValue(prefix + "embedding.weight", out var e))
         {
-            if (e.Rank != 2 || e.Dim(1) != parameters.Spec.InputSize)
-                throw new FileFormatException(file, $"{prefix}embedding.weight has shape {e.ShapeString}; the RNN reads {parameters.Spec.InputSize}-wide vectors, so it must be (vocabulary, {parameters.Spec.InputSize})");
+            if (e.Rank != 2 || e.Dim(1) != spec.InputSize)
+                throw new FileFormatException(file, $"{prefix}embedding.weight has shape {e.ShapeString}; the RNN reads {spec.InputSize}-wide vectors, so it must be (vocabulary, {spec.InputSize})");
             embedding = e;
             _used.Add(prefix + "embedding.weight");
         }
-        var network = new RecurrentNetwork(parameters, backend, options);
-        _networks.Add(network);
-        return (new TokenInputTable(embedding, parameters.Spec.InputSize), network);
+        return new TokenInputTable(embedding, spec.InputSize);
     }
 
     public OutputProjection Projection(string name, int inputSize)
