@@ -9,7 +9,7 @@ public static class SampleCatalog
         new("next-word", "embedding 10 -> LSTM 50 -> softmax predicts the next word of one sentence, then generates", NextWordSample.Run),
         new("names", "a character-level LSTM learns dinosaur names and invents new ones (temperature sampling)", DinosaurNamesSample.Run),
         new("tagging", "many-to-many: a bidirectional LSTM marks the names in sentences", NameTaggingSample.Run),
-        new("sentiment", "many-to-one: an LSTM classifies review sentences, scored on held-out ones", SentimentSample.Run),
+        new("sentiment", "many-to-one: an LSTM classifies review sentences, scored on held-out ones", SentimentSample.Run, SavesCheckpoint: true),
         new("vanishing", "vanilla RNN vs LSTM on a 60-step memory task, with a plot of the gradient per time step", VanishingGradientSample.Run),
     ];
 

@@ -30,10 +30,8 @@ public static class SentimentSample
 
     private static (SampleResult Result, TrainedClassifier Trained) RunAndKeep(TextWriter output, SampleOptions options)
     {
-        var reviews = SampleData.Lines("sentiment.txt").Select(Parse).ToList();
-        var train = reviews.Where((_, i) => i % 5 != 4).ToList();
-        var test = reviews.Where((_, i) => i % 5 == 4).ToList();
-        var vocabulary = new Vocabulary([Unknown, .. train.SelectMany(r => r.Words)]);
+        var (train, test) = Split();
+        var vocabulary = BuildVocabulary(train);
         TokenBatch Batch(IEnumerable<Review> rs) =>
             TokenBatch.FromSequences(rs.Select(r => (IReadOnlyList<int>)r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray()).ToList());
 
@@ -66,6 +64,11 @@ public static class SentimentSample
         var shown = test.Select((r, i) => $"{(predicted[i] == 1 ? '+' : '-')} {string.Join(' ', r.Words)}{(predicted[i] == r.Label ? "" : "   (wrong)")}").ToList();
         foreach (var line in shown) output.WriteLine($"  {line}");
         output.WriteLine($"  training accuracy {trainAccuracy:P1}; held-out accuracy {testAccuracy:P1} ({test.Count} sentences)");
+        if (options.CheckpointPath is { } checkpoint)
+        {
+            ModelCheckpoint.Save(checkpoint, model);
+            output.WriteLine($"  saved the trained model to {checkpoint} (token ids: the vocabulary of the training sentences, {Unknown} = 0)");
+        }
         var result = new SampleResult("sentiment", new Dictionary<string, double>
         {
             ["loss"] = loss,
@@ -77,6 +80,16 @@ public static class SentimentSample
         return (result, new TrainedClassifier("sentiment", model, all.Select(Encode).ToList(), all.Select(r => r.Label).ToList(), train.Select(Encode).ToList()));
     }
 
+    /// <summary>The bundled reviews: every fifth one is held out, the rest train.</summary>
+    internal static (List<Review> Train, List<Review> HeldOut) Split()
+    {
+        var reviews = SampleData.Lines("sentiment.txt").Select(Parse).ToList();
+        return (reviews.Where((_, i) => i % 5 != 4).ToList(), reviews.Where((_, i) => i % 5 == 4).ToList());
+    }
+
+    /// <summary>Token ids in order of first appearance in the training sentences; id 0 stands for every unknown word.</summary>
+    internal static Vocabulary BuildVocabulary(IEnumerable<Review> train) => new([Unknown, .. train.SelectMany(r => r.Words)]);
+
     private static Review Parse(string line)
     {
         if (line.Length < 3 || line[0] is not ('+' or '-') || line[1] != ' ')
@@ -84,5 +97,5 @@ public static class SentimentSample
         return new Review(line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries), line[0] == '+' ? 1 : 0);
     }
 
-    private sealed record Review(string[] Words, int Label);
+    internal sealed record Review(string[] Words, int Label);
 }

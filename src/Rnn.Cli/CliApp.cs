@@ -22,6 +22,7 @@ internal static class CliApp
             DemoCommand.Create(console),
             SampleCommand.Create(console),
             ConvertCommand.Create(console),
+            PredictCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

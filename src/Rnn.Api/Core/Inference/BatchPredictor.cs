@@ -25,7 +25,11 @@ public sealed class BatchPredictor
 
     public BatchPredictorOptions Options { get; }
 
-    /// <summary>Counters over every record this predictor has returned; safe to read while it runs.</summary>
+    /// <summary>
+    /// Counters over every record this predictor has returned, safe to read while it runs. The time steps of a window
+    /// are added when its first result is returned, so once a window's last result has been returned the counters
+    /// cover exactly the windows returned so far.
+    /// </summary>
     public PredictionStatistics Statistics { get; } = new();
 
     /// <summary>One result per record, in the records' order. Failures of the model itself (not of a record) end the stream with their exception.</summary>
@@ -44,6 +48,9 @@ public sealed class BatchPredictor
             await foreach (var window in windows.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
                 await window.Done.Task.WaitAsync(token).ConfigureAwait(false);
+                // A window's passes count when its results are returned, so after a window's last result the
+                // counters describe exactly the windows returned so far (what a caller checkpointing per window needs).
+                Statistics.AddPasses(window.Statistics);
                 foreach (var result in window.Results)
                 {
                     Statistics.AddResult(result!);
@@ -130,8 +137,8 @@ public sealed class BatchPredictor
             try
             {
                 var batch = item.Indices.Select(i => item.Window.Records[i]).ToList();
-                var results = _model.Run(batch, Statistics);
-                Statistics.AddBatch();
+                var results = _model.Run(batch, item.Window.Statistics);
+                item.Window.Statistics.AddBatch();
                 for (int k = 0; k < item.Indices.Length; k++) item.Window.Results[item.Indices[k]] = results[k];
                 if (Interlocked.Decrement(ref item.Window.Pending) == 0) item.Window.Done.TrySetResult();
             }
@@ -149,6 +156,8 @@ public sealed class BatchPredictor
         public PredictionResult?[] Results { get; } = new PredictionResult?[records.Count];
         public int Pending;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The passes and batches of this window's records only.</summary>
+        public PredictionStatistics Statistics { get; } = new();
     }
 
     private sealed record WorkItem(Window Window, int[] Indices);

@@ -9,6 +9,7 @@ namespace RnnNative.Inference;
 internal sealed class ClassifierInference(TokenInputTable input, RecurrentNetwork rnn, OutputProjection fc) : InferenceModel
 {
     public override ModelKind? Kind => ModelKind.Classifier;
+    public override int? Classes => fc.Classes;
     public override string Description => $"classifier: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.Classes} classes";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);

@@ -11,6 +11,9 @@ public abstract class InferenceModel : IDisposable
     /// <summary>The ready-model pattern, or null for a bare RNN layer.</summary>
     public abstract ModelKind? Kind { get; }
 
+    /// <summary>The classes a label indexes (classifier, tagger), or null where results carry no labels.</summary>
+    public virtual int? Classes => null;
+
     /// <summary>What was loaded, in one line (for logs and summaries).</summary>
     public abstract string Description { get; }
 

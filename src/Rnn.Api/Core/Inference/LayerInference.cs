@@ -40,7 +40,7 @@ internal sealed class LayerInference(RecurrentNetwork rnn, bool fullOutput) : In
                 output = new float[batch[b].FeatureSteps * width];
                 for (int t = 0; t < batch[b].FeatureSteps; t++) Array.Copy(pass.Output.Data, (t * n + b) * width, output, t * width, width);
             }
-            results[b] = new PredictionResult(batch[b]) { Hidden = hidden, Output = output };
+            results[b] = new PredictionResult(batch[b]) { Hidden = hidden, HiddenRows = rows, Output = output };
         }
         return results;
     }

@@ -26,6 +26,8 @@ public sealed class PredictionResult
     public int[]? Tokens { get; internal init; }
     /// <summary>Final hidden state: layers·directions rows of hidden size, row-major.</summary>
     public float[]? Hidden { get; internal init; }
+    /// <summary>The rows of <see cref="Hidden"/> (layers·directions).</summary>
+    public int HiddenRows { get; internal init; }
     /// <summary>Every step's output: T rows of directions·hidden, row-major.</summary>
     public float[]? Output { get; internal init; }
 

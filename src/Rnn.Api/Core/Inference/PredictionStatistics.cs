@@ -31,4 +31,11 @@ public sealed class PredictionStatistics
     }
 
     internal void AddBatch() => Interlocked.Increment(ref _batches);
+
+    /// <summary>Adds the time steps and batches (not the records) counted by <paramref name="other"/>.</summary>
+    internal void AddPasses(PredictionStatistics other)
+    {
+        AddPass(other.UsefulSteps, other.ComputedSteps);
+        Interlocked.Add(ref _batches, other.Batches);
+    }
 }

@@ -6,6 +6,7 @@ namespace RnnNative.Inference;
 internal sealed class TaggerInference(TokenInputTable input, RecurrentNetwork rnn, OutputProjection fc, bool stepProbabilities) : InferenceModel
 {
     public override ModelKind? Kind => ModelKind.Tagger;
+    public override int? Classes => fc.Classes;
     public override string Description => $"tagger: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.Classes} classes per step";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);

@@ -1,0 +1,158 @@
+using RnnNative.Inference;
+
+namespace RnnNative.Cli.Predict;
+
+/// <summary>
+/// Crash-safe output: results are written chunk by chunk into <c>OUT.parts/</c> (each chunk to a temporary name,
+/// flushed to disk, then renamed) and listed in <see cref="PredictManifest"/> only once committed; at the end the
+/// chunks are joined into <c>OUT.tmp</c>, which is renamed to OUT, and the errors file is made the same way. A run
+/// killed at any moment leaves committed chunks that a re-run of the same command continues after; a chunk is one
+/// engine window, so the continued run forms the same windows and batches and writes the same bytes.
+/// </summary>
+internal sealed class ChunkedOutput
+{
+    private readonly string _output, _errors, _parts;
+    private readonly ResultFormat _format;
+
+    private ChunkedOutput(string output, string errors, ResultFormat format, PredictManifest manifest, bool alreadyComplete)
+    {
+        _output = output;
+        _errors = errors;
+        _format = format;
+        _parts = PartsFolderFor(output);
+        Manifest = manifest;
+        AlreadyComplete = alreadyComplete;
+    }
+
+    public PredictManifest Manifest { get; }
+
+    /// <summary>The same run finished before and its output is in place: there is nothing to do.</summary>
+    public bool AlreadyComplete { get; }
+
+    public static string PartsFolderFor(string output) => output + ".parts";
+
+    public static ChunkedOutput Open(string output, string errors, ResultFormat format, SortedDictionary<string, string> identity, int window, ShardSelection shard)
+    {
+        string parts = PartsFolderFor(output);
+        var manifest = PredictManifest.Load(output);
+        if (manifest is not null && RunIdentity.Differences(manifest.Identity, identity) is { } differences)
+            throw new CliUsageException($"{PredictManifest.PathFor(output)} belongs to a different run ({differences} differ); " +
+                $"delete it and {parts} to start over, or write to another --output.");
+        if (manifest is { Complete: true } && File.Exists(output))
+            return new ChunkedOutput(output, errors, format, manifest, alreadyComplete: true);
+        if (manifest is null || manifest.Complete)
+        {
+            if (Directory.Exists(parts)) Directory.Delete(parts, recursive: true);
+            manifest = new PredictManifest { Identity = identity, Window = window, ShardIndex = shard.Index, NumShards = shard.Count };
+        }
+        manifest.ErrorsFile = Path.GetFullPath(errors);
+        Directory.CreateDirectory(parts);
+        // Whatever a killed run was writing when it died was never committed.
+        foreach (var temporary in Directory.GetFiles(parts, "*.tmp")) File.Delete(temporary);
+        manifest.Save(output);
+        return new ChunkedOutput(output, errors, format, manifest, alreadyComplete: false);
+    }
+
+    public Chunk BeginChunk(OutputShape shape)
+    {
+        int index = Manifest.Chunks.Count;
+        string path = ChunkPath(index) + ".tmp";
+        return new Chunk(index, path, _format.CreateWriter(path, [], shape, int.MaxValue), _format, shape);
+    }
+
+    /// <summary>The chunk's files become final, then the manifest lists it: from here a re-run skips its records.</summary>
+    public void Commit(Chunk chunk, PredictionStatistics statistics, double seconds)
+    {
+        chunk.Writer.Complete();
+        chunk.Writer.Dispose();
+        File.Move(chunk.TemporaryPath, ChunkPath(chunk.Index), overwrite: true);
+        string errors = ErrorsPath(chunk.Index);
+        WriteLines(errors + ".tmp", chunk.ErrorLines);
+        File.Move(errors + ".tmp", errors, overwrite: true);
+        Manifest.Chunks.Add(chunk.Summary(statistics, seconds));
+        Manifest.Save(_output);
+    }
+
+    /// <summary>Joins the committed chunks into the output and the errors file, each by one atomic rename, and drops the parts.</summary>
+    public void Finish(OutputShape shape)
+    {
+        var chunks = Enumerable.Range(0, Manifest.Chunks.Count).ToList();
+        string temporary = _output + ".tmp";
+        _format.Concatenate(chunks.Select(ChunkPath).ToList(), temporary, shape, Manifest.Window);
+        File.Move(temporary, _output, overwrite: true);
+        JoinErrors(chunks.Select(ErrorsPath), []);
+        Manifest.Complete = true;
+        Manifest.Save(_output);
+        Directory.Delete(_parts, recursive: true);
+    }
+
+    /// <summary>The errors file from the committed chunks and the errors of the chunk in progress (when the run stops early).</summary>
+    public void WriteErrorsSoFar(IEnumerable<string> pending) =>
+        JoinErrors(Enumerable.Range(0, Manifest.Chunks.Count).Select(ErrorsPath), pending);
+
+    private void JoinErrors(IEnumerable<string> parts, IEnumerable<string> pending)
+    {
+        string temporary = _errors + ".tmp";
+        WriteLines(temporary, parts.SelectMany(File.ReadLines).Concat(pending));
+        File.Move(temporary, _errors, overwrite: true);
+    }
+
+    private static void WriteLines(string path, IEnumerable<string> lines)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        using (var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" })
+            foreach (var line in lines) writer.Write(line + "\n");
+        stream.Flush(flushToDisk: true);
+    }
+
+    private string ChunkPath(int index) => Path.Combine(_parts, $"chunk-{index:D6}{_format.Extension}");
+
+    private string ErrorsPath(int index) => Path.Combine(_parts, $"chunk-{index:D6}.errors.jsonl");
+
+    /// <summary>The chunk being written: its rows go straight to its temporary file; its errors wait for the commit.</summary>
+    public sealed class Chunk(int index, string temporaryPath, IResultRowWriter writer, ResultFormat format, OutputShape shape)
+    {
+        private readonly List<int> _errorPositions = [];
+        private long _tokens;
+        private long _usefulBefore, _computedBefore;
+
+        public int Index { get; } = index;
+        public string TemporaryPath { get; } = temporaryPath;
+        public IResultRowWriter Writer { get; } = writer;
+        public List<string> ErrorLines { get; } = [];
+        public int Records { get; private set; }
+
+        public void Add(PredictionResult result, string? errorLine)
+        {
+            if (errorLine is not null)
+            {
+                _errorPositions.Add(Records);
+                ErrorLines.Add(errorLine);
+            }
+            else
+            {
+                Writer.Add(format.ToRow(result, shape));
+                _tokens += result.Record.Length;
+            }
+            Records++;
+        }
+
+        /// <summary>The engine's counters when this chunk began, so the chunk's own steps are the difference at its end.</summary>
+        public void Start(PredictionStatistics statistics)
+        {
+            _usefulBefore = statistics.UsefulSteps;
+            _computedBefore = statistics.ComputedSteps;
+        }
+
+        public PredictChunk Summary(PredictionStatistics statistics, double seconds) => new()
+        {
+            Records = Records,
+            Errors = _errorPositions.Count,
+            ErrorPositions = [.. _errorPositions],
+            Tokens = _tokens,
+            UsefulSteps = statistics.UsefulSteps - _usefulBefore,
+            ComputedSteps = statistics.ComputedSteps - _computedBefore,
+            Seconds = seconds,
+        };
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace RnnNative.Cli.Predict;
+
+/// <summary>One committed chunk: one engine window of records.</summary>
+internal sealed class PredictChunk
+{
+    [JsonPropertyName("records")] public long Records { get; set; }
+    [JsonPropertyName("errors")] public long Errors { get; set; }
+    /// <summary>Positions inside the chunk (from 0) of the records that went to the errors file.</summary>
+    [JsonPropertyName("error_positions")] public List<int> ErrorPositions { get; set; } = [];
+    [JsonPropertyName("tokens")] public long Tokens { get; set; }
+    [JsonPropertyName("useful_steps")] public long UsefulSteps { get; set; }
+    [JsonPropertyName("computed_steps")] public long ComputedSteps { get; set; }
+    [JsonPropertyName("seconds")] public double Seconds { get; set; }
+}

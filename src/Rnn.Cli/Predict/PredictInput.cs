@@ -1,0 +1,49 @@
+namespace RnnNative.Cli.Predict;
+
+/// <summary>One input of <c>rnn predict</c>: a JSONL or Parquet file, or standard input (JSONL).</summary>
+internal sealed record PredictInput(string Path, PredictInputFormat Format)
+{
+    public const string StandardInput = "-";
+
+    public bool IsStandardInput => Path == StandardInput;
+
+    /// <summary>
+    /// The --input arguments as files, in the order given; a glob (<c>*</c>, <c>?</c> in the file name) expands to its
+    /// matches in ordinal order, so a run reads the same files in the same order wherever it runs.
+    /// </summary>
+    public static IReadOnlyList<PredictInput> Expand(IReadOnlyList<string> arguments)
+    {
+        if (arguments.Count == 0) throw new CliUsageException("--input is required (a .jsonl or .parquet file, a glob, or - for standard input).");
+        var inputs = new List<PredictInput>();
+        foreach (string argument in arguments)
+        {
+            if (argument == StandardInput)
+            {
+                if (inputs.Any(i => i.IsStandardInput)) throw new CliUsageException("--input -: standard input can be read only once.");
+                inputs.Add(new(StandardInput, PredictInputFormat.Jsonl));
+                continue;
+            }
+            string name = System.IO.Path.GetFileName(argument);
+            if (name.IndexOfAny(['*', '?']) < 0)
+            {
+                if (!File.Exists(argument)) throw new FileNotFoundException($"--input {argument}: file not found.", argument);
+                inputs.Add(new(argument, FormatOf(argument)));
+                continue;
+            }
+            string folder = System.IO.Path.GetDirectoryName(argument) is { Length: > 0 } d ? d : ".";
+            if (folder.IndexOfAny(['*', '?']) >= 0) throw new CliUsageException($"--input {argument}: only the file name may hold wildcards.");
+            if (!Directory.Exists(folder)) throw new CliUsageException($"--input {argument}: the folder {folder} does not exist.");
+            var matches = Directory.GetFiles(folder, name).Order(StringComparer.Ordinal).ToList();
+            if (matches.Count == 0) throw new CliUsageException($"--input {argument}: no file matches.");
+            inputs.AddRange(matches.Select(m => new PredictInput(m, FormatOf(m))));
+        }
+        return inputs;
+    }
+
+    private static PredictInputFormat FormatOf(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jsonl" or ".ndjson" => PredictInputFormat.Jsonl,
+        ".parquet" => PredictInputFormat.Parquet,
+        var other => throw new CliUsageException($"--input {path}: unknown input format '{other}'; expected .jsonl or .parquet (or - for JSONL on standard input)."),
+    };
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using RnnNative.Inference;
+
+namespace RnnNative.Cli.Predict;
+
+/// <summary>
+/// One <c>rnn predict</c> run: loads the model, streams this shard's records (after those an earlier run committed)
+/// through <see cref="BatchPredictor"/>, writes each window's results as one committed chunk and bad records to the
+/// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output.
+/// </summary>
+internal sealed class PredictRunner(PredictSettings settings, CliConsole console, TextReader standardInput)
+{
+    public async Task<int> RunAsync()
+    {
+        var format = ResultFormat.ForOutput(settings.OutputPath);
+        var labels = LabelNames.Load(settings.LabelsPath);
+        // The model and the options are checked before any file is touched: a refused command leaves no trace.
+        using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
+        var shape = OutputShape.For(model, settings, labels);
+        var identity = RunIdentity.Of(settings, format);
+        var output = ChunkedOutput.Open(settings.OutputPath, settings.ErrorsPath, format, identity, settings.Engine.Window, settings.Shard);
+        if (output.AlreadyComplete)
+        {
+            if (!settings.Quiet) console.Err.WriteLine($"rnn predict: {settings.OutputPath} is already complete for this command; nothing to do.");
+            return Finish(PredictSummary.From(output.Manifest, 0));
+        }
+        long skip = output.Manifest.Records;
+        if (skip > 0 && !settings.Quiet)
+            console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
+
+        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput);
+        long? total = settings.Quiet ? null : await RecordStream.CountAsync(settings.Inputs, settings.Shard).ConfigureAwait(false);
+        var predictor = new BatchPredictor(model, settings.Engine);
+        var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);
+        string? stop = await progress.RunAsync(() => Task.Run(() => PredictAsync(predictor, records, output, shape))).ConfigureAwait(false);
+        if (stop is not null)
+        {
+            console.Err.WriteLine($"rnn: {CliFailures.OneLine(stop)}");
+            return ExitCodes.TooManyErrors;
+        }
+        var finishing = Stopwatch.StartNew();
+        output.Finish(shape);
+        return Finish(PredictSummary.From(output.Manifest, finishing.Elapsed.TotalSeconds));
+    }
+
+    /// <summary>Runs the engine; returns why the run stopped early (too many errors), or null when every record was written.</summary>
+    private async Task<string?> PredictAsync(BatchPredictor predictor, RecordStream records, ChunkedOutput output, OutputShape shape)
+    {
+        int window = settings.Engine.Window;
+        long committedErrors = output.Manifest.Errors;
+        var chunk = output.BeginChunk(shape);
+        chunk.Start(predictor.Statistics);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await foreach (var result in predictor.PredictAsync(records.ReadAsync()).ConfigureAwait(false))
+            {
+                string? errorLine = result.IsError ? ErrorLine.For(result, records.SourceOf(result.Record)) : null;
+                chunk.Add(result, errorLine);
+                if (errorLine is not null && settings.MaxErrors is { } max && committedErrors + chunk.ErrorLines.Count > max)
+                {
+                    chunk.Writer.Dispose();
+                    output.WriteErrorsSoFar(chunk.ErrorLines);
+                    return $"more than --max-errors {max} bad records (the last: {result.Error}); they are in {settings.ErrorsPath}.";
+                }
+                if (chunk.Records == window)
+                {
+                    output.Commit(chunk, predictor.Statistics, clock.Elapsed.TotalSeconds);
+                    committedErrors += chunk.ErrorLines.Count;
+                    chunk = output.BeginChunk(shape);
+                    chunk.Start(predictor.Statistics);
+                    clock.Restart();
+                }
+            }
+            if (chunk.Records > 0 || output.Manifest.Chunks.Count == 0) output.Commit(chunk, predictor.Statistics, clock.Elapsed.TotalSeconds);
+            else chunk.Writer.Dispose();
+            return null;
+        }
+        catch
+        {
+            chunk.Writer.Dispose();
+            throw;
+        }
+    }
+
+    private int Finish(PredictSummary summary)
+    {
+        console.Out.WriteLine(summary.Line(settings.OutputPath));
+        if (settings.SummaryPath is { } path) summary.WriteJson(path);
+        return ExitCodes.Success;
+    }
+}

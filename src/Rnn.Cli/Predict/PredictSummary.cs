@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace RnnNative.Cli.Predict;
+
+/// <summary>
+/// The figures of a finished run, over every chunk of its output (a resumed run counts the chunks of earlier runs
+/// too): records, errors, seconds spent predicting and writing (loading the model excluded), sequences and tokens
+/// per second, and padding efficiency = useful time steps ÷ computed time steps.
+/// </summary>
+internal sealed record PredictSummary(long Records, long Errors, double Seconds, long Tokens, long UsefulSteps, long ComputedSteps)
+{
+    public static PredictSummary From(PredictManifest manifest, double extraSeconds) => new(
+        manifest.Records, manifest.Errors, manifest.Chunks.Sum(c => c.Seconds) + extraSeconds,
+        manifest.Chunks.Sum(c => c.Tokens), manifest.Chunks.Sum(c => c.UsefulSteps), manifest.Chunks.Sum(c => c.ComputedSteps));
+
+    public double SequencesPerSecond => Seconds > 0 ? (Records - Errors) / Seconds : 0;
+    public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : 0;
+    public double PaddingEfficiency => ComputedSteps == 0 ? 1 : (double)UsefulSteps / ComputedSteps;
+
+    public string Line(string output) => string.Create(CultureInfo.InvariantCulture,
+        $"predict: {Records} records ({Errors} errors) in {Seconds:F2} s: {SequencesPerSecond:F0} seq/s, {TokensPerSecond:F0} tokens/s, padding efficiency {PaddingEfficiency:F3} -> {output}");
+
+    public void WriteJson(string path)
+    {
+        using var stream = File.Create(path);
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteNumber("records", Records);
+        json.WriteNumber("errors", Errors);
+        json.WriteNumber("seconds", Math.Round(Seconds, 6));
+        json.WriteNumber("sequences_per_second", Math.Round(SequencesPerSecond, 3));
+        json.WriteNumber("tokens_per_second", Math.Round(TokensPerSecond, 3));
+        json.WriteNumber("padding_efficiency", Math.Round(PaddingEfficiency, 6));
+        json.WriteEndObject();
+    }
+}
