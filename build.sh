@@ -4,7 +4,8 @@
 #   test   build, run the NUnit suite, pack, and run the package smoke test (tests/PackageSmoke);
 #          ends with "N passed, N failed, N skipped"
 #   pack   build, then write every NuGet package to artifacts/packages/
-#   demo   build, then benchmark the standard configurations on the fastest backend present
+#   demo   build, then the quickstart: train the sentiment sample, rnn predict on the bundled reviews, a short
+#          throughput run against ONNX Runtime (README: Quickstart)
 #   bench  build, then the suite (ours and ONNX Runtime C# in one process, after an equality gate; the GEMM limit;
 #          the batch-inference workload); writes bench/results/<date>.md. --quick: a smoke run, not figures to
 #          quote. Other arguments go to Rnn.Bench (e.g. --write-predict-workload DIR, --records N)
@@ -110,10 +111,46 @@ cmd_test() {
   [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$smoke_rc" -eq 0 ]
 }
 
+# The demo is the README's quickstart, command for command: train a model, score a dataset with rnn predict (bad
+# records reported, not lost), then a short throughput run against ONNX Runtime with the machine's GEMM limit beside it.
 cmd_demo() {
   cmd_build
-  log "demo: throughput of the standard configurations on the fastest backend present"
-  dotnet "$ROOT/src/Rnn.Cli/bin/$CONFIG/net10.0/rnn.dll" demo
+  local demo="build/demo" total=0 timings=()
+  rnn() { dotnet "$ROOT/src/Rnn.Cli/bin/$CONFIG/net10.0/rnn.dll" "$@"; }
+  demo_step() {
+    local title=$1 started took; shift
+    printf '\n==> %s\n$ %s\n' "$title" "$*" >&2
+    started=$(date +%s%N)
+    "$@"
+    took=$(( ($(date +%s%N) - started) / 100000000 ))
+    timings+=("$(printf '%5d.%d s  %s' $((took / 10)) $((took % 10)) "$title")"); total=$((total + took))
+  }
+  rm -rf "$demo"; mkdir -p "$demo"
+  demo_step "1/3 train the sentiment sample and save it as a checkpoint" \
+    rnn sample sentiment --checkpoint "$demo/sentiment.safetensors"
+  demo_step "2/3 score 3,000 bundled reviews with rnn predict (5 malformed records among them, on purpose)" \
+    rnn predict --model "$demo/sentiment.safetensors" --input samples/data/reviews.jsonl --output "$demo/predictions.jsonl" \
+      --errors "$demo/errors.jsonl" --summary "$demo/summary.json" --labels samples/data/sentiment-labels.txt --max-length 200
+  printf '\nthe errors file (%s):\n' "$demo/errors.jsonl"; cat "$demo/errors.jsonl"
+  printf '\nthe summary (%s):\n' "$demo/summary.json"; cat "$demo/summary.json"; echo
+  demo_step "3/3 throughput of the standard configurations against ONNX Runtime C#, with this machine's GEMM limit (short run)" \
+    dotnet "$ROOT/bench/Rnn.Bench/bin/$CONFIG/net10.0/Rnn.Bench.dll" --short --out "$demo/bench.md"
+  cat <<EOF
+
+==> done in $((total / 10)).$((total % 10)) s after the build
+$(printf '    %s\n' "${timings[@]}")
+    model:        $demo/sentiment.safetensors
+    predictions:  $demo/predictions.jsonl   (one line per review, in input order: id, label, probabilities, label_name)
+    errors:       $demo/errors.jsonl        (every record that could not be scored, with the reason)
+    summary:      $demo/summary.json
+    throughput:   $demo/bench.md            (the full suite: ./build.sh bench)
+
+Next:
+    rnn predict --model YOUR_MODEL.safetensors --input 'your-data/*.jsonl' --output scores.jsonl --workers 2 --summary summary.json
+    rnn convert YOUR_MODEL.onnx --output YOUR_MODEL.safetensors      # an ONNX LSTM/GRU/RNN model, then rnn predict it
+    dotnet add package RnnNative.OneDnn                              # the same engine in your own .NET project
+(rnn is: dotnet $ROOT/src/Rnn.Cli/bin/$CONFIG/net10.0/rnn.dll, or dotnet tool install -g RnnNative.Cli)
+EOF
 }
 
 cmd_bench() {

@@ -2,13 +2,13 @@ using System.Globalization;
 
 namespace RnnNative.Bench;
 
-/// <summary>The suite's command line, checked once.</summary>
-public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload)
+/// <summary>The suite's command line, checked once. <c>--short</c> is the demo's run (<see cref="ShortRun"/>): inference rows only, a plain timed loop per row.</summary>
+public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload, bool Short = false)
 {
     /// <summary>The options, or null with <paramref name="error"/> saying what is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        bool quick = false, perturb = false;
+        bool quick = false, perturb = false, shortRun = false;
         string? output = null, workload = null;
         int? records = null;
         for (int i = 0; i < args.Count; i++)
@@ -17,6 +17,7 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
             switch (args[i])
             {
                 case "--quick": quick = true; break;
+                case "--short": shortRun = true; break;
                 case "--perturb-peer": perturb = true; break;
                 case "--out":
                     if ((output = Value()) is null) { error = "--out needs a file"; return null; }
@@ -37,7 +38,12 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
                     return null;
             }
         }
+        if (quick && shortRun)
+        {
+            error = "--quick and --short are different runs; give one";
+            return null;
+        }
         error = null;
-        return new BenchOptions(quick, perturb, output, records, workload);
+        return new BenchOptions(quick, perturb, output, records, workload, shortRun);
     }
 }

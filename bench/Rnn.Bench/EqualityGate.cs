@@ -12,8 +12,11 @@ namespace RnnNative.Bench;
 /// </summary>
 public static class EqualityGate
 {
-    /// <summary>Runs the gate. With <paramref name="perturbPeer"/> the peer's model gets one changed weight: the gate must then stop the run.</summary>
-    public static void Run(IEnumerable<StandardConfiguration> configurations, bool perturbPeer, TextWriter log)
+    /// <summary>
+    /// Runs the gate over the rows <paramref name="timed"/> selects (default: every row). With <paramref name="perturbPeer"/>
+    /// the peer's model gets one changed weight: the gate must then stop the run.
+    /// </summary>
+    public static void Run(IEnumerable<StandardConfiguration> configurations, bool perturbPeer, TextWriter log, Func<InferenceCase, bool>? timed = null)
     {
         foreach (var configuration in configurations)
         {
@@ -31,7 +34,7 @@ public static class EqualityGate
                 ort.Run();
                 Check(log, BackendTarget.OnnxRuntime.ToString(), configuration, reference, ort.Output, ValidationTolerance.F32);
             }
-            foreach (var inferenceCase in BenchWorkload.InferenceCases([configuration]))
+            foreach (var inferenceCase in BenchWorkload.InferenceCases([configuration]).Where(timed ?? (_ => true)))
             {
                 var target = inferenceCase.Target;
                 if (target == BackendTarget.OnnxRuntime || target == BackendTarget.Managed) continue;

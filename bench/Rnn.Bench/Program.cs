@@ -13,12 +13,12 @@ using RnnNative.Bench.Predict;
 using RnnNative.Benchmarking;
 
 // dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE] [--records N]
-//                                                        [--write-predict-workload DIR]
-//   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md)
+//                                                        [--write-predict-workload DIR] [--short]
+//   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md; ./build.sh demo runs --short)
 var options = BenchOptions.Parse(args, out string? usageError);
 if (options is null)
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR]; {usageError}");
+    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short]; {usageError}");
     return 2;
 }
 if (options.WritePredictWorkload is { } workloadDir)
@@ -33,9 +33,9 @@ int predictRecords = options.Records ?? (options.Quick ? PredictWorkload.QuickRe
 IReadOnlyList<PredictRow> predict;
 try
 {
-    EqualityGate.Run(StandardConfiguration.All, options.PerturbPeer, Console.Out);
+    EqualityGate.Run(StandardConfiguration.All, options.PerturbPeer, Console.Out, options.Short ? ShortRun.Times : null);
     // The workload's own gate runs before its timing; a mismatch there stops the suite before BenchmarkDotNet starts.
-    predict = PredictBenchmark.Run(predictRecords, options.PerturbPeer, Console.Out);
+    predict = options.Short ? [] : PredictBenchmark.Run(predictRecords, options.PerturbPeer, Console.Out);
 }
 catch (PeerMismatchException e)
 {
@@ -43,7 +43,7 @@ catch (PeerMismatchException e)
     return 1;
 }
 
-var probe = options.Quick ? new GemmCeilingProbe(BenchWorkload.Threads, secondsPerRound: 0.05, rounds: 2) : new GemmCeilingProbe(BenchWorkload.Threads);
+var probe = options.Quick || options.Short ? new GemmCeilingProbe(BenchWorkload.Threads, secondsPerRound: 0.05, rounds: 2) : new GemmCeilingProbe(BenchWorkload.Threads);
 var limits = new List<ConfigurationLimit>();
 foreach (var configuration in StandardConfiguration.All)
 foreach (var precision in Enum.GetValues<GemmPrecision>())
@@ -55,49 +55,8 @@ foreach (var precision in Enum.GetValues<GemmPrecision>())
         : $"limit {configuration.Name,-13} {precision.EntryPoint(),-22} n/a: {limit.Unavailable}");
 }
 
-// In process: one process and one run for ours and the peer, with the native libraries loaded once.
 const int FullIterations = 10;
-// Every operation takes milliseconds to seconds, so one invocation per iteration; fixed counts bound the run's length.
-var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1);
-job = options.Quick ? job.WithWarmupCount(1).WithIterationCount(3) : job.WithWarmupCount(3).WithIterationCount(FullIterations);
-var config = ManualConfig.CreateMinimumViable().AddJob(job).AddExporter(MarkdownExporter.GitHub)
-    .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"))
-    .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
-var summaries = new[]
-{
-    BenchmarkRunner.Run<PeerInferenceBenchmarks>(config),
-    BenchmarkRunner.Run<TrainingBenchmarks>(config),
-};
-
-var rows = new List<BenchRow>();
-// BenchmarkDotNet reports in its own order; the table follows the configurations' and the targets' order.
-var caseOrder = PeerInferenceBenchmarks.Cases.Select((c, i) => (c.ToString(), i)).ToDictionary(p => p.Item1, p => p.i);
-var configurationOrder = StandardConfiguration.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i);
-var order = new Dictionary<BenchRow, (int, int)>();
-foreach (var summary in summaries)
-foreach (var report in summary.Reports)
-{
-    if (report.ResultStatistics is null) continue;
-    double mean = report.ResultStatistics.Mean;
-    if (report.BenchmarkCase.Descriptor.Type == typeof(TrainingBenchmarks))
-    {
-        var c = (StandardConfiguration)report.BenchmarkCase.Parameters["Configuration"];
-        var target = (BackendTarget)report.BenchmarkCase.Parameters["Target"];
-        // Backward does about twice the forward's GEMM work (input and weight gradients).
-        var training = new BenchRow("training", c.Name, target.ToString(), mean, c.Spec.ForwardFlops(c.Batch, c.SeqLen) * 3);
-        rows.Add(training);
-        order[training] = (1, configurationOrder[c.Name]);
-        continue;
-    }
-    var inferenceCase = (InferenceCase)report.BenchmarkCase.Parameters["Case"];
-    var configuration = inferenceCase.Configuration;
-    // Per batch: a K-caller round runs K batches; the managed reference's short run is scaled to the full length.
-    var row = new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, mean / inferenceCase.Target.Callers * inferenceCase.Scale,
-        configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision));
-    rows.Add(row);
-    order[row] = (0, caseOrder[inferenceCase.ToString()]);
-}
-rows = [.. rows.OrderBy(r => order[r].Item1).ThenBy(r => order[r].Item2)];
+var rows = options.Short ? [.. ShortRun.Time(Console.Out)] : RunBenchmarkDotNet();
 if (rows.Count == 0)
 {
     Console.Error.WriteLine("no benchmark produced a result (see BenchmarkDotNet's log above)");
@@ -115,20 +74,32 @@ var environment = new List<(string, string)>
     (".NET", RuntimeInformation.FrameworkDescription),
     ("ONNX Runtime", OrtRnnPeer.Version),
     ("BenchmarkDotNet", typeof(Summary).Assembly.GetName().Version!.ToString()),
-    ("mode", options.Quick
+    ("mode", options.Short
+        ? $"short (the demo: inference rows only, each a plain loop of {ShortRun.SecondsPerRow:0} s after one warm-up call, short GEMM probe; not figures to quote)"
+        : options.Quick
         ? "quick (smoke run: 3 iterations, training on one configuration, short GEMM probe, 1,000 workload records; not figures to quote)"
         : $"full (BenchmarkDotNet: 3 warm-up + {FullIterations} measured iterations per row, mean reported)"),
 };
+// The short run times neither the managed row, nor K×T rows, nor the workload, nor training: their notes would not apply.
 var notes = new List<string>
 {
     BenchWorkload.Int8CalibrationNote + "; int8 runs LSTM inference only, so gru-infer and rnn-infer have no int8 row (n/a), nor does training.",
-    $"managed: the pure C# reference, timed on the first tenth of each sequence and scaled to the full length (a forward pass is linear in T), for scale only.",
-    "K×T rows: one executor shared by K caller threads, each running its own batch with T threads; time per batch = round time ÷ K.",
-    $"batch-inference workload: {PredictWorkload.Description}; ours loads the model as a checkpoint in memory, ORT runs the whole graph (Gather → LSTM → LSTM → Y_h → Gemm → Softmax) from the same weights; one timed pass each after the agreement check on the first {PredictBenchmark.GateRecords} records.",
-    "training has no limit column: its backward GEMMs have other shapes than the forward's, and no peer trains in this process.",
+};
+if (!options.Short)
+{
+    notes.AddRange(
+    [
+        $"managed: the pure C# reference, timed on the first tenth of each sequence and scaled to the full length (a forward pass is linear in T), for scale only.",
+        "K×T rows: one executor shared by K caller threads, each running its own batch with T threads; time per batch = round time ÷ K.",
+        $"batch-inference workload: {PredictWorkload.Description}; ours loads the model as a checkpoint in memory, ORT runs the whole graph (Gather → LSTM → LSTM → Y_h → Gemm → Softmax) from the same weights; one timed pass each after the agreement check on the first {PredictBenchmark.GateRecords} records.",
+        "training has no limit column: its backward GEMMs have other shapes than the forward's, and no peer trains in this process.",
+    ]);
+}
+notes.AddRange(
+[
     "% of limit above 100 means the probe met a busier machine than the row did (other load): the limit is an upper bound only on a quiet machine; re-run there.",
     "What varies between machines: the GEMM ceiling itself (cores, AVX-512/bf16/VNNI, clocks, memory bandwidth) and how close each runtime gets to it; compare the % of limit column across machines, the × ORT column within one run.",
-};
+]);
 string markdown = ResultsTable.Write(new BenchReport(rows, limits, predict, environment, notes));
 Console.WriteLine();
 Console.WriteLine(markdown);
@@ -139,3 +110,50 @@ if (options.Out is not null)
     Console.WriteLine($"written: {options.Out}");
 }
 return 0;
+
+// BenchmarkDotNet in process: one process and one run for ours and the peer, with the native libraries loaded once.
+List<BenchRow> RunBenchmarkDotNet()
+{
+    // Every operation takes milliseconds to seconds, so one invocation per iteration; fixed counts bound the run's length.
+    var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1);
+    job = options.Quick ? job.WithWarmupCount(1).WithIterationCount(3) : job.WithWarmupCount(3).WithIterationCount(FullIterations);
+    var config = ManualConfig.CreateMinimumViable().AddJob(job).AddExporter(MarkdownExporter.GitHub)
+        .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"))
+        .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
+    var summaries = new[]
+    {
+        BenchmarkRunner.Run<PeerInferenceBenchmarks>(config),
+        BenchmarkRunner.Run<TrainingBenchmarks>(config),
+    };
+
+    var rows = new List<BenchRow>();
+    // BenchmarkDotNet reports in its own order; the table follows the configurations' and the targets' order.
+    var caseOrder = PeerInferenceBenchmarks.Cases.Select((c, i) => (c.ToString(), i)).ToDictionary(p => p.Item1, p => p.i);
+    var configurationOrder = StandardConfiguration.All.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i);
+    var order = new Dictionary<BenchRow, (int, int)>();
+    foreach (var summary in summaries)
+    foreach (var report in summary.Reports)
+    {
+        if (report.ResultStatistics is null) continue;
+        double mean = report.ResultStatistics.Mean;
+        if (report.BenchmarkCase.Descriptor.Type == typeof(TrainingBenchmarks))
+        {
+            var c = (StandardConfiguration)report.BenchmarkCase.Parameters["Configuration"];
+            var target = (BackendTarget)report.BenchmarkCase.Parameters["Target"];
+            // Backward does about twice the forward's GEMM work (input and weight gradients).
+            var training = new BenchRow("training", c.Name, target.ToString(), mean, c.Spec.ForwardFlops(c.Batch, c.SeqLen) * 3);
+            rows.Add(training);
+            order[training] = (1, configurationOrder[c.Name]);
+            continue;
+        }
+        var inferenceCase = (InferenceCase)report.BenchmarkCase.Parameters["Case"];
+        var configuration = inferenceCase.Configuration;
+        // Per batch: a K-caller round runs K batches; the managed reference's short run is scaled to the full length.
+        var row = new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, mean / inferenceCase.Target.Callers * inferenceCase.Scale,
+            configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision));
+        rows.Add(row);
+        order[row] = (0, caseOrder[inferenceCase.ToString()]);
+    }
+    rows = [.. rows.OrderBy(r => order[r].Item1).ThenBy(r => order[r].Item2)];
+    return rows;
+}
