@@ -5,7 +5,8 @@ namespace RnnNative.Cli.Commands;
 
 /// <summary>
 /// <c>rnn validate</c>: runs the validation grid (every backend checked against the managed reference) on one backend
-/// and precision, printing one line per group and then "N passed, N failed"; exit 0 only when nothing failed.
+/// and precision, printing one line per group and then "N passed, N failed" (cases the backend refuses as unsupported are
+/// listed with the reason and counted apart); exit 0 only when nothing failed.
 /// </summary>
 internal static class ValidateCommand
 {
