@@ -73,4 +73,24 @@ public class ProjectionSpecTests
         Assert.That(e.ParamName, Is.EqualTo("h0"));
         Assert.That(e.Message, Does.Contain("proj_size"));
     }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void CallerMemoryForwardEqualsTheTensorForward(bool batchFirst)
+    {
+        using var exec = ManagedBackend.Instance.CreateExecutor(RnnParameters.InitializeUniform(Lstmp, 3));
+        var rng = new Random(4);
+        float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        int[] lengths = [5, 2];
+        var x = new Tensor(Rand(5 * 2 * 3), batchFirst ? [2, 5, 3] : [5, 2, 3]);
+        var h0 = new Tensor(Rand(4 * 2 * 4), 4, 2, 4);
+        var c0 = new Tensor(Rand(4 * 2 * 6), 4, 2, 6);
+        using var expected = exec.Forward(new RnnInput(x, lengths, h0, c0, batchFirst));
+
+        var outputs = RnnOutputBuffers.Allocate(Lstmp, 5, 2);
+        exec.Forward(new RnnInferenceRequest(x.Data, 5, 2, batchFirst) { Lengths = lengths, InitialHidden = h0.Data, InitialCell = c0.Data }, outputs);
+        Assert.That(outputs.Output.ToArray(), Is.EqualTo(expected.Output.Data), "y");
+        Assert.That(outputs.Hidden.ToArray(), Is.EqualTo(expected.Hidden.Data), "h_n");
+        Assert.That(outputs.Cell.ToArray(), Is.EqualTo(expected.Cell!.Data), "c_n");
+    }
 }
