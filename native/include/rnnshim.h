@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct below changes; the C# side refuses a shim with another value. */
-#define RNN_SHIM_ABI_VERSION 2
+#define RNN_SHIM_ABI_VERSION 3
 
 typedef enum rnn_status {
     RNN_STATUS_OK = 0,
@@ -48,6 +48,8 @@ typedef struct rnn_model_desc {
     int32_t has_bias;      /* 0 or 1 */
     int32_t precision;     /* rnn_precision */
     int32_t threads;       /* 0 = all cores */
+    int32_t proj_size;     /* PyTorch's proj_size: 0 = none; LSTM only, 1 <= proj_size < hidden_size; f32 only (oneDNN
+                            * 2.6 computes bf16 LSTM projections wrongly) and not int8 */
 } rnn_model_desc;
 
 typedef struct rnn_capabilities {
@@ -60,9 +62,10 @@ typedef struct rnn_capabilities {
 } rnn_capabilities;
 
 /* Shapes: input (T, N, I), or (N, T, I) when batch_first; lengths[N] with 1 <= len <= T or null for all T;
- * states (L*D, N, H); output (T, N, D*H) in the input's layout, zeros at padded steps. Parameters are one flat float
- * buffer: PyTorch's state_dict tensors (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse) concatenated
- * in state_dict order. Optional inputs are a null pointer with count 0. */
+ * h states (L*D, N, S) and c states (L*D, N, H); output (T, N, D*S) in the input's layout, zeros at padded steps; S is
+ * proj_size with a projection, else H. Parameters are one flat float buffer: PyTorch's state_dict tensors (weight_ih_l0,
+ * weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_hr_l0 with a projection, ..._reverse) concatenated in state_dict order.
+ * Optional inputs are a null pointer with count 0. */
 typedef struct rnn_forward_args {
     int32_t seq_len;
     int32_t batch;

@@ -150,14 +150,15 @@ RNN_API rnn_status rnn_executor_forward(rnn_executor *handle, const rnn_forward_
             invalid("threads must be between 0 (the executor's) and 4096; got " + std::to_string(a.threads));
         const int threads = a.threads == 0 ? m.threads : a.threads;
         const int64_t tn = checked_mul(a.seq_len, a.batch, "seq_len x batch");
-        const int64_t states = checked_mul(checked_mul(m.state_rows(), a.batch, "states"), m.hidden_size, "states");
+        const int64_t rows = checked_mul(m.state_rows(), a.batch, "states");
+        const int64_t states = checked_mul(rows, m.state_size(), "states"), cells = checked_mul(rows, m.hidden_size, "states");
         require(a.input, a.input_count, checked_mul(tn, m.input_size, "input"), "input");
         require(a.output, a.output_count, checked_mul(tn, m.output_size(), "output"), "output");
         require(a.hn, a.hn_count, states, "hn");
         optional(a.h0, a.h0_count, states, "h0");
         if (m.has_cell_state()) {
-            optional(a.c0, a.c0_count, states, "c0");
-            optional(a.cn, a.cn_count, states, "cn");
+            optional(a.c0, a.c0_count, cells, "c0");
+            optional(a.cn, a.cn_count, cells, "cn");
         } else if (a.c0 || a.c0_count || a.cn || a.cn_count) {
             invalid(std::string("c0/cn were given, but a ") + m.cell_name() + " model has no cell state");
         }
@@ -183,15 +184,16 @@ RNN_API rnn_status rnn_executor_backward(rnn_executor *handle, rnn_context *cont
         const model_shape &m = e->shape();
         const rnn_backward_args &a = *args;
         const int64_t tn = checked_mul(ctx->plan.seq_len, ctx->plan.batch, "seq_len x batch");
-        const int64_t states = checked_mul(checked_mul(m.state_rows(), ctx->plan.batch, "states"), m.hidden_size, "states");
+        const int64_t rows = checked_mul(m.state_rows(), ctx->plan.batch, "states");
+        const int64_t states = checked_mul(rows, m.state_size(), "states"), cells = checked_mul(rows, m.hidden_size, "states");
         optional(a.grad_output, a.grad_output_count, checked_mul(tn, m.output_size(), "grad_output"), "grad_output");
         optional(a.grad_hn, a.grad_hn_count, states, "grad_hn");
         require(a.grad_input, a.grad_input_count, checked_mul(tn, m.input_size, "grad_input"), "grad_input");
         require(a.grad_h0, a.grad_h0_count, states, "grad_h0");
         require(a.grad_params, a.grad_params_count, param_count(m), "grad_params");
         if (m.has_cell_state()) {
-            optional(a.grad_cn, a.grad_cn_count, states, "grad_cn");
-            optional(a.grad_c0, a.grad_c0_count, states, "grad_c0");
+            optional(a.grad_cn, a.grad_cn_count, cells, "grad_cn");
+            optional(a.grad_c0, a.grad_c0_count, cells, "grad_c0");
         } else if (a.grad_cn || a.grad_cn_count || a.grad_c0 || a.grad_c0_count) {
             invalid(std::string("grad_cn/grad_c0 were given, but a ") + m.cell_name() + " model has no cell state");
         }
@@ -220,6 +222,8 @@ void check_int8_model(const model_shape &m) {
                 " model has no int8 kernel in oneDNN 2.6 (PyTorch's GRU is oneDNN's LBR-GRU); use f32 or bf16");
     if (m.precision != RNN_PRECISION_F32)
         invalid("an int8 executor exchanges f32 tensors: desc->precision must be 0 (f32); got " + std::to_string(int(m.precision)));
+    if (m.has_projection())
+        fail(RNN_STATUS_UNSUPPORTED, "int8 LSTM with projection (proj_size) is not supported by this shim; use f32");
 }
 
 std::vector<int8_data_qparams> validate_qparams(const model_shape &m, const float *scales, const float *shifts, int64_t count) {

@@ -128,7 +128,7 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int th
             dst = {static_cast<char *>(p), n * dh, dh};
         }
         for_each_direction(threads, [&](int d) {
-            sequence_view dst_half {offset(dst.base, d * m_.hidden_size, data_type_), dst.stride_t, dst.stride_n};
+            sequence_view dst_half {offset(dst.base, d * m_.state_size(), data_type_), dst.stride_t, dst.stride_n};
             forward_direction(layer, d, src, dst_half, plan, a, threads, *weights, work->slots[d], ctx);
         });
         src = dst;
@@ -139,14 +139,15 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int th
 void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view &src, const sequence_view &dst,
         const batch_plan &plan, const rnn_forward_args &a, int threads, prepared_weights &weights, direction_slot &slot,
         training_context *ctx) {
-    const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch;
+    // h is sz = state_size() wide (a projection's P, or H); c is h = hidden_size wide.
+    const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, sz = m_.state_size(), n = plan.batch;
     const bool lstm = m_.has_cell_state();
     const size_t es = size_of(data_type_);
-    void *cur_h = slot.cur_h.ensure(size_t(n * h) * es);
-    void *nxt_h = slot.nxt_h.ensure(size_t(n * h) * es);
+    void *cur_h = slot.cur_h.ensure(size_t(n * sz) * es);
+    void *nxt_h = slot.nxt_h.ensure(size_t(n * sz) * es);
     void *cur_c = lstm ? slot.cur_c.ensure(size_t(n * h) * 4) : nullptr;
     void *nxt_c = lstm ? slot.nxt_c.ensure(size_t(n * h) * 4) : nullptr;
-    gather_state(a.h0, index, plan, h, cur_h, data_type_);
+    gather_state(a.h0, index, plan, sz, cur_h, data_type_);
     if (lstm) gather_state(a.c0, index, plan, h, cur_c, dt::f32);
 
     const size_t count = plan.segments.size();
@@ -156,7 +157,7 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
                 dst.stride_n, threads};
         auto prims = primitives_for(shape);
         const auto &pd = prims->forward_pd;
-        const size_t state_bytes = size_t(seg.rows * h) * es, cell_bytes = size_t(seg.rows * h) * 4;
+        const size_t state_bytes = size_t(seg.rows * sz) * es, cell_bytes = size_t(seg.rows * h) * 4;
 
         void *h_in = cur_h, *h_out = nxt_h, *c_in = cur_c, *c_out = nxt_c;
         training_context::segment_record *rec = nullptr;
@@ -187,6 +188,9 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
             args.emplace(DNNL_ARG_SRC_ITER_C, memory(pd.src_iter_c_desc(), engine_, c_in));
             args.emplace(DNNL_ARG_DST_ITER_C, memory(pd.dst_iter_c_desc(), engine_, c_out));
         }
+        if (m_.has_projection())
+            args.emplace(DNNL_ARG_WEIGHTS_PROJECTION,
+                    weights.projection(index, pd.weights_projection_desc(), threads, slot.stream));
         if (rec) args.emplace(DNNL_ARG_WORKSPACE, rec->workspace);
         args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
         prims->forward.execute(slot.stream, args);
@@ -195,7 +199,7 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
         std::memcpy(cur_h, h_out, state_bytes);
         if (lstm) std::memcpy(cur_c, c_out, cell_bytes);
     }
-    scatter_state(cur_h, data_type_, plan, h, a.hn, index);
+    scatter_state(cur_h, data_type_, plan, sz, a.hn, index);
     if (lstm && a.cn) scatter_state(cur_c, dt::f32, plan, h, a.cn, index);
 }
 
@@ -233,29 +237,30 @@ void executor::backward(training_context &ctx, const rnn_backward_args &a) {
 void executor::backward_direction(int64_t layer, int64_t dir, training_context &ctx, const rnn_backward_args &a,
         direction_slot &slot, float *diff_dst, float *diff_src) {
     const batch_plan &plan = ctx.plan;
-    const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch, k = m_.layer_input_size(layer);
-    const int64_t dh = m_.output_size();
-    const bool lstm = m_.has_cell_state();
+    const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, sz = m_.state_size(), n = plan.batch;
+    const int64_t k = m_.layer_input_size(layer), dh = m_.output_size();
+    const bool lstm = m_.has_cell_state(), projection = m_.has_projection();
     const size_t es = size_of(data_type_);
     prepared_weights &weights = *ctx.weights;
 
     // oneDNN accumulates weight gradients, across segments too: start from zero once per layer and direction.
-    memory diff_wl(diff_weights_desc(m_, k), engine_), diff_wi(diff_weights_desc(m_, h), engine_);
+    memory diff_wl(diff_weights_desc(m_, k), engine_), diff_wi(diff_weights_desc(m_, sz), engine_);
     memory diff_bias({{1, 1, m_.bias_gates(), h}, dt::f32, tag::ldgo}, engine_);
-    for (memory *mem : {&diff_wl, &diff_wi, &diff_bias})
-        std::memset(mem->get_data_handle(), 0, mem->get_desc().get_size());
+    memory diff_wp = projection ? memory(diff_projection_desc(m_), engine_) : memory();
+    for (memory *mem : {&diff_wl, &diff_wi, &diff_bias, &diff_wp})
+        if (*mem) std::memset(mem->get_data_handle(), 0, mem->get_desc().get_size());
 
-    auto *cur_h = static_cast<float *>(slot.cur_h.ensure(sizeof(float) * size_t(n * h)));
-    auto *nxt_h = static_cast<float *>(slot.nxt_h.ensure(sizeof(float) * size_t(n * h)));
+    auto *cur_h = static_cast<float *>(slot.cur_h.ensure(sizeof(float) * size_t(n * sz)));
+    auto *nxt_h = static_cast<float *>(slot.nxt_h.ensure(sizeof(float) * size_t(n * sz)));
     float *cur_c = lstm ? static_cast<float *>(slot.cur_c.ensure(sizeof(float) * size_t(n * h))) : nullptr;
     float *nxt_c = lstm ? static_cast<float *>(slot.nxt_c.ensure(sizeof(float) * size_t(n * h))) : nullptr;
-    gather_state(a.grad_hn, index, plan, h, cur_h, dt::f32);
+    gather_state(a.grad_hn, index, plan, sz, cur_h, dt::f32);
     if (lstm) gather_state(a.grad_cn, index, plan, h, cur_c, dt::f32);
 
     char *src_base = static_cast<char *>(ctx.layer_data[size_t(layer)].data());
-    char *dst_base = offset(ctx.layer_data[size_t(layer + 1)].data(), dir * h, data_type_);
+    char *dst_base = offset(ctx.layer_data[size_t(layer + 1)].data(), dir * sz, data_type_);
     char *diff_src_base = reinterpret_cast<char *>(diff_src);
-    char *diff_dst_base = reinterpret_cast<char *>(diff_dst + dir * h);
+    char *diff_dst_base = reinterpret_cast<char *>(diff_dst + dir * sz);
     auto &records = ctx.records[size_t(index)];
     const size_t count = plan.segments.size();
     // Backward walks the segments in the opposite order of the forward pass.
@@ -286,14 +291,18 @@ void executor::backward_direction(int64_t layer, int64_t dir, training_context &
             args.emplace(DNNL_ARG_DIFF_SRC_ITER_C, memory(pd.diff_src_iter_c_desc(), engine_, nxt_c));
             args.emplace(DNNL_ARG_DIFF_DST_ITER_C, memory(pd.diff_dst_iter_c_desc(), engine_, cur_c));
         }
+        if (projection) {
+            args.emplace(DNNL_ARG_WEIGHTS_PROJECTION,
+                    weights.projection(index, pd.weights_projection_desc(), ctx.threads, slot.stream));
+            args.emplace(DNNL_ARG_DIFF_WEIGHTS_PROJECTION, diff_wp);
+        }
         args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
         rec.primitives->backward.execute(slot.stream, args);
         slot.stream.wait();
-        const size_t bytes = sizeof(float) * size_t(seg.rows * h);
-        std::memcpy(cur_h, nxt_h, bytes);
-        if (lstm) std::memcpy(cur_c, nxt_c, bytes);
+        std::memcpy(cur_h, nxt_h, sizeof(float) * size_t(seg.rows * sz));
+        if (lstm) std::memcpy(cur_c, nxt_c, sizeof(float) * size_t(seg.rows * h));
     }
-    scatter_state(cur_h, dt::f32, plan, h, a.grad_h0, index);
+    scatter_state(cur_h, dt::f32, plan, sz, a.grad_h0, index);
     if (lstm && a.grad_c0) scatter_state(cur_c, dt::f32, plan, h, a.grad_c0, index);
 
     // Gradients back to PyTorch's layout: ldigo -> plain ldgoi (a reorder), then the gate order and bias split.
@@ -305,7 +314,14 @@ void executor::backward_direction(int64_t layer, int64_t dir, training_context &
         weights_from_ldgoi(m_, kk, static_cast<const float *>(plain.get_data_handle()), a.grad_params + at);
     };
     to_torch(diff_wl, k, o.weight_ih);
-    to_torch(diff_wi, h, o.weight_hh);
+    to_torch(diff_wi, sz, o.weight_hh);
+    if (projection) {
+        // ldio -> ldoi, which is PyTorch's W_hr (P, H) row-major.
+        memory plain({{1, 1, h, m_.proj_size}, dt::f32, tag::ldoi}, engine_);
+        dnnl::reorder(diff_wp, plain).execute(slot.stream, diff_wp, plain);
+        slot.stream.wait();
+        std::memcpy(a.grad_params + o.weight_hr, plain.get_data_handle(), sizeof(float) * size_t(m_.proj_size * h));
+    }
     if (m_.has_bias)
         bias_grad_from_ldgo(m_, static_cast<const float *>(diff_bias.get_data_handle()), a.grad_params + o.bias_ih,
                 a.grad_params + o.bias_hh);

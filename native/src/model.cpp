@@ -47,6 +47,16 @@ model_shape validate_model(const rnn_model_desc *d) {
     if (d->precision != RNN_PRECISION_F32 && d->precision != RNN_PRECISION_BF16)
         invalid("precision must be 0 (f32) or 1 (bf16); got " + std::to_string(d->precision));
     if (d->threads < 0 || d->threads > 4096) invalid("threads must be between 0 (all cores) and 4096; got " + std::to_string(d->threads));
+    if (d->proj_size != 0) {
+        if (d->cell != RNN_CELL_LSTM)
+            invalid("proj_size must be 0 for a non-LSTM cell (only an LSTM has projections); got " + std::to_string(d->proj_size));
+        if (d->proj_size < 1 || d->proj_size >= d->hidden_size)
+            invalid("proj_size must be 0 (none) or between 1 and hidden_size - 1 = " + std::to_string(d->hidden_size - 1) +
+                    "; got " + std::to_string(d->proj_size));
+        if (d->precision == RNN_PRECISION_BF16)
+            fail(RNN_STATUS_UNSUPPORTED,
+                    "bf16 LSTM with projection (proj_size) is not supported: oneDNN 2.6 accepts it but computes wrong results; use f32");
+    }
 
     model_shape m;
     m.cell = rnn_cell(d->cell);
@@ -55,6 +65,7 @@ model_shape validate_model(const rnn_model_desc *d) {
     m.num_layers = d->num_layers;
     m.directions = d->bidirectional ? 2 : 1;
     m.has_bias = d->has_bias != 0;
+    m.proj_size = d->proj_size;
     m.precision = rnn_precision(d->precision);
     m.threads = d->threads == 0 ? omp_get_num_procs() : d->threads;
     param_count(m); // fails early when the model would not fit in memory arithmetic
@@ -70,10 +81,13 @@ param_offsets offsets_of(const model_shape &m, int64_t layer, int64_t direction)
             o.weight_ih = offset;
             offset += checked_mul(gh, m.layer_input_size(l), "weight_ih");
             o.weight_hh = offset;
-            offset += checked_mul(gh, m.hidden_size, "weight_hh");
+            offset += checked_mul(gh, m.state_size(), "weight_hh");
             o.bias_ih = m.has_bias ? offset : -1;
             o.bias_hh = m.has_bias ? offset + gh : -1;
             if (m.has_bias) offset += 2 * gh;
+            // PyTorch's state_dict puts weight_hr after the biases of the same layer and direction.
+            o.weight_hr = m.has_projection() ? offset : -1;
+            if (m.has_projection()) offset += checked_mul(m.proj_size, m.hidden_size, "weight_hr");
             if (l == layer && d == direction) return o;
         }
     invalid("layer/direction out of range");
@@ -83,7 +97,8 @@ int64_t param_count(const model_shape &m) {
     int64_t gh = checked_mul(m.gates(), m.hidden_size, "gates x hidden");
     int64_t total = 0;
     for (int64_t l = 0; l < m.num_layers; ++l) {
-        int64_t per = checked_mul(gh, m.layer_input_size(l) + m.hidden_size, "layer weights") + (m.has_bias ? 2 * gh : 0);
+        int64_t per = checked_mul(gh, m.layer_input_size(l) + m.state_size(), "layer weights") + (m.has_bias ? 2 * gh : 0) +
+                checked_mul(m.proj_size, m.hidden_size, "weight_hr");
         total += checked_mul(per, m.directions, "layer weights");
         if (total > (int64_t(1) << 40)) invalid("the model has too many parameters");
     }

@@ -21,19 +21,26 @@ memory::desc diff_weights_desc(const model_shape &m, int64_t k) {
     return memory::desc({1, 1, k, m.gates(), m.hidden_size}, dt::f32, tag::ldigo);
 }
 
+memory::desc diff_projection_desc(const model_shape &m) {
+    return memory::desc({1, 1, m.hidden_size, m.proj_size}, dt::f32, tag::ldio);
+}
+
 namespace {
 
 struct descs {
-    memory::desc src_layer, src_iter, src_iter_c, weights_layer, weights_iter, bias, dst_layer, dst_iter, dst_iter_c;
+    // weights_projection stays a zero desc without a projection; weights_peephole is always one (PyTorch has none).
+    memory::desc src_layer, src_iter, src_iter_c, weights_layer, weights_iter, weights_peephole, weights_projection, bias,
+            dst_layer, dst_iter, dst_iter_c;
 };
 
 descs make_descs(const model_shape &m, const segment_shape &s, dt type, bool diff) {
-    const int64_t k = m.layer_input_size(s.layer), h = m.hidden_size;
+    // h states and the layer output are S = state_size() wide (the projection's P, or H); c states and gates are H wide.
+    const int64_t k = m.layer_input_size(s.layer), h = m.hidden_size, sz = m.state_size();
     const dt data = diff ? dt::f32 : type;
     descs d;
     d.src_layer = memory::desc({s.steps, s.rows, k}, data, {s.src_stride_t, s.src_stride_n, 1});
-    d.dst_layer = memory::desc({s.steps, s.rows, h}, data, {s.dst_stride_t, s.dst_stride_n, 1});
-    d.src_iter = memory::desc({1, 1, s.rows, h}, data, tag::ldnc);
+    d.dst_layer = memory::desc({s.steps, s.rows, sz}, data, {s.dst_stride_t, s.dst_stride_n, 1});
+    d.src_iter = memory::desc({1, 1, s.rows, sz}, data, tag::ldnc);
     d.dst_iter = d.src_iter;
     if (m.has_cell_state()) {
         d.src_iter_c = memory::desc({1, 1, s.rows, h}, dt::f32, tag::ldnc);
@@ -41,10 +48,12 @@ descs make_descs(const model_shape &m, const segment_shape &s, dt type, bool dif
     }
     if (diff) {
         d.weights_layer = diff_weights_desc(m, k);
-        d.weights_iter = diff_weights_desc(m, h);
+        d.weights_iter = diff_weights_desc(m, sz);
+        if (m.has_projection()) d.weights_projection = diff_projection_desc(m);
     } else {
         d.weights_layer = memory::desc({1, 1, k, m.gates(), h}, type, tag::any);
-        d.weights_iter = memory::desc({1, 1, h, m.gates(), h}, type, tag::any);
+        d.weights_iter = memory::desc({1, 1, sz, m.gates(), h}, type, tag::any);
+        if (m.has_projection()) d.weights_projection = memory::desc({1, 1, h, m.proj_size}, type, tag::any);
     }
     d.bias = memory::desc({1, 1, m.bias_gates(), h}, dt::f32, tag::ldgo);
     return d;
@@ -79,6 +88,20 @@ segment_primitives make_segment_primitives(const model_shape &m, const dnnl::eng
     const descs b = make_descs(m, s, data_type_of(m), true);
     switch (m.cell) {
         case RNN_CELL_LSTM:
+            if (m.has_projection())
+                return build<dnnl::lstm_forward, dnnl::lstm_backward>(engine, s.training,
+                        [&] {
+                            return dnnl::lstm_forward::desc(pk, dir, f.src_layer, f.src_iter, f.src_iter_c,
+                                    f.weights_layer, f.weights_iter, f.weights_peephole, f.weights_projection, f.bias,
+                                    f.dst_layer, f.dst_iter, f.dst_iter_c);
+                        },
+                        [&] {
+                            return dnnl::lstm_backward::desc(bk, dir, f.src_layer, f.src_iter, f.src_iter_c,
+                                    f.weights_layer, f.weights_iter, f.weights_peephole, f.weights_projection, f.bias,
+                                    f.dst_layer, f.dst_iter, f.dst_iter_c, b.src_layer, b.src_iter, b.src_iter_c,
+                                    b.weights_layer, b.weights_iter, b.weights_peephole, b.weights_projection, b.bias,
+                                    b.dst_layer, b.dst_iter, b.dst_iter_c);
+                        });
             return build<dnnl::lstm_forward, dnnl::lstm_backward>(engine, s.training,
                     [&] {
                         return dnnl::lstm_forward::desc(pk, dir, f.src_layer, f.src_iter, f.src_iter_c, f.weights_layer,

@@ -28,8 +28,10 @@ struct segment_primitives {
 
 segment_primitives make_segment_primitives(const model_shape &m, const dnnl::engine &engine, const segment_shape &s);
 
-// Diff weights come out in this plain layout so that every segment accumulates into one buffer.
+// Diff weights come out in these plain layouts so that every segment accumulates into one buffer.
 dnnl::memory::desc diff_weights_desc(const model_shape &m, int64_t input_channels);
+// The projection's diff weights {1, 1, H, P}: oneDNN 2.6's backward takes ldio only.
+dnnl::memory::desc diff_projection_desc(const model_shape &m);
 
 dnnl::memory::data_type data_type_of(const model_shape &m);
 

@@ -87,6 +87,17 @@ void firewall() {
     expect(rnn_executor_destroy(nullptr) == RNN_STATUS_INVALID_ARGUMENT, "null destroy refused");
     desc.precision = RNN_PRECISION_F16;
     expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_UNSUPPORTED, "f16 refused");
+    desc.precision = RNN_PRECISION_BF16;
+    desc.proj_size = 2;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_UNSUPPORTED, "bf16 LSTM projection refused");
+    desc.precision = RNN_PRECISION_F32;
+    desc.proj_size = 4;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_INVALID_ARGUMENT, "proj_size = hidden_size refused");
+    desc.proj_size = -1;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_INVALID_ARGUMENT, "negative proj_size refused");
+    desc.cell = RNN_CELL_GRU;
+    desc.proj_size = 2;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_INVALID_ARGUMENT, "GRU projection refused");
 }
 
 // Several threads on one executor at once, shapes differing per call, each with its own OpenMP thread count: every

@@ -4,7 +4,8 @@ namespace RnnNative.Validation;
 
 /// <summary>
 /// One point of the validation grid: a model, a batch geometry, a length pattern, and whether initial states are given,
-/// the input is batch-first and gradients are checked. The <see cref="Seed"/> makes its weights and data reproducible.
+/// the input is batch-first and gradients are checked, and for an LSTM an optional projection (proj_size). The
+/// <see cref="Seed"/> makes its weights and data reproducible.
 /// </summary>
 public sealed record ValidationCase(
     string Id,
@@ -20,16 +21,17 @@ public sealed record ValidationCase(
     bool HasBias,
     bool BatchFirst,
     RnnMode Mode,
-    int Seed)
+    int Seed,
+    int ProjectionSize = 0)
 {
-    public RnnSpec Spec => new(Cell, InputSize, HiddenSize, NumLayers, Bidirectional, HasBias);
+    public RnnSpec Spec => new(Cell, InputSize, HiddenSize, NumLayers, Bidirectional, HasBias, ProjectionSize);
 
-    /// <summary>The report groups cases by cell × direction × mode.</summary>
-    public string Group => $"{Cell.ToModeName()} {(Bidirectional ? "bidirectional" : "unidirectional")} {(Mode == RnnMode.Training ? "training" : "inference")}";
+    /// <summary>The report groups cases by cell (an LSTM with projection apart) × direction × mode.</summary>
+    public string Group => $"{Cell.ToModeName()}{(ProjectionSize > 0 ? " proj" : "")} {(Bidirectional ? "bidirectional" : "unidirectional")} {(Mode == RnnMode.Training ? "training" : "inference")}";
 
     /// <summary>Unique and readable: the id, then every axis value.</summary>
     public string Name => string.Create(CultureInfo.InvariantCulture,
-        $"{Id} {Cell.ToModeName()} L{NumLayers} {(Bidirectional ? "bi" : "uni")} in{InputSize} h{HiddenSize} N{Batch} T{SeqLen} " +
+        $"{Id} {Cell.ToModeName()} L{NumLayers} {(Bidirectional ? "bi" : "uni")} in{InputSize} h{HiddenSize}{(ProjectionSize > 0 ? $" p{ProjectionSize}" : "")} N{Batch} T{SeqLen} " +
         $"{Lengths.Label()} {(WithInitialStates ? "h0" : "no-h0")} {(HasBias ? "bias" : "no-bias")} {(BatchFirst ? "batch-first" : "time-major")} " +
         $"{(Mode == RnnMode.Training ? "train" : "infer")} seed{Seed}");
 
@@ -60,16 +62,16 @@ public sealed record ValidationCase(
         int[] lengths = Lengths.Generate(Batch, SeqLen, rng);
         int[] xShape = BatchFirst ? [Batch, SeqLen, InputSize] : [SeqLen, Batch, InputSize];
         int[] yShape = BatchFirst ? [Batch, SeqLen, spec.OutputSize] : [SeqLen, Batch, spec.OutputSize];
-        int[] stateShape = [NumLayers * spec.Directions, Batch, HiddenSize];
+        int[] hiddenShape = RnnBatchValidator.HiddenStateShape(spec, Batch), cellShape = RnnBatchValidator.CellStateShape(spec, Batch);
         bool hasCell = Cell.HasCellState();
 
         var x = Uniform(rng, xShape);
-        var h0 = WithInitialStates ? Uniform(rng, stateShape) : null;
-        var c0 = WithInitialStates && hasCell ? Uniform(rng, stateShape) : null;
+        var h0 = WithInitialStates ? Uniform(rng, hiddenShape) : null;
+        var c0 = WithInitialStates && hasCell ? Uniform(rng, cellShape) : null;
         var input = new RnnInput(x, lengths, h0, c0, BatchFirst);
         if (Mode == RnnMode.Inference) return new ValidationInputs(parameters, input, null);
 
-        var gradients = new RnnOutputGradients(Uniform(rng, yShape), Uniform(rng, stateShape), hasCell ? Uniform(rng, stateShape) : null);
+        var gradients = new RnnOutputGradients(Uniform(rng, yShape), Uniform(rng, hiddenShape), hasCell ? Uniform(rng, cellShape) : null);
         return new ValidationInputs(parameters, input, gradients);
     }
 

@@ -2,9 +2,10 @@ namespace RnnNative.Validation;
 
 /// <summary>
 /// The validation grid: its axes, a fixed smoke subset, and a seeded sample of the full product. The product
-/// (4 cells × 3 depths × 2 directions × 6 sizes × 3 batches × 3 lengths × 4 length patterns × 2^4 switches) has over
-/// 80,000 points, too many for the reference to run, so it is sampled: first one case for every value of every axis
-/// and for every report group (cell × direction × mode), then random cases up to the wanted count. Every draw whose
+/// (4 cells × 3 depths × 2 directions × 6 sizes × 3 batches × 3 lengths × 4 length patterns × 2^4 switches, and for
+/// an LSTM with hidden size above 1 a projection to half its hidden size) has over 80,000 points, too many for the
+/// reference to run, so it is sampled: first one case for every value of every axis and for every report group
+/// (cell, an LSTM with projection counted apart, × direction × mode), then random cases up to the wanted count. Every draw whose
 /// cost exceeds the size's cap is redrawn, which keeps the large sizes to small batches and short sequences.
 /// The same seed gives the same cases.
 /// </summary>
@@ -24,10 +25,16 @@ public static class ValidationGrid
     private static readonly bool[] Switch = [false, true];
     private static readonly RnnMode[] Modes = [RnnMode.Inference, RnnMode.Training];
 
-    private enum Axis { Cell, Layers, Direction, Size, Batch, SeqLen, Lengths, States, Bias, BatchFirst, Mode }
+    private enum Axis { Cell, Layers, Direction, Size, Batch, SeqLen, Lengths, States, Bias, BatchFirst, Mode, Projection }
 
     private static readonly int[] AxisCounts =
-        [Cells.Count, LayerCounts.Count, 2, Sizes.Count, Batches.Count, SeqLens.Count, LengthPatterns.Count, 2, 2, 2, Modes.Length];
+        [Cells.Count, LayerCounts.Count, 2, Sizes.Count, Batches.Count, SeqLens.Count, LengthPatterns.Count, 2, 2, 2, Modes.Length, 2];
+
+    /// <summary>
+    /// The projection axis: none, or PyTorch's proj_size = hidden / 2 (which must be at least 1 and below hidden, so an
+    /// LSTM of hidden size 1 has none). Half the hidden size keeps h and c of visibly different widths at every size.
+    /// </summary>
+    public static int ProjectionSizeFor(int hidden) => hidden / 2;
 
     /// <summary>
     /// Always run: each cell in training with variable lengths, both directions, given states and both layouts, and in
@@ -43,6 +50,7 @@ public static class ValidationGrid
         new("s06", RnnCellKind.Gru, 1, false, 3, 4, 3, 5, LengthPattern.AllEqual, false, false, false, RnnMode.Inference, 106),
         new("s07", RnnCellKind.RnnTanh, 3, false, 1, 1, 2, 3, LengthPattern.OneAndFull, false, true, true, RnnMode.Training, 107),
         new("s08", RnnCellKind.RnnRelu, 1, false, 3, 4, 3, 5, LengthPattern.AllEqual, true, true, false, RnnMode.Inference, 108),
+        new("s09", RnnCellKind.Lstm, 2, true, 5, 7, 4, 6, LengthPattern.DistinctUnsorted, true, true, true, RnnMode.Training, 109, ProjectionSize: 3),
     ];
 
     /// <summary>How many sampled cases each size holds (beyond the smoke subset) and the most one case may cost.</summary>
@@ -66,9 +74,10 @@ public static class ValidationGrid
             for (int value = 0; value < AxisCounts[(int)axis]; value++)
                 forced.Add([(axis, value)]);
         for (int cell = 0; cell < Cells.Count; cell++)
+        for (int projection = 0; projection < (Cells[cell] == RnnCellKind.Lstm ? 2 : 1); projection++)
         for (int direction = 0; direction < 2; direction++)
         for (int mode = 0; mode < Modes.Length; mode++)
-            forced.Add([(Axis.Cell, cell), (Axis.Direction, direction), (Axis.Mode, mode)]);
+            forced.Add([(Axis.Cell, cell), (Axis.Projection, projection), (Axis.Direction, direction), (Axis.Mode, mode)]);
 
         for (int i = 0; i < Math.Max(count, forced.Count); i++)
         {
@@ -93,10 +102,13 @@ public static class ValidationGrid
             int seqLen = SeqLens[choice[(int)Axis.SeqLen]];
             var pattern = LengthPatterns[choice[(int)Axis.Lengths]];
             if (!pattern.IsMeaningful(batch, seqLen)) continue;
+            var cell = Cells[choice[(int)Axis.Cell]];
+            bool projected = choice[(int)Axis.Projection] == 1;
+            if (projected && (cell != RnnCellKind.Lstm || ProjectionSizeFor(hidden) < 1)) continue;
 
             var candidate = new ValidationCase(
                 id,
-                Cells[choice[(int)Axis.Cell]],
+                cell,
                 LayerCounts[choice[(int)Axis.Layers]],
                 Switch[choice[(int)Axis.Direction]],
                 input,
@@ -108,7 +120,8 @@ public static class ValidationGrid
                 Switch[choice[(int)Axis.Bias]],
                 Switch[choice[(int)Axis.BatchFirst]],
                 Modes[choice[(int)Axis.Mode]],
-                seed);
+                seed,
+                projected ? ProjectionSizeFor(hidden) : 0);
             if (candidate.Cost <= maxCost) return candidate;
         }
         throw new InvalidOperationException($"No affordable grid case has {string.Join(", ", forced.Select(f => $"{f.Axis} #{f.Value}"))}; the cost cap {maxCost:0.#e+0} is too small.");

@@ -81,12 +81,12 @@ public static class ValidationTolerance
         {
             var q = quantization.Layers[layer];
             double dx = q.Step, x = q.MaxAbs;
-            int k = spec.LayerInputSize(layer), h = spec.HiddenSize;
+            int k = spec.LayerInputSize(layer), h = spec.HiddenStateSize;
             for (int dir = 0; dir < spec.Directions; dir++)
             {
                 var wih = parameters.Get(RnnParameterKind.WeightIh, layer, dir).Data;
                 var whh = parameters.Get(RnnParameterKind.WeightHh, layer, dir).Data;
-                for (int row = 0; row < spec.GateCount * h; row++)
+                for (int row = 0; row < spec.GateCount * spec.HiddenSize; row++)
                 {
                     double w = 0;
                     for (int i = 0; i < k; i++) w = Math.Max(w, Math.Abs(wih[row * k + i]));

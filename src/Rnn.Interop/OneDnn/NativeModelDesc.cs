@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace RnnNative.Interop.OneDnn;
 
-/// <summary>rnn_model_desc: the model geometry, precision and thread count the shim prepares an executor for.</summary>
+/// <summary>rnn_model_desc: the model geometry (projection included), precision and thread count the shim prepares an executor for.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct NativeModelDesc
 {
@@ -14,6 +14,7 @@ internal struct NativeModelDesc
     public int HasBias;
     public int Precision;
     public int Threads;
+    public int ProjSize;
 
     public static NativeModelDesc From(RnnSpec spec, RnnExecutorOptions options) => new()
     {
@@ -38,5 +39,6 @@ internal struct NativeModelDesc
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Precision, "Unknown precision."),
         }),
         Threads = options.Threads,
+        ProjSize = spec.ProjectionSize,
     };
 }

@@ -69,8 +69,8 @@ public sealed unsafe class OneDnnInt8Executor : IRnnExecutor
         var y = shape.BatchFirst
             ? Tensor.Zeros(shape.Batch, shape.SeqLen, Spec.OutputSize)
             : Tensor.Zeros(shape.SeqLen, shape.Batch, Spec.OutputSize);
-        var hn = Tensor.Zeros(rows, shape.Batch, Spec.HiddenSize);
-        var cn = Tensor.Zeros(rows, shape.Batch, Spec.HiddenSize);
+        var hn = Tensor.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
+        var cn = Tensor.Zeros(rows, shape.Batch, Spec.CellStateSize);
         fixed (int* lengths = input.Lengths)
         fixed (float* x = input.Input.Data, h0 = input.InitialHidden?.Data, c0 = input.InitialCell?.Data)
         fixed (float* py = y.Data, phn = hn.Data, pcn = cn.Data)

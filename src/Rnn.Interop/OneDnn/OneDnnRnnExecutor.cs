@@ -65,8 +65,8 @@ internal sealed unsafe class OneDnnRnnExecutor : IRnnExecutor
         var y = shape.BatchFirst
             ? Tensor.Zeros(shape.Batch, shape.SeqLen, Spec.OutputSize)
             : Tensor.Zeros(shape.SeqLen, shape.Batch, Spec.OutputSize);
-        var hn = Tensor.Zeros(rows, shape.Batch, Spec.HiddenSize);
-        var cn = Spec.Cell.HasCellState() ? Tensor.Zeros(rows, shape.Batch, Spec.HiddenSize) : null;
+        var hn = Tensor.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
+        var cn = Spec.Cell.HasCellState() ? Tensor.Zeros(rows, shape.Batch, Spec.CellStateSize) : null;
         bool training = mode == RnnMode.Training;
 
         OneDnnContextHandle contextHandle;
@@ -110,8 +110,8 @@ internal sealed unsafe class OneDnnRnnExecutor : IRnnExecutor
         var dx = shape.BatchFirst
             ? Tensor.Zeros(shape.Batch, shape.SeqLen, Spec.InputSize)
             : Tensor.Zeros(shape.SeqLen, shape.Batch, Spec.InputSize);
-        var dh0 = Tensor.Zeros(rows, shape.Batch, Spec.HiddenSize);
-        var dc0 = Spec.Cell.HasCellState() ? Tensor.Zeros(rows, shape.Batch, Spec.HiddenSize) : null;
+        var dh0 = Tensor.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
+        var dc0 = Spec.Cell.HasCellState() ? Tensor.Zeros(rows, shape.Batch, Spec.CellStateSize) : null;
         var dparams = new float[_parameterCount];
         try
         {

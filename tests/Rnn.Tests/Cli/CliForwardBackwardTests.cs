@@ -29,6 +29,8 @@ public class CliForwardBackwardTests
         yield return new("rnn_tanh_sizes_of_one", new RnnSpec(RnnCellKind.RnnTanh, 1, 1, 1), 1, 1, false, null, true, false);
         yield return new("rnn_relu_bi_nobias", new RnnSpec(RnnCellKind.RnnRelu, 3, 2, 2, bidirectional: true, hasBias: false), 3, 2, false, [3, 3], true, false);
         yield return new("lstm_bare_state_dict", new RnnSpec(RnnCellKind.Lstm, 2, 3, 1), 3, 2, true, null, false, true);
+        yield return new("lstm_proj_bi_2layers_states", new RnnSpec(RnnCellKind.Lstm, 3, 5, 2, bidirectional: true, projectionSize: 2), 4, 3, false, [4, 1, 3], true, false);
+        yield return new("lstm_proj_bare_state_dict", new RnnSpec(RnnCellKind.Lstm, 2, 4, 1, projectionSize: 3), 3, 2, true, [2, 3], false, true);
     }
 
     private sealed record Prepared(RnnParameters Parameters, RnnInput Input, List<string> Args);
@@ -41,10 +43,9 @@ public class CliForwardBackwardTests
         else RnnModelFile.Save(model, parameters);
 
         int[] xShape = c.BatchFirst ? [c.Batch, c.SeqLen, c.Spec.InputSize] : [c.SeqLen, c.Batch, c.Spec.InputSize];
-        int[] stateShape = [c.Spec.NumLayers * c.Spec.Directions, c.Batch, c.Spec.HiddenSize];
         var x = Random(rng, xShape);
-        var h0 = c.WithStates ? Random(rng, stateShape) : null;
-        var c0 = c.WithStates && c.Spec.Cell.HasCellState() ? Random(rng, stateShape) : null;
+        var h0 = c.WithStates ? Random(rng, RnnBatchValidator.HiddenStateShape(c.Spec, c.Batch)) : null;
+        var c0 = c.WithStates && c.Spec.Cell.HasCellState() ? Random(rng, RnnBatchValidator.CellStateShape(c.Spec, c.Batch)) : null;
         var args = new List<string> { "--model", model, "--input", Write("x.npy", x), "--backend", "managed" };
         if (c.BatchFirst) args.Add("--batch-first");
         if (c.Lengths is not null)
@@ -83,7 +84,7 @@ public class CliForwardBackwardTests
         using var shapes = probe.Forward(p.Input);
         var dy = Random(rng, shapes.Output.Shape.ToArray());
         var dhn = Random(rng, shapes.Hidden.Shape.ToArray());
-        var dcn = c.Spec.Cell.HasCellState() ? Random(rng, shapes.Hidden.Shape.ToArray()) : null;
+        var dcn = c.Spec.Cell.HasCellState() ? Random(rng, shapes.Cell!.Shape.ToArray()) : null;
         var args = new List<string>(p.Args)
         {
             "--grad-output", Write("dy.npy", dy), "--grad-hn", Write("dhn.npy", dhn),

@@ -1,4 +1,5 @@
 using RnnNative.Cli.Commands;
+using RnnNative.Validation;
 
 namespace RnnNative.Tests.Cli;
 
@@ -9,7 +10,7 @@ namespace RnnNative.Tests.Cli;
 [NonParallelizable]
 public class ValidateCommandTests
 {
-    private Func<IRnnBackend, RnnPrecision, bool, TextWriter, (int Passed, int Failed)> _saved = ValidateCommand.Grid;
+    private Func<IRnnBackend, RnnPrecision, bool, TextWriter, ValidationSummary> _saved = ValidateCommand.Grid;
 
     [SetUp]
     public void SaveGrid() => _saved = ValidateCommand.Grid;
@@ -25,7 +26,7 @@ public class ValidateCommandTests
         {
             seen = (backend, precision, quick);
             output.WriteLine("group lstm: 5 passed");
-            return (5, 0);
+            return new ValidationSummary(5, 0);
         };
         var run = CliRunner.Run("validate", "--backend", "managed", "--quick");
         Assert.That(run.ExitCode, Is.Zero, run.Err);
@@ -41,9 +42,18 @@ public class ValidateCommandTests
     [Test]
     public void ExitsNonZeroWhenSomethingFailed()
     {
-        ValidateCommand.Grid = (_, _, _, _) => (3, 2);
+        ValidateCommand.Grid = (_, _, _, _) => new ValidationSummary(3, 2);
         var run = CliRunner.Run("validate", "--backend", "managed");
         Assert.That(run.ExitCode, Is.EqualTo(1));
         Assert.That(run.Out.TrimEnd().Split('\n')[^1], Is.EqualTo("3 passed, 2 failed"));
+    }
+
+    [Test]
+    public void RefusedCasesAreCountedInTheClosingLineAndDoNotFailTheRun()
+    {
+        ValidateCommand.Grid = (_, _, _, _) => new ValidationSummary(7, 0, 2);
+        var run = CliRunner.Run("validate", "--backend", "managed");
+        Assert.That(run.ExitCode, Is.Zero, run.Err);
+        Assert.That(run.Out.TrimEnd().Split('\n')[^1], Is.EqualTo("7 passed, 0 failed, 2 refused"));
     }
 }

@@ -12,6 +12,8 @@ public class CuDnnWeightMappingTests
             yield return new RnnSpec(cell, 3, 5, 2, bidirectional: true);
             yield return new RnnSpec(cell, 7, 4, 1, bidirectional: false, hasBias: false);
         }
+        yield return new RnnSpec(RnnCellKind.Lstm, 3, 5, 2, bidirectional: true, projectionSize: 2);
+        yield return new RnnSpec(RnnCellKind.Lstm, 7, 4, 1, bidirectional: false, hasBias: false, projectionSize: 3);
     }
 
     [TestCaseSource(nameof(Specs))]
@@ -31,9 +33,11 @@ public class CuDnnWeightMappingTests
         var blocks = CuDnnWeightMapping.For(spec);
         int pseudoLayers = spec.NumLayers * spec.Directions;
         int perBlock = spec.HasBias ? 2 : 1;
-        Assert.That(blocks, Has.Count.EqualTo(pseudoLayers * 2 * spec.GateCount * perBlock));
+        int projection = spec.HasProjection ? 1 : 0;
+        Assert.That(blocks, Has.Count.EqualTo(pseudoLayers * (2 * spec.GateCount * perBlock + projection)));
         Assert.That(blocks.Select(b => b.PseudoLayer).Distinct().Order(), Is.EqualTo(Enumerable.Range(0, pseudoLayers)));
-        Assert.That(blocks.Select(b => b.LinLayerId).Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 2 * spec.GateCount)));
+        var ids = Enumerable.Range(0, 2 * spec.GateCount).Concat(spec.HasProjection ? [CuDnnWeightMapping.ProjectionLinLayerId] : []);
+        Assert.That(blocks.Select(b => b.LinLayerId).Distinct().Order(), Is.EqualTo(ids));
     }
 
     [Test]
@@ -51,6 +55,45 @@ public class CuDnnWeightMappingTests
         Assert.That((inputOfLayer1.Parameter, inputOfLayer1.SourceOffset, inputOfLayer1.Columns), Is.EqualTo(("weight_ih_l1", 150, 10)));
         var outputBias = blocks.Single(b => b is { PseudoLayer: 1, LinLayerId: 7, IsBias: true });
         Assert.That((outputBias.Parameter, outputBias.SourceOffset, outputBias.Rows, outputBias.Columns), Is.EqualTo(("bias_hh_l0_reverse", 15, 5, 1)));
+    }
+
+    [Test]
+    public void LstmProjectionIsLinLayer8AndNarrowsTheRecurrentAndDeeperInputs()
+    {
+        var spec = new RnnSpec(RnnCellKind.Lstm, 3, 5, 2, bidirectional: true, projectionSize: 2);
+        var blocks = CuDnnWeightMapping.For(spec);
+        // W_hr is one P × H matrix per pseudo-layer, all of weight_hr, with no bias.
+        var projection = blocks.Where(b => b.LinLayerId == CuDnnWeightMapping.ProjectionLinLayerId).ToList();
+        Assert.That(projection.Select(b => (b.PseudoLayer, b.Parameter, b.IsBias, b.SourceOffset, b.Rows, b.Columns)), Is.EqualTo(new[]
+        {
+            (0, "weight_hr_l0", false, 0, 2, 5), (1, "weight_hr_l0_reverse", false, 0, 2, 5),
+            (2, "weight_hr_l1", false, 0, 2, 5), (3, "weight_hr_l1_reverse", false, 0, 2, 5),
+        }));
+        // Recurrent gate g of weight_hh (4H × P) starts at g·H·P and has P columns.
+        var recurrentOutput = blocks.Single(b => b is { PseudoLayer: 1, LinLayerId: 7, IsBias: false });
+        Assert.That((recurrentOutput.Parameter, recurrentOutput.SourceOffset, recurrentOutput.Rows, recurrentOutput.Columns),
+            Is.EqualTo(("weight_hh_l0_reverse", 3 * 5 * 2, 5, 2)));
+        // Layer 1 reads both directions' projected outputs: 2·P columns.
+        var inputOfLayer1 = blocks.Single(b => b is { PseudoLayer: 2, LinLayerId: 1, IsBias: false });
+        Assert.That((inputOfLayer1.Parameter, inputOfLayer1.SourceOffset, inputOfLayer1.Columns), Is.EqualTo(("weight_ih_l1", 5 * 4, 4)));
+        // Gate biases stay H long.
+        Assert.That(blocks.Where(b => b.IsBias).Select(b => b.Rows), Is.All.EqualTo(5));
+    }
+
+    [Test]
+    public void TheExecutorRefusesProjectionsWithTheReasonOnAnyMachine()
+    {
+        var parameters = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 3, 5, projectionSize: 2), 1);
+        var e = Assert.Throws<NotSupportedException>(() => CuDnnBackend.Instance.CreateExecutor(parameters));
+        Assert.That(e!.Message, Does.Contain("proj_size").And.Contain("onednn"));
+    }
+
+    [Test]
+    public void DescriptorProjSizeIsProjSizeOrHiddenSize()
+    {
+        Assert.That(CuDnnRnnDescriptor.ProjSize(new RnnSpec(RnnCellKind.Lstm, 3, 5, projectionSize: 2)), Is.EqualTo(2));
+        Assert.That(CuDnnRnnDescriptor.ProjSize(new RnnSpec(RnnCellKind.Lstm, 3, 5)), Is.EqualTo(5));
+        Assert.That(CuDnnRnnDescriptor.ProjSize(new RnnSpec(RnnCellKind.Gru, 3, 6)), Is.EqualTo(6));
     }
 
     [Test]

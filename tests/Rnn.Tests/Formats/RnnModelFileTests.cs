@@ -29,6 +29,8 @@ public class RnnModelFileTests
         yield return new RnnSpec(RnnCellKind.Gru, 1, 1);
         yield return new RnnSpec(RnnCellKind.RnnTanh, 5, 2, 2);
         yield return new RnnSpec(RnnCellKind.RnnRelu, 2, 3, 1, bidirectional: true, hasBias: false);
+        yield return new RnnSpec(RnnCellKind.Lstm, 3, 5, 2, bidirectional: true, projectionSize: 2);
+        yield return new RnnSpec(RnnCellKind.Lstm, 2, 4, 1, hasBias: false, projectionSize: 1);
     }
 
     [TestCaseSource(nameof(Specs))]
@@ -109,6 +111,55 @@ public class RnnModelFileTests
         Assert.That(Load(badShape).Problem, Does.Contain("weight_hh_l1").And.Contain("(12, 5)"));
         var notMatrix = new Dictionary<string, Tensor>(tensors) { ["weight_hh_l0"] = new Tensor(new float[12], 12) };
         Assert.That(Load(notMatrix).Problem, Does.Contain("weight_hh_l0 has shape (12)"));
+    }
+
+    [Test]
+    public void ProjectionSizeIsInferredFromABareStateDict()
+    {
+        var spec = new RnnSpec(RnnCellKind.Lstm, 3, 6, 2, bidirectional: true, projectionSize: 4);
+        var loaded = RnnModelFile.Load(WriteStateDict(spec));
+        Assert.That(loaded.Spec, Is.EqualTo(spec));
+        Assert.That(loaded["weight_hr_l1_reverse"].Shape.ToArray(), Is.EqualTo(new[] { 4, 6 }));
+        Assert.That(loaded["weight_hh_l1"].Shape.ToArray(), Is.EqualTo(new[] { 24, 4 }));
+        Assert.That(loaded["weight_ih_l1"].Shape.ToArray(), Is.EqualTo(new[] { 24, 8 }), "layer 1 reads 2·P");
+        Assert.That(RnnModelFile.MetadataFor(spec)[RnnModelFile.ProjSizeKey], Is.EqualTo("4"));
+        Assert.That(RnnModelFile.MetadataFor(new RnnSpec(RnnCellKind.Lstm, 3, 6)).ContainsKey(RnnModelFile.ProjSizeKey), Is.False,
+            "files without a projection stay as before");
+    }
+
+    [Test]
+    public void ProjectionFilesThatDoNotAddUpAreFormatErrors()
+    {
+        var spec = new RnnSpec(RnnCellKind.Lstm, 3, 6, 2, projectionSize: 4);
+        var parameters = RnnParameters.InitializeUniform(spec, 5);
+        var tensors = parameters.Tensors.ToDictionary();
+
+        Assert.That(Load(tensors.Where(kv => kv.Key != "weight_hr_l1")).Problem, Does.Contain("weight_hr_l1").And.Contain("missing"));
+        Assert.That(Load(tensors.Where(kv => kv.Key != "weight_hr_l0")).Problem, Does.Contain("weight_hh_l0"));
+        var wrongHh = new Dictionary<string, Tensor>(tensors) { ["weight_hh_l0"] = new Tensor(new float[24 * 6], 24, 6) };
+        Assert.That(Load(wrongHh).Problem, Does.Contain("weight_hh_l0").And.Contain("(4·6, 4)"));
+        var notSmaller = new Dictionary<string, Tensor>(tensors)
+        {
+            ["weight_hr_l0"] = new Tensor(new float[36], 6, 6), ["weight_hr_l1"] = new Tensor(new float[36], 6, 6),
+            ["weight_hh_l0"] = new Tensor(new float[24 * 6], 24, 6), ["weight_hh_l1"] = new Tensor(new float[24 * 6], 24, 6),
+            ["weight_ih_l1"] = new Tensor(new float[24 * 6], 24, 6),
+        };
+        Assert.That(Load(notSmaller).Problem, Does.Contain("proj_size must be smaller than hidden_size"));
+        var gruShapes = new RnnSpec(RnnCellKind.Gru, 3, 6);
+        var gru = RnnParameters.InitializeUniform(gruShapes, 1).Tensors.ToDictionary();
+        gru["weight_hr_l0"] = new Tensor(new float[12], 2, 6);
+        gru["weight_hh_l0"] = new Tensor(new float[18 * 2], 18, 2);
+        Assert.That(Load(gru).Problem, Does.Contain("Only an LSTM has projections"));
+
+        var metadata = new Dictionary<string, string>(RnnModelFile.MetadataFor(spec)) { [RnnModelFile.ProjSizeKey] = "3" };
+        string path = PathOf("forged.safetensors");
+        SafetensorsWriter.Write(path, parameters.Tensors, metadata);
+        Assert.That(Assert.Throws<FileFormatException>(() => RnnModelFile.Load(path))!.Problem, Does.Contain("proj_size = 3").And.Contain("(4, 6)"));
+        var plain = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 3, 6), 2);
+        SafetensorsWriter.Write(path, plain.Tensors, new Dictionary<string, string>(RnnModelFile.MetadataFor(plain.Spec)) { [RnnModelFile.ProjSizeKey] = "2" });
+        Assert.That(Assert.Throws<FileFormatException>(() => RnnModelFile.Load(path))!.Problem, Does.Contain("no weight_hr_l0"));
+        SafetensorsWriter.Write(path, plain.Tensors, new Dictionary<string, string>(RnnModelFile.MetadataFor(plain.Spec)) { [RnnModelFile.ProjSizeKey] = "0" });
+        Assert.That(RnnModelFile.Load(path).Spec, Is.EqualTo(plain.Spec), "proj_size = 0 is PyTorch's no projection");
     }
 
     private FileFormatException Load(IEnumerable<KeyValuePair<string, Tensor>> tensors)

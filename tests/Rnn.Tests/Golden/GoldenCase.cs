@@ -12,10 +12,14 @@ internal sealed record GoldenCase(string Name, string Description, ValidationInp
 {
     public static string Root => Path.Combine(AppContext.BaseDirectory, "golden");
 
-    /// <summary>Every case directory (one holding case.json), in name order.</summary>
+    /// <summary>
+    /// Every case directory (one holding case.json) at any depth, by its path under the root with '/' separators (the
+    /// projection cases live in projections/), in name order.
+    /// </summary>
     public static IReadOnlyList<string> Names() =>
         Directory.Exists(Root)
-            ? Directory.GetDirectories(Root).Where(d => File.Exists(Path.Combine(d, "case.json"))).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal).ToList()
+            ? Directory.GetDirectories(Root, "*", SearchOption.AllDirectories).Where(d => File.Exists(Path.Combine(d, "case.json")))
+                .Select(d => Path.GetRelativePath(Root, d).Replace(Path.DirectorySeparatorChar, '/')).Order(StringComparer.Ordinal).ToList()
             : [];
 
     public static GoldenCase Load(string name)

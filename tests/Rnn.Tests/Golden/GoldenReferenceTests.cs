@@ -52,6 +52,11 @@ public class GoldenReferenceTests
             Assert.That(specs.Any(s => s.NumLayers == 3), "3 layers");
             Assert.That(specs.Any(s => s.InputSize == 1) && specs.Any(s => s.HiddenSize == 1), "input 1 and hidden 1");
             Assert.That(specs.Any(s => !s.HasBias), "no bias");
+            var projected = specs.Where(s => s.HasProjection).ToList();
+            Assert.That(projected.Any(s => s.Bidirectional) && projected.Any(s => s.NumLayers == 2) && projected.Any(s => s.ProjectionSize == 1),
+                "projections: bidirectional, 2 layers, proj_size 1");
+            Assert.That(cases.Any(c => c.Inputs.Parameters.Spec.HasProjection && c.Inputs.Input.InitialHidden is not null)
+                && cases.Any(c => c.Inputs.Parameters.Spec.HasProjection && c.Inputs.Input.InitialHidden is null), "projections with and without states");
             Assert.That(inputs.Any(i => i.InitialHidden is not null) && inputs.Any(i => i.InitialHidden is null), "states given and absent");
             Assert.That(inputs.Any(i => i.BatchFirst) && inputs.Any(i => !i.BatchFirst), "both layouts");
             Assert.That(inputs.Any(i => i.Lengths!.Contains(1) && i.Lengths!.Contains(SeqLen(i)) && SeqLen(i) > 1), "a length-1 beside a length-T sequence");

@@ -22,8 +22,8 @@ internal static class OneDnnTestSupport
     {
         var x = batchFirst ? Random(rng, batch, seqLen, spec.InputSize) : Random(rng, seqLen, batch, spec.InputSize);
         int rows = spec.NumLayers * spec.Directions;
-        var h0 = withStates ? Random(rng, rows, batch, spec.HiddenSize) : null;
-        var c0 = withStates && spec.Cell.HasCellState() ? Random(rng, rows, batch, spec.HiddenSize) : null;
+        var h0 = withStates ? Random(rng, rows, batch, spec.HiddenStateSize) : null;
+        var c0 = withStates && spec.Cell.HasCellState() ? Random(rng, rows, batch, spec.CellStateSize) : null;
         return new RnnInput(x, lengths, h0, c0, batchFirst);
     }
 }

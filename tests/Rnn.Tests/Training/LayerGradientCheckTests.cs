@@ -77,17 +77,19 @@ public class LayerGradientCheckTests
     /// </summary>
     [TestCase(RnnCellKind.Lstm, true)]
     [TestCase(RnnCellKind.Gru, false)]
-    public void RecurrentLayer_WithDropoutBetweenLayers(RnnCellKind cell, bool bidirectional)
+    [TestCase(RnnCellKind.Lstm, true, 3)]
+    public void RecurrentLayer_WithDropoutBetweenLayers(RnnCellKind cell, bool bidirectional, int projection = 0)
     {
-        var spec = new RnnSpec(cell, 3, 4, numLayers: 2, bidirectional);
+        var spec = new RnnSpec(cell, 3, 4, numLayers: 2, bidirectional, projectionSize: projection);
+        int width = spec.HiddenStateSize;
         var rng = new Random(8);
         int rows = spec.NumLayers * spec.Directions;
         int[] lengths = [4, 2, 3];
         var x = Random(rng, 4, 3, 3);
-        var h0 = Random(rng, rows, 3, 4);
+        var h0 = Random(rng, rows, 3, width);
         var c0 = cell == RnnCellKind.Lstm ? Random(rng, rows, 3, 4) : null;
         var dy = Random(rng, 4, 3, spec.OutputSize);
-        var dh = Random(rng, rows, 3, 4);
+        var dh = Random(rng, rows, 3, width);
         var values = new RecurrentLayer(spec, ManagedBackend.Instance, seed: 21, dropout: 0.4).Parameters.Select(p => p.Value).ToList();
 
         double Loss()

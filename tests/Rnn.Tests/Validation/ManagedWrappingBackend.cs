@@ -16,7 +16,7 @@ internal abstract class ManagedWrappingBackend : IRnnBackend
 
     public bool Supports(RnnPrecision precision) => precision == RnnPrecision.F32;
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+    public virtual IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
         new WrappingExecutor(this, ManagedBackend.Instance.CreateExecutor(Corrupt(parameters.Clone()), options));
 
     /// <summary>The defect applied to the weights (a copy) before they reach the reference.</summary>
@@ -38,8 +38,8 @@ internal abstract class ManagedWrappingBackend : IRnnBackend
             var input = new RnnInput(new Tensor(request.Input.ToArray(), request.BatchFirst
                     ? [request.Batch, request.SeqLen, inner.Spec.InputSize] : [request.SeqLen, request.Batch, inner.Spec.InputSize]),
                 request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
-                request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.HiddenSize),
-                request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.HiddenSize),
+                request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.HiddenStateSize),
+                request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.CellStateSize),
                 request.BatchFirst);
             using var result = Forward(input);
             result.Output.Data.CopyTo(outputs.Output);

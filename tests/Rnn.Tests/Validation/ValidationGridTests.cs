@@ -26,7 +26,12 @@ public class ValidationGridTests
                          ("batch-first", c => c.BatchFirst), ("training", c => c.Mode == RnnMode.Training),
                      })
                 Assert.That(cases.Select(axis).Distinct().Count(), Is.EqualTo(2), name);
-            Assert.That(cases.Select(c => c.Group).Distinct().Count(), Is.EqualTo(4 * 2 * 2), "every cell × direction × mode group");
+            Assert.That(cases.Select(c => c.Group).Distinct().Count(), Is.EqualTo(5 * 2 * 2), "every cell (and projected LSTM) × direction × mode group");
+            var projected = cases.Where(c => c.ProjectionSize > 0).ToList();
+            Assert.That(projected.Select(c => c.Cell).Distinct(), Is.EqualTo(new[] { RnnCellKind.Lstm }), "only LSTMs project");
+            Assert.That(projected.All(c => c.ProjectionSize < c.HiddenSize), "proj_size below hidden_size");
+            Assert.That(projected.Select(c => (c.NumLayers, c.Bidirectional, c.Mode, c.WithInitialStates)).Distinct().Count(), Is.GreaterThan(8),
+                "projections across depths, directions, modes and states");
         });
     }
 

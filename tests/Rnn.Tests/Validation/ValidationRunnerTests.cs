@@ -74,6 +74,29 @@ public class ValidationRunnerTests
     }
 
     [Test]
+    public void RefusedCasesAreListedWithTheReasonAndNeitherPassedNorFailed()
+    {
+        var output = new StringWriter();
+        var summary = ValidationRunner.Run(new ProjectionRefusingBackend(), RnnPrecision.F32, ValidationGrid.Smoke, output);
+        int projected = ValidationGrid.Smoke.Count(c => c.ProjectionSize > 0);
+        Assert.That(projected, Is.GreaterThan(0), "the smoke subset has a projection case");
+        Assert.That(summary, Is.EqualTo(new ValidationSummary(ValidationGrid.Smoke.Count - projected, 0, projected)));
+        Assert.That(summary.ToString(), Does.EndWith($", {projected} refused"));
+        Assert.That(output.ToString(), Does.Contain($"refused by {new ProjectionRefusingBackend().Name} ({projected} case(s), not counted as passed): {ProjectionRefusingBackend.Reason}"));
+        Assert.That(output.ToString(), Does.Contain("n/a  lstm proj"));
+    }
+
+    private sealed class ProjectionRefusingBackend : ManagedWrappingBackend
+    {
+        public const string Reason = "projections are not supported here";
+
+        public override string Name => "projection-refusing";
+
+        public override IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+            parameters.Spec.HasProjection ? throw new NotSupportedException(Reason) : base.CreateExecutor(parameters, options);
+    }
+
+    [Test]
     public void ManagedAgainstItselfPassesTheSmokeSubset()
     {
         var summary = ValidationRunner.Run(ManagedBackend.Instance, RnnPrecision.F32, ValidationGrid.Smoke, TextWriter.Null);

@@ -5,7 +5,8 @@ namespace RnnNative.Formats;
 
 /// <summary>
 /// An RNN stored as safetensors: tensors named as PyTorch's state_dict (weight_ih_l0, ..., _reverse) and the
-/// configuration in <c>__metadata__</c> (mode, input_size, hidden_size, num_layers, bidirectional, bias).
+/// configuration in <c>__metadata__</c> (mode, input_size, hidden_size, num_layers, bidirectional, bias, and proj_size for
+/// an LSTM with projections, whose weight_hr_l{k} tensors are stored too).
 /// Files without metadata (a plain <c>safetensors.torch.save_file(rnn.state_dict(), ...)</c>) are understood from
 /// their tensor names and shapes; only the tanh/relu choice of a vanilla RNN cannot be inferred and must be given.
 /// </summary>
@@ -17,6 +18,7 @@ public static partial class RnnModelFile
     public const string NumLayersKey = "num_layers";
     public const string BidirectionalKey = "bidirectional";
     public const string BiasKey = "bias";
+    public const string ProjSizeKey = "proj_size";
 
     /// <summary>Metadata keys of the int8 activation quantization: int8.layer{l}.scale and int8.layer{l}.shift.</summary>
     public static string Int8ScaleKey(int layer) => $"int8.layer{layer.ToString(CultureInfo.InvariantCulture)}.scale";
@@ -119,7 +121,7 @@ public static partial class RnnModelFile
     public static IReadOnlyDictionary<string, string> MetadataFor(RnnSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             [ModeKey] = spec.Cell.ToModeName(),
             [InputSizeKey] = spec.InputSize.ToString(CultureInfo.InvariantCulture),
@@ -128,9 +130,12 @@ public static partial class RnnModelFile
             [BidirectionalKey] = spec.Bidirectional ? "true" : "false",
             [BiasKey] = spec.HasBias ? "true" : "false",
         };
+        // Written only with a projection, so files of models without one stay exactly as before.
+        if (spec.HasProjection) metadata[ProjSizeKey] = spec.ProjectionSize.ToString(CultureInfo.InvariantCulture);
+        return metadata;
     }
 
-    [GeneratedRegex(@"^(weight_ih|weight_hh|bias_ih|bias_hh)_l(\d{1,6})(_reverse)?$")]
+    [GeneratedRegex(@"^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d{1,6})(_reverse)?$")]
     private static partial Regex ParameterName();
 
     private static RnnSpec ResolveSpec(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, Tensor> tensors, string file, RnnCellKind? mode)
@@ -141,7 +146,7 @@ public static partial class RnnModelFile
         {
             var match = ParameterName().Match(name);
             if (!match.Success)
-                throw new FileFormatException(file, $"unexpected tensor '{name}'; an RNN file holds PyTorch's state_dict names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, ..._reverse)");
+                throw new FileFormatException(file, $"unexpected tensor '{name}'; an RNN file holds PyTorch's state_dict names (weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, weight_hr_l0, ..._reverse)");
             layerIndices.Add(int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture));
             reverse |= match.Groups[3].Success;
             bias |= match.Groups[1].Value.StartsWith("bias", StringComparison.Ordinal);
@@ -152,11 +157,26 @@ public static partial class RnnModelFile
             throw new FileFormatException(file, $"tensors for layer {Enumerable.Range(0, layers).First(l => !layerIndices.Contains(l))} are missing (layers go up to {layers - 1})");
         var weightHh = Required(tensors, "weight_hh_l0", file);
         var weightIh = Required(tensors, "weight_ih_l0", file);
-        if (weightHh.Rank != 2 || weightHh.Dim(1) < 1 || weightHh.Dim(0) % weightHh.Dim(1) != 0)
-            throw new FileFormatException(file, $"weight_hh_l0 has shape {weightHh.ShapeString}; expected (gates·hidden, hidden)");
         if (weightIh.Rank != 2 || weightIh.Dim(1) < 1)
             throw new FileFormatException(file, $"weight_ih_l0 has shape {weightIh.ShapeString}; expected (gates·hidden, input_size)");
-        int hidden = weightHh.Dim(1);
+        // With a projection (weight_hr_l0, (proj_size, hidden)) weight_hh is (4·hidden, proj_size); otherwise (gates·hidden, hidden).
+        int hidden, projection = 0;
+        if (tensors.TryGetValue("weight_hr_l0", out var weightHr))
+        {
+            if (weightHr.Rank != 2 || weightHr.Dim(0) < 1 || weightHr.Dim(1) < 1)
+                throw new FileFormatException(file, $"weight_hr_l0 has shape {weightHr.ShapeString}; expected (proj_size, hidden)");
+            hidden = weightHr.Dim(1);
+            projection = weightHr.Dim(0);
+            if (weightHh.Rank != 2 || weightHh.Dim(1) != projection || weightHh.Dim(0) % hidden != 0)
+                throw new FileFormatException(file,
+                    $"weight_hh_l0 has shape {weightHh.ShapeString}; with weight_hr_l0 {weightHr.ShapeString} it must be (4·{hidden}, {projection})");
+        }
+        else
+        {
+            if (weightHh.Rank != 2 || weightHh.Dim(1) < 1 || weightHh.Dim(0) % weightHh.Dim(1) != 0)
+                throw new FileFormatException(file, $"weight_hh_l0 has shape {weightHh.ShapeString}; expected (gates·hidden, hidden)");
+            hidden = weightHh.Dim(1);
+        }
         int gates = weightHh.Dim(0) / hidden;
 
         var cell = ResolveCell(metadata, gates, file, mode);
@@ -168,9 +188,14 @@ public static partial class RnnModelFile
         int hiddenSize = MetadataInt(metadata, HiddenSizeKey, file) ?? hidden;
         bool bidirectional = MetadataBool(metadata, BidirectionalKey, file) ?? reverse;
         bool hasBias = MetadataBool(metadata, BiasKey, file) ?? bias;
+        int projSize = MetadataProjSize(metadata, file) ?? projection;
+        if (projSize != projection)
+            throw new FileFormatException(file, projection == 0
+                ? $"metadata {ProjSizeKey} = {projSize}, but there is no weight_hr_l0 tensor"
+                : $"metadata {ProjSizeKey} = {projSize}, but weight_hr_l0 has shape {weightHr!.ShapeString}");
         try
         {
-            return new RnnSpec(cell, inputSize, hiddenSize, layers, bidirectional, hasBias);
+            return new RnnSpec(cell, inputSize, hiddenSize, layers, bidirectional, hasBias, projSize);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -218,6 +243,15 @@ public static partial class RnnModelFile
         if (!metadata.TryGetValue(key, out var text)) return null;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
             throw new FileFormatException(file, $"metadata {key} = '{text}' is not a positive integer");
+        return value;
+    }
+
+    // proj_size = 0 is PyTorch's "no projection", so unlike the other sizes it may be 0.
+    private static int? MetadataProjSize(IReadOnlyDictionary<string, string> metadata, string file)
+    {
+        if (!metadata.TryGetValue(ProjSizeKey, out var text)) return null;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value))
+            throw new FileFormatException(file, $"metadata {ProjSizeKey} = '{text}' is not a non-negative integer");
         return value;
     }
 

@@ -16,7 +16,7 @@ internal sealed class ClassifierInference(TokenInputTable input, RecurrentNetwor
 
     internal override PredictionResult[] Run(IReadOnlyList<PredictionRecord> batch, PredictionStatistics statistics)
     {
-        int n = batch.Count, steps = Longest(batch), h = rnn.Spec.HiddenSize, dirs = rnn.Spec.Directions;
+        int n = batch.Count, steps = Longest(batch), h = rnn.Spec.HiddenStateSize, dirs = rnn.Spec.Directions;
         using var pass = rnn.Run(input.Embed(batch.Select(r => r.Tokens!).ToList(), steps), Lengths(batch));
         statistics.AddPass(Useful(batch), (long)n * steps);
         int first = (rnn.Spec.NumLayers - 1) * dirs;

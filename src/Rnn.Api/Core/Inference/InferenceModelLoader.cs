@@ -97,6 +97,7 @@ public static class InferenceModelLoader
         var expected = config.RnnSpec;
         if (config.VocabularySize != input.VocabularySize || expected.Cell != spec.Cell || expected.InputSize != spec.InputSize
             || expected.HiddenSize != spec.HiddenSize || expected.NumLayers != spec.NumLayers || expected.Bidirectional != spec.Bidirectional
+            || expected.ProjectionSize != spec.ProjectionSize
             || config.OutputSize != fc.Classes)
             throw new FileFormatException(file, $"the metadata describes {config}, but the tensors describe vocabulary {input.VocabularySize}, {spec}, {fc.Classes} outputs");
     }

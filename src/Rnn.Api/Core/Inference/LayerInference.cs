@@ -18,7 +18,7 @@ internal sealed class LayerInference(RecurrentNetwork rnn, bool fullOutput) : In
 
     internal override PredictionResult[] Run(IReadOnlyList<PredictionRecord> batch, PredictionStatistics statistics)
     {
-        int n = batch.Count, steps = Longest(batch), inputSize = rnn.Spec.InputSize, h = rnn.Spec.HiddenSize;
+        int n = batch.Count, steps = Longest(batch), inputSize = rnn.Spec.InputSize, h = rnn.Spec.HiddenStateSize;
         var x = Tensor.Zeros(steps, n, inputSize);
         for (int b = 0; b < n; b++)
         {

@@ -30,7 +30,7 @@ public sealed class RecurrentLayer : IDisposable
         bool split = dropout > 0 && spec.NumLayers > 1;
         _dropout = split ? new Dropout(dropout, unchecked(seed * 31 + 7)) : null;
         var stageSpecs = split
-            ? Enumerable.Range(0, spec.NumLayers).Select(l => new RnnSpec(spec.Cell, spec.LayerInputSize(l), spec.HiddenSize, 1, spec.Bidirectional, spec.HasBias)).ToArray()
+            ? Enumerable.Range(0, spec.NumLayers).Select(l => new RnnSpec(spec.Cell, spec.LayerInputSize(l), spec.HiddenSize, 1, spec.Bidirectional, spec.HasBias, spec.ProjectionSize)).ToArray()
             : [spec];
         _stages = new Stage[stageSpecs.Length];
         for (int s = 0; s < stageSpecs.Length; s++)
@@ -69,8 +69,8 @@ public sealed class RecurrentLayer : IDisposable
             for (int s = 0; s < _stages.Length; s++)
             {
                 var st = _stages[s];
-                var h0 = initial is null ? null : SliceRows(initial.Hidden, st, nameof(initial));
-                var c0 = initial?.Cell is null ? null : SliceRows(initial.Cell, st, nameof(initial));
+                var h0 = initial is null ? null : SliceRows(initial.Hidden, Spec.HiddenStateSize, st, nameof(initial));
+                var c0 = initial?.Cell is null ? null : SliceRows(initial.Cell, Spec.CellStateSize, st, nameof(initial));
                 stages[s] = st.Executor.Forward(new RnnInput(x, lengths, h0, c0), mode);
                 hidden.Add(stages[s].Hidden);
                 if (stages[s].Cell is { } c) cell.Add(c);
@@ -108,8 +108,8 @@ public sealed class RecurrentLayer : IDisposable
             var result = pass.Stages[s];
             var ctx = result.Context ?? throw new InvalidOperationException("The pass holds no training context (was it already backpropagated?).");
             var grads = st.Executor.Backward(ctx, new RnnOutputGradients(dy,
-                gradHidden is null ? null : SliceRows(gradHidden, st, nameof(gradHidden)),
-                gradCell is null ? null : SliceRows(gradCell, st, nameof(gradCell))));
+                gradHidden is null ? null : SliceRows(gradHidden, Spec.HiddenStateSize, st, nameof(gradHidden)),
+                gradCell is null ? null : SliceRows(gradCell, Spec.CellStateSize, st, nameof(gradCell))));
             foreach (var (name, g) in grads.Parameters.Tensors)
             {
                 var target = st.Gradients[name].Gradient.Span;
@@ -134,18 +134,18 @@ public sealed class RecurrentLayer : IDisposable
         foreach (var st in _stages) st.Executor.Dispose();
     }
 
-    /// <summary>The rows (layers·directions) of a (L·D, N, H) state that one stage owns.</summary>
-    private Tensor SliceRows(Tensor state, Stage st, string argument)
+    /// <summary>The rows (layers·directions) of a (L·D, N, width) state that one stage owns; width is the h or c state size.</summary>
+    private Tensor SliceRows(Tensor state, int width, Stage st, string argument)
     {
         int rows = Spec.NumLayers * Spec.Directions;
-        if (state.Rank != 3 || state.Dim(0) != rows || state.Dim(2) != Spec.HiddenSize)
-            throw new ArgumentException($"{argument} must have shape ({rows}, N, {Spec.HiddenSize}) (layers·directions, N, hidden); got {state.ShapeString}.", argument);
+        if (state.Rank != 3 || state.Dim(0) != rows || state.Dim(2) != width)
+            throw new ArgumentException($"{argument} must have shape ({rows}, N, {width}) (layers·directions, N, state size); got {state.ShapeString}.", argument);
         if (_stages.Length == 1) return state;
         int stageRows = st.Spec.Directions;
-        int block = stageRows * state.Dim(1) * Spec.HiddenSize;
+        int block = stageRows * state.Dim(1) * width;
         var data = new float[block];
         Array.Copy(state.Data, st.LayerOffset * block, data, 0, block);
-        return new Tensor(data, stageRows, state.Dim(1), Spec.HiddenSize);
+        return new Tensor(data, stageRows, state.Dim(1), width);
     }
 
     private static Tensor ConcatRows(IReadOnlyList<Tensor> parts)

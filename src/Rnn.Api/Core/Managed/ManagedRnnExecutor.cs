@@ -30,8 +30,8 @@ internal sealed class ManagedRnnExecutor : IRnnExecutor
 
         var y = SequenceLayout.FromTimeMajor(ToTensor(forward.Output, shape.SeqLen, shape.Batch, Spec.OutputSize), shape.BatchFirst);
         int rows = Spec.NumLayers * Spec.Directions;
-        var hn = ToTensor(forward.Hidden, rows, shape.Batch, Spec.HiddenSize);
-        var cn = forward.Cell is null ? null : ToTensor(forward.Cell, rows, shape.Batch, Spec.HiddenSize);
+        var hn = ToTensor(forward.Hidden, rows, shape.Batch, Spec.HiddenStateSize);
+        var cn = forward.Cell is null ? null : ToTensor(forward.Cell, rows, shape.Batch, Spec.CellStateSize);
         var context = mode == RnnMode.Training ? new ManagedTrainingContext(this, shape, weights, forward) : null;
         return new RnnForwardResult(y, hn, cn, context);
     }
@@ -68,8 +68,8 @@ internal sealed class ManagedRnnExecutor : IRnnExecutor
 
         var dx = SequenceLayout.FromTimeMajor(ToTensor(backward.Input, shape.SeqLen, shape.Batch, Spec.InputSize), shape.BatchFirst);
         int rows = Spec.NumLayers * Spec.Directions;
-        var dh0 = ToTensor(backward.InitialHidden, rows, shape.Batch, Spec.HiddenSize);
-        var dc0 = backward.InitialCell is null ? null : ToTensor(backward.InitialCell, rows, shape.Batch, Spec.HiddenSize);
+        var dh0 = ToTensor(backward.InitialHidden, rows, shape.Batch, Spec.HiddenStateSize);
+        var dc0 = backward.InitialCell is null ? null : ToTensor(backward.InitialCell, rows, shape.Batch, Spec.CellStateSize);
         return new RnnGradients(dx, dh0, dc0, backward.Parameters.ToParameters());
     }
 

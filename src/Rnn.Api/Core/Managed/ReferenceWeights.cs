@@ -2,7 +2,8 @@ namespace RnnNative.Managed;
 
 /// <summary>
 /// The parameters in double, per layer and direction (index layer·D + direction), in PyTorch's layout:
-/// W_ih (G·H × in), W_hh (G·H × H) row-major, b_ih and b_hh (G·H), or null without bias. Also holds gradients.
+/// W_ih (G·H × in), W_hh (G·H × S) row-major, b_ih and b_hh (G·H), or null without bias, and with a projection
+/// W_hr (P × H), else null; S is the h state size (P or H). Also holds gradients.
 /// </summary>
 internal sealed class ReferenceWeights
 {
@@ -15,14 +16,16 @@ internal sealed class ReferenceWeights
         WeightHh = new double[count][];
         BiasIh = new double[count][];
         BiasHh = new double[count][];
+        WeightHr = new double[count][];
         for (int layer = 0; layer < spec.NumLayers; layer++)
         for (int dir = 0; dir < spec.Directions; dir++)
         {
             int i = layer * spec.Directions + dir;
             WeightIh[i] = new double[gh * spec.LayerInputSize(layer)];
-            WeightHh[i] = new double[gh * spec.HiddenSize];
+            WeightHh[i] = new double[gh * spec.HiddenStateSize];
             BiasIh[i] = spec.HasBias ? new double[gh] : null;
             BiasHh[i] = spec.HasBias ? new double[gh] : null;
+            WeightHr[i] = spec.HasProjection ? new double[spec.ProjectionSize * spec.HiddenSize] : null;
         }
     }
 
@@ -31,6 +34,7 @@ internal sealed class ReferenceWeights
     public double[][] WeightHh { get; }
     public double[]?[] BiasIh { get; }
     public double[]?[] BiasHh { get; }
+    public double[]?[] WeightHr { get; }
 
     /// <summary>The array holding a given parameter (by PyTorch name), for conversion and finite differences.</summary>
     public double[] Array(RnnParameterInfo info)
@@ -42,6 +46,7 @@ internal sealed class ReferenceWeights
             RnnParameterKind.WeightHh => WeightHh[i],
             RnnParameterKind.BiasIh => BiasIh[i]!,
             RnnParameterKind.BiasHh => BiasHh[i]!,
+            RnnParameterKind.WeightHr => WeightHr[i]!,
             _ => throw new ArgumentOutOfRangeException(nameof(info)),
         };
     }

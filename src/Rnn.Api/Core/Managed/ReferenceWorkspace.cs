@@ -19,11 +19,13 @@ internal sealed class ReferenceWorkspace
     public void Ensure(RnnSpec spec, int seqLen, int batch)
     {
         int input = seqLen * batch * spec.InputSize, layer = seqLen * batch * spec.OutputSize;
-        int states = spec.NumLayers * spec.Directions * batch * spec.HiddenSize;
+        int rows = spec.NumLayers * spec.Directions * batch;
+        int hidden = rows * spec.HiddenStateSize, cell = rows * spec.CellStateSize;
         if (Input.Length < input) Input = new double[input];
         if (LayerA.Length < layer) { LayerA = new double[layer]; LayerB = new double[layer]; }
-        if (Hn.Length < states) { H0 = new double[states]; C0 = new double[states]; Hn = new double[states]; Cn = new double[states]; }
+        if (Hn.Length < hidden) { H0 = new double[hidden]; Hn = new double[hidden]; }
+        if (Cn.Length < cell) { C0 = new double[cell]; Cn = new double[cell]; }
         if (Lengths.Length < batch) Lengths = new int[batch];
-        Scratch.Ensure(batch, spec.HiddenSize, spec.GateCount * spec.HiddenSize);
+        Scratch.Ensure(spec, batch);
     }
 }

@@ -36,15 +36,15 @@ public static class RnnBatchValidator
             lengths = (int[])input.Lengths.Clone();
         }
 
-        int[] stateShape = [spec.NumLayers * spec.Directions, batch, spec.HiddenSize];
-        if (input.InitialHidden is { } h0 && !h0.HasShape(stateShape))
-            throw new ArgumentException($"h0 must have shape {Tensor.ShapeToString(stateShape)} (layers·directions, N, hidden); got {h0.ShapeString}.", "h0");
+        int[] hiddenShape = HiddenStateShape(spec, batch), cellShape = CellStateShape(spec, batch);
+        if (input.InitialHidden is { } h0 && !h0.HasShape(hiddenShape))
+            throw new ArgumentException($"h0 must have shape {Tensor.ShapeToString(hiddenShape)} {HiddenStateAxes(spec)}; got {h0.ShapeString}.", "h0");
         if (input.InitialCell is { } c0)
         {
             if (!spec.Cell.HasCellState())
                 throw new ArgumentException($"c0 was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c0");
-            if (!c0.HasShape(stateShape))
-                throw new ArgumentException($"c0 must have shape {Tensor.ShapeToString(stateShape)} (layers·directions, N, hidden); got {c0.ShapeString}.", "c0");
+            if (!c0.HasShape(cellShape))
+                throw new ArgumentException($"c0 must have shape {Tensor.ShapeToString(cellShape)} (layers·directions, N, hidden); got {c0.ShapeString}.", "c0");
         }
         return new RnnBatchShape(seqLen, batch, lengths, input.BatchFirst);
     }
@@ -76,24 +76,35 @@ public static class RnnBatchValidator
                     throw new ArgumentException($"lengths[{n}] = {len} is out of range: each length must be between 1 and the sequence length T = {seqLen}.", "lengths");
             }
         }
-        long states = (long)spec.NumLayers * spec.Directions * batch * spec.HiddenSize;
-        string stateShape = $"(layers·directions, N, hidden) = ({spec.NumLayers * spec.Directions}, {batch}, {spec.HiddenSize})";
+        int rows = spec.NumLayers * spec.Directions;
+        long hiddenStates = (long)rows * batch * spec.HiddenStateSize, cellStates = (long)rows * batch * spec.CellStateSize;
+        string hiddenShape = $"{HiddenStateAxes(spec)} = ({rows}, {batch}, {spec.HiddenStateSize})";
+        string cellShape = $"(layers·directions, N, hidden) = ({rows}, {batch}, {spec.CellStateSize})";
         bool hasCell = spec.Cell.HasCellState();
-        if (!request.InitialHidden.IsEmpty) RequireLength(request.InitialHidden.Length, states, "h0", stateShape);
+        if (!request.InitialHidden.IsEmpty) RequireLength(request.InitialHidden.Length, hiddenStates, "h0", hiddenShape);
         if (!request.InitialCell.IsEmpty)
         {
             if (!hasCell) throw new ArgumentException($"c0 was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c0");
-            RequireLength(request.InitialCell.Length, states, "c0", stateShape);
+            RequireLength(request.InitialCell.Length, cellStates, "c0", cellShape);
         }
-        string outLayout = request.BatchFirst ? "(N, T, D·hidden)" : "(T, N, D·hidden)";
+        string width = spec.HasProjection ? "D·proj" : "D·hidden";
+        string outLayout = request.BatchFirst ? $"(N, T, {width})" : $"(T, N, {width})";
         RequireLength(outputs.Output.Length, (long)seqLen * batch * spec.OutputSize, "output", outLayout);
-        RequireLength(outputs.Hidden.Length, states, "h_n", stateShape);
+        RequireLength(outputs.Hidden.Length, hiddenStates, "h_n", hiddenShape);
         if (!outputs.Cell.IsEmpty)
         {
             if (!hasCell) throw new ArgumentException($"a c_n buffer was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c_n");
-            RequireLength(outputs.Cell.Length, states, "c_n", stateShape);
+            RequireLength(outputs.Cell.Length, cellStates, "c_n", cellShape);
         }
     }
+
+    /// <summary>h states are (L·D, N, S): S is proj_size for an LSTM with a projection, else hidden_size.</summary>
+    public static int[] HiddenStateShape(RnnSpec spec, int batch) => [spec.NumLayers * spec.Directions, batch, spec.HiddenStateSize];
+
+    /// <summary>c states are (L·D, N, hidden_size), with or without a projection.</summary>
+    public static int[] CellStateShape(RnnSpec spec, int batch) => [spec.NumLayers * spec.Directions, batch, spec.CellStateSize];
+
+    private static string HiddenStateAxes(RnnSpec spec) => spec.HasProjection ? "(layers·directions, N, proj_size)" : "(layers·directions, N, hidden)";
 
     private static void RequireLength(int actual, long expected, string name, string shape)
     {
@@ -106,17 +117,17 @@ public static class RnnBatchValidator
     {
         ArgumentNullException.ThrowIfNull(grads);
         int[] yShape = shape.BatchFirst ? [shape.Batch, shape.SeqLen, spec.OutputSize] : [shape.SeqLen, shape.Batch, spec.OutputSize];
-        int[] stateShape = [spec.NumLayers * spec.Directions, shape.Batch, spec.HiddenSize];
+        int[] hiddenShape = HiddenStateShape(spec, shape.Batch), cellShape = CellStateShape(spec, shape.Batch);
         if (grads.Output is { } dy && !dy.HasShape(yShape))
             throw new ArgumentException($"grad_output must have the output's shape {Tensor.ShapeToString(yShape)}; got {dy.ShapeString}.", "gradOutput");
-        if (grads.Hidden is { } dh && !dh.HasShape(stateShape))
-            throw new ArgumentException($"grad_hn must have shape {Tensor.ShapeToString(stateShape)}; got {dh.ShapeString}.", "gradHn");
+        if (grads.Hidden is { } dh && !dh.HasShape(hiddenShape))
+            throw new ArgumentException($"grad_hn must have shape {Tensor.ShapeToString(hiddenShape)}; got {dh.ShapeString}.", "gradHn");
         if (grads.Cell is { } dc)
         {
             if (!spec.Cell.HasCellState())
                 throw new ArgumentException($"grad_cn was given, but a {spec.Cell.ToModeName()} model has no cell state.", "gradCn");
-            if (!dc.HasShape(stateShape))
-                throw new ArgumentException($"grad_cn must have shape {Tensor.ShapeToString(stateShape)}; got {dc.ShapeString}.", "gradCn");
+            if (!dc.HasShape(cellShape))
+                throw new ArgumentException($"grad_cn must have shape {Tensor.ShapeToString(cellShape)}; got {dc.ShapeString}.", "gradCn");
         }
     }
 

@@ -48,8 +48,8 @@ public readonly struct RnnInferenceRequest
         int[] xShape = BatchFirst ? [Batch, SeqLen, spec.InputSize] : [SeqLen, Batch, spec.InputSize];
         return new RnnInput(new Tensor(Input.ToArray(), xShape),
             Lengths.IsEmpty ? null : Lengths.ToArray(),
-            InitialHidden.IsEmpty ? null : new Tensor(InitialHidden.ToArray(), rows, Batch, spec.HiddenSize),
-            InitialCell.IsEmpty ? null : new Tensor(InitialCell.ToArray(), rows, Batch, spec.HiddenSize),
+            InitialHidden.IsEmpty ? null : new Tensor(InitialHidden.ToArray(), rows, Batch, spec.HiddenStateSize),
+            InitialCell.IsEmpty ? null : new Tensor(InitialCell.ToArray(), rows, Batch, spec.CellStateSize),
             BatchFirst);
     }
 }

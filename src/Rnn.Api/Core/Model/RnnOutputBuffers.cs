@@ -2,7 +2,7 @@ namespace RnnNative;
 
 /// <summary>
 /// Caller-owned memory that a forward pass writes into, reusable across calls: y (T, N, D·H) in the request's layout,
-/// zeros at padded steps; h_n and c_n (L·D, N, H). <see cref="Cell"/> may be empty for an LSTM whose c_n is not wanted,
+/// zeros at padded steps; h_n (L·D, N, S) and c_n (L·D, N, H), S being proj_size under a projection, else H. <see cref="Cell"/> may be empty for an LSTM whose c_n is not wanted,
 /// and must be empty for the other cells. Each buffer holds exactly the elements of its shape; slice a larger buffer
 /// with <see cref="Slice"/> to serve batches of several sizes from one allocation.
 /// </summary>
@@ -23,8 +23,8 @@ public readonly struct RnnOutputBuffers
     public static RnnOutputBuffers Allocate(RnnSpec spec, int seqLen, int batch)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var (y, states) = Sizes(spec, seqLen, batch);
-        return new RnnOutputBuffers(new float[y], new float[states], spec.Cell.HasCellState() ? new float[states] : default);
+        var (y, hidden, cell) = Sizes(spec, seqLen, batch);
+        return new RnnOutputBuffers(new float[y], new float[hidden], spec.Cell.HasCellState() ? new float[cell] : default);
     }
 
     /// <summary>
@@ -34,14 +34,14 @@ public readonly struct RnnOutputBuffers
     public RnnOutputBuffers Slice(RnnSpec spec, int seqLen, int batch)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var (y, states) = Sizes(spec, seqLen, batch);
+        var (y, hidden, cell) = Sizes(spec, seqLen, batch);
         if (Output.Length < y)
             throw new ArgumentException($"output holds {Output.Length} elements; a ({seqLen}, {batch}) batch needs {y}.", "output");
-        if (Hidden.Length < states)
-            throw new ArgumentException($"hidden holds {Hidden.Length} elements; a batch of {batch} needs {states}.", "hidden");
-        if (!Cell.IsEmpty && Cell.Length < states)
-            throw new ArgumentException($"cell holds {Cell.Length} elements; a batch of {batch} needs {states}.", "cell");
-        return new RnnOutputBuffers(Output[..y], Hidden[..states], Cell.IsEmpty ? default : Cell[..states]);
+        if (Hidden.Length < hidden)
+            throw new ArgumentException($"hidden holds {Hidden.Length} elements; a batch of {batch} needs {hidden}.", "hidden");
+        if (!Cell.IsEmpty && Cell.Length < cell)
+            throw new ArgumentException($"cell holds {Cell.Length} elements; a batch of {batch} needs {cell}.", "cell");
+        return new RnnOutputBuffers(Output[..y], Hidden[..hidden], Cell.IsEmpty ? default : Cell[..cell]);
     }
 
     /// <summary>Copies a result of the same batch into these buffers (c_n only when <see cref="Cell"/> is given).</summary>
@@ -53,14 +53,15 @@ public readonly struct RnnOutputBuffers
         if (!Cell.IsEmpty) result.Cell!.Data.CopyTo(Cell);
     }
 
-    private static (int Output, int States) Sizes(RnnSpec spec, int seqLen, int batch)
+    private static (int Output, int Hidden, int Cell) Sizes(RnnSpec spec, int seqLen, int batch)
     {
         if (seqLen < 1 || batch < 1)
             throw new ArgumentOutOfRangeException(nameof(seqLen), $"seqLen and batch must be at least 1; got ({seqLen}, {batch}).");
         long y = (long)seqLen * batch * spec.OutputSize;
-        long states = (long)spec.NumLayers * spec.Directions * batch * spec.HiddenSize;
-        if (y > Array.MaxLength || states > Array.MaxLength)
+        long rows = (long)spec.NumLayers * spec.Directions * batch;
+        long hidden = rows * spec.HiddenStateSize, cell = rows * spec.CellStateSize;
+        if (y > Array.MaxLength || hidden > Array.MaxLength || cell > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(batch), $"A ({seqLen}, {batch}) batch of {spec} is too large for one buffer.");
-        return ((int)y, (int)states);
+        return ((int)y, (int)hidden, (int)cell);
     }
 }

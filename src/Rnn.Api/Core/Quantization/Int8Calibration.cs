@@ -55,7 +55,7 @@ public static class Int8Calibration
     private static RnnParameters SingleLayer(RnnParameters parameters, int layer)
     {
         var spec = parameters.Spec;
-        var single = new RnnSpec(spec.Cell, spec.LayerInputSize(layer), spec.HiddenSize, 1, spec.Bidirectional, spec.HasBias);
+        var single = new RnnSpec(spec.Cell, spec.LayerInputSize(layer), spec.HiddenSize, 1, spec.Bidirectional, spec.HasBias, spec.ProjectionSize);
         var tensors = new Dictionary<string, Tensor>();
         foreach (var info in RnnParameterInfo.Enumerate(single))
             tensors[info.Name] = parameters.Get(info.Kind, layer, info.Direction);

@@ -26,6 +26,8 @@ internal sealed class LstmCell : ReferenceCell
         ReadOnlySpan<double> dh, ReadOnlySpan<double> dc, Span<double> dgi, Span<double> dgh, Span<double> dhPrev, Span<double> dcPrev)
     {
         int hs = dh.Length;
+        // h₋₁ reaches this step only through W_hh (the layer's part); dhPrev may be narrower than dh under a projection.
+        dhPrev.Clear();
         for (int k = 0; k < hs; k++)
         {
             double i = Sigmoid(gi[k] + gh[k]);
@@ -46,7 +48,6 @@ internal sealed class LstmCell : ReferenceCell
             dgi[2 * hs + k] = dgh[2 * hs + k] = dg;
             dgi[3 * hs + k] = dgh[3 * hs + k] = dout;
             dcPrev[k] = dcTotal * f;
-            dhPrev[k] = 0;
         }
     }
 }
