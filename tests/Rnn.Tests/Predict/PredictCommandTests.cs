@@ -170,4 +170,49 @@ public class PredictCommandTests
         Assert.That(missing.ExitCode, Is.EqualTo(2));
         Assert.That(missing.Err, Does.Contain("none.jsonl"));
     }
+
+    [Test]
+    public void EachModelKindWritesExactlyItsFields()
+    {
+        using var folder = new TempFolder();
+        var tagger = new ModelConfig(ModelKind.Tagger, RnnCellKind.Gru, PredictFiles.Vocabulary, 3, 4, 2, Bidirectional: true);
+        using (var model = new SequenceTagger(tagger, Managed.ManagedBackend.Instance, 1)) ModelCheckpoint.Save(folder["t.safetensors"], model);
+        var generator = new ModelConfig(ModelKind.Generator, RnnCellKind.Lstm, PredictFiles.Vocabulary, 3, 4, PredictFiles.Vocabulary);
+        using (var model = new SequenceGenerator(generator, Managed.ManagedBackend.Instance, 2)) ModelCheckpoint.Save(folder["g.safetensors"], model);
+        var layer = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 2, 3, 2, true), 3);
+        RnnNative.Formats.RnnModelFile.Save(folder["l.safetensors"], layer);
+        var tokens = PredictFiles.WriteTokens(folder["in.jsonl"], 6, seed: 5);
+        File.WriteAllLines(folder["f.jsonl"], ["{\"id\":\"a\",\"features\":[[1,2],[3,4],[5,6]]}", "{\"id\":\"b\",\"features\":[[1,2,3]]}", "{\"id\":\"c\",\"features\":[[0.5,-1]]}"]);
+        File.WriteAllLines(folder["names.txt"], ["O", "X"]);
+
+        JsonElement[] Run(params string[] args)
+        {
+            var r = CliRunner.Run(["predict", "--quiet", "--backend", "managed", .. args]);
+            Assert.That(r.ExitCode, Is.Zero, r.Err);
+            return File.ReadAllLines(args[Array.IndexOf(args, "--output") + 1]).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        }
+        static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
+
+        var tagged = Run("--model", folder["t.safetensors"], "--input", folder["in.jsonl"], "--output", folder["t.jsonl"], "--probabilities", "--labels", folder["names.txt"]);
+        Assert.That(tagged.Select(Names), Has.All.EqualTo(new[] { "id", "labels", "probabilities", "label_names" }));
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            Assert.That(tagged[i].GetProperty("labels").GetArrayLength(), Is.EqualTo(tokens[i].Length));
+            Assert.That(tagged[i].GetProperty("probabilities").EnumerateArray().Select(p => p.GetArrayLength()), Has.All.EqualTo(2));
+            Assert.That(tagged[i].GetProperty("label_names").EnumerateArray().Select(n => n.GetString()),
+                Is.EqualTo(tagged[i].GetProperty("labels").EnumerateArray().Select(l => l.GetInt32() == 0 ? "O" : "X")));
+        }
+        Assert.That(Run("--model", folder["t.safetensors"], "--input", folder["in.jsonl"], "--output", folder["t2.jsonl"]).Select(Names), Has.All.EqualTo(new[] { "id", "labels" }));
+
+        var generated = Run("--model", folder["g.safetensors"], "--input", folder["in.jsonl"], "--output", folder["g.jsonl"], "--max-new-tokens", "4", "--sampling", "top-k", "--top-k", "3", "--seed", "7");
+        Assert.That(generated.Select(Names), Has.All.EqualTo(new[] { "id", "tokens" }));
+        Assert.That(generated.Select(g => g.GetProperty("tokens").GetArrayLength()), Has.All.EqualTo(4));
+
+        var hidden = Run("--model", folder["l.safetensors"], "--input", folder["f.jsonl"], "--output", folder["l.jsonl"], "--full-output");
+        Assert.That(hidden.Select(Names), Has.All.EqualTo(new[] { "id", "hidden", "output" }));
+        Assert.That(hidden.Select(h => h.GetProperty("id").GetString()), Is.EqualTo(new[] { "a", "c" }), "b has rows of 3 values for a 2-wide layer");
+        Assert.That(hidden[0].GetProperty("hidden").EnumerateArray().Select(r => r.GetArrayLength()), Is.EqualTo(new[] { 3, 3, 3, 3 }), "layers·directions rows of hidden");
+        Assert.That(hidden[0].GetProperty("output").EnumerateArray().Select(r => r.GetArrayLength()), Is.EqualTo(new[] { 6, 6, 6 }), "T rows of directions·hidden");
+        Assert.That(File.ReadAllText(folder["l.jsonl.errors.jsonl"]), Does.Contain("\"id\":\"b\"").And.Contain("feature rows have 3 values; the model reads 2"));
+    }
 }
