@@ -119,21 +119,32 @@ public class PredictCommandTests
     }
 
     [Test]
-    public void ARunWithDifferentOptionsDoesNotResumeAnotherRunsChunks()
+    public void AnUnfinishedRunIsResumedOnlyByTheSameCommand()
     {
         using var folder = new TempFolder();
         PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
-        PredictFiles.WriteTokens(folder["in.jsonl"], 10, seed: 2);
+        File.WriteAllLines(folder["in.jsonl"], Enumerable.Range(0, 12).Select(i => i == 9 ? $"{{\"id\":{i},\"tokens\":[99]}}" : $"{{\"id\":{i},\"tokens\":[1,2,{i % 5}]}}"));
         string[] common = ["predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"], "--backend", "managed", "--quiet"];
-        Assert.That(CliRunner.Run([.. common, "--window", "4"]).ExitCode, Is.Zero);
-        var again = CliRunner.Run([.. common, "--window", "4"]);
-        Assert.That(again.ExitCode, Is.Zero);
-        Assert.That(again.Out, Does.StartWith("predict: 10 records"));
 
+        // Stopped by --max-errors 0 after two committed chunks of four: unfinished.
+        Assert.That(CliRunner.Run([.. common, "--window", "4", "--max-errors", "0"]).ExitCode, Is.EqualTo(3));
         var different = CliRunner.Run([.. common, "--window", "5"]);
         Assert.That(different.ExitCode, Is.EqualTo(2));
         Assert.That(different.ErrLines, Has.Length.EqualTo(1));
-        Assert.That(different.Err, Does.Contain("belongs to a different run (window differ)"));
+        Assert.That(different.Err, Does.Contain("unfinished run of a different command (window differ)"));
+
+        // --max-errors is not part of the identity: the same command without it finishes the run.
+        var resumed = CliRunner.Run([.. common, "--window", "4"]);
+        Assert.That(resumed.ExitCode, Is.Zero, resumed.Err);
+        Assert.That(resumed.Out, Does.StartWith("predict: 12 records (1 errors)"));
+        var again = CliRunner.Run([.. common, "--window", "4"]);
+        Assert.That(again.ExitCode, Is.Zero);
+        Assert.That(again.Out, Does.StartWith("predict: 12 records (1 errors)"), "a finished run is not redone");
+
+        // A finished output is replaced by a different command, like any output file.
+        var other = CliRunner.Run([.. common, "--window", "5"]);
+        Assert.That(other.ExitCode, Is.Zero, other.Err);
+        Assert.That(File.ReadAllLines(folder["out.jsonl"]), Has.Length.EqualTo(11));
     }
 
     [Test]
