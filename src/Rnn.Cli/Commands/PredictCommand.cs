@@ -14,7 +14,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string?>("--model") { Description = "A checkpoint (rnn train / ModelCheckpoint), a plain PyTorch state_dict (.safetensors), or a bare RNN layer file." };
+        var model = new Option<string?>("--model") { Description = "A checkpoint written by ModelCheckpoint.Save, a plain PyTorch state_dict (.safetensors), or a bare RNN layer file (the rnn forward format)." };
         var input = new Option<string[]>("--input") { Description = "Input records: .jsonl or .parquet files or globs, read in order; - for JSONL on standard input.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string?>("--output") { Description = "Output (.jsonl or .parquet): one record per input record, in input order." };
         var backendOptions = new BackendOptions();
