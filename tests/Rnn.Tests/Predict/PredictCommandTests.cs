@@ -226,4 +226,31 @@ public class PredictCommandTests
         Assert.That(hidden[0].GetProperty("output").EnumerateArray().Select(r => r.GetArrayLength()), Is.EqualTo(new[] { 6, 6, 6 }), "T rows of directions·hidden");
         Assert.That(File.ReadAllText(folder["l.jsonl.errors.jsonl"]), Does.Contain("\"id\":\"b\"").And.Contain("feature rows have 3 values; the model reads 2"));
     }
+
+    [Test]
+    public void ParquetFeaturesFeedABareLayer()
+    {
+        using var folder = new TempFolder();
+        var parameters = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Gru, 2, 3), 4);
+        RnnNative.Formats.RnnModelFile.Save(folder["l.safetensors"], parameters);
+        var rows = new List<IDictionary<string, object?>>
+        {
+            new Dictionary<string, object?> { ["id"] = "p", ["features"] = new List<List<double>> { new() { 0.5, -1 }, new() { 2, 0.25 } } },
+            new Dictionary<string, object?> { ["id"] = "q", ["features"] = new List<List<double>> { new() { 1, 2, 3 } } },
+        };
+        var schema = new Parquet.Schema.ParquetSchema(new Parquet.Schema.DataField<string>("id"),
+            new Parquet.Schema.ListField("features", new Parquet.Schema.ListField("element", new Parquet.Schema.DataField<double>("element"))));
+        using (var stream = File.Create(folder["in.parquet"]))
+            Parquet.Serialization.ParquetSerializer.SerializeUntypedAsync(rows, schema, stream).GetAwaiter().GetResult();
+
+        var r = CliRunner.Run("predict", "--model", folder["l.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"], "--backend", "managed", "--quiet");
+        Assert.That(r.ExitCode, Is.Zero, r.Err);
+        var output = File.ReadAllLines(folder["out.jsonl"]);
+        Assert.That(output, Has.Length.EqualTo(1));
+        using var executor = Managed.ManagedBackend.Instance.CreateExecutor(parameters, RnnExecutorOptions.Default);
+        using var alone = executor.Forward(new RnnInput(new Tensor([0.5f, -1f, 2f, 0.25f], 2, 1, 2)));
+        var hidden = JsonDocument.Parse(output[0]).RootElement.GetProperty("hidden")[0].EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.That(hidden, Is.EqualTo(alone.Hidden.Data).Within(1e-6));
+        Assert.That(File.ReadAllText(folder["out.jsonl.errors.jsonl"]), Does.Contain("\"id\":\"q\"").And.Contain("3 values; the model reads 2"));
+    }
 }
