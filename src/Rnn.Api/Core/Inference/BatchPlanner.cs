@@ -2,7 +2,9 @@ namespace RnnNative.Inference;
 
 /// <summary>
 /// Cuts one window of records into batches: sorted by length (stable, so equal lengths keep arrival order) when
-/// bucketing, then greedily filled while the batch stays within the size and padded-token limits.
+/// bucketing, then greedily filled while the batch stays within the size and padded-token limits and (when bucketing)
+/// its padding efficiency stays at or above <see cref="BatchPredictorOptions.MinBatchPaddingEfficiency"/>, so the
+/// whole run's efficiency is at least that floor.
 /// </summary>
 internal static class BatchPlanner
 {
@@ -19,16 +21,23 @@ internal static class BatchPlanner
         var batches = new List<int[]>();
         var current = new List<int>();
         int longest = 0;
+        long useful = 0;
         foreach (int i in order)
         {
-            int candidate = Math.Max(longest, lengths[i]);
-            if (current.Count > 0 && (current.Count + 1 > options.MaxBatchSize || (long)(current.Count + 1) * candidate > options.MaxBatchTokens))
+            int length = lengths[i], candidate = Math.Max(longest, length);
+            bool full = current.Count + 1 > options.MaxBatchSize || (long)(current.Count + 1) * candidate > options.MaxBatchTokens;
+            // Sorted by length, a record can only raise the batch's longest; in the sparse long tail that would pad every
+            // shorter record up to it, so the batch closes rather than fall under the efficiency floor.
+            bool wasteful = options.Bucketing && useful + length < options.MinBatchPaddingEfficiency * (current.Count + 1) * candidate;
+            if (current.Count > 0 && (full || wasteful))
             {
                 batches.Add([.. current]);
                 current.Clear();
-                candidate = lengths[i];
+                candidate = length;
+                useful = 0;
             }
             current.Add(i);
+            useful += length;
             longest = candidate;
         }
         if (current.Count > 0) batches.Add([.. current]);
