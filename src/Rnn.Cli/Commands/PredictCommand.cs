@@ -14,7 +14,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string?>("--model") { Description = "A checkpoint (rnn train / ModelCheckpoint), a plain PyTorch state_dict (.safetensors), or a bare RNN layer file." };
+        var model = new Option<string?>("--model") { Description = "A checkpoint written by ModelCheckpoint.Save, a plain PyTorch state_dict (.safetensors), or a bare RNN layer file (the rnn forward format)." };
         var input = new Option<string[]>("--input") { Description = "Input records: .jsonl or .parquet files or globs, read in order; - for JSONL on standard input.", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string?>("--output") { Description = "Output (.jsonl or .parquet): one record per input record, in input order." };
         var backendOptions = new BackendOptions();
@@ -24,6 +24,7 @@ internal static class PredictCommand
         var maxBatchTokens = new Option<int>("--max-batch-tokens") { Description = "Padded time steps per batch (batch × its longest record).", DefaultValueFactory = _ => BatchPredictorOptions.Default.MaxBatchTokens };
         var maxBatchSize = new Option<int>("--max-batch-size") { Description = "Records per batch.", DefaultValueFactory = _ => BatchPredictorOptions.Default.MaxBatchSize };
         var noBucketing = new Option<bool>("--no-bucketing") { Description = "Batch in arrival order instead of by length (shows what bucketing saves)." };
+        var minEfficiency = new Option<double>("--min-batch-efficiency") { Description = "With bucketing, close a batch before its useful ÷ computed time steps would fall under this.", DefaultValueFactory = _ => BatchPredictorOptions.Default.MinBatchPaddingEfficiency };
         var maxLength = new Option<int?>("--max-length") { Description = "Longer records go to the errors file." };
         var errors = new Option<string?>("--errors") { Description = "Bad records (JSONL: id or line, reason); default OUTPUT.errors.jsonl." };
         var maxErrors = new Option<long?>("--max-errors") { Description = "Stop with exit code 3 after more bad records than this (default: no limit)." };
@@ -49,7 +50,7 @@ internal static class PredictCommand
         foreach (var option in new Option[] { model, input, output })
             command.Add(option);
         backendOptions.AddTo(command);
-        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, maxLength, errors, maxErrors, summary, quiet, labels,
+        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, errors, maxErrors, summary, quiet, labels,
                      kind, mode, probabilities, fullOutput, maxNewTokens, sampling, temperature, topK, seed, beginToken, endToken, shardIndex, numShards })
             command.Add(option);
         command.Add(CreateMerge(console));
@@ -73,6 +74,8 @@ internal static class PredictCommand
                 MaxBatchSize = AtLeastOne(parsed, maxBatchSize),
                 Workers = AtLeastOne(parsed, workers),
                 Bucketing = !parsed.GetValue(noBucketing),
+                MinBatchPaddingEfficiency = parsed.GetValue(minEfficiency) is var floor && floor >= 0 && floor <= 1
+                    ? floor : throw new CliUsageException($"--min-batch-efficiency {floor}: must be in [0, 1]."),
                 MaxLength = parsed.GetValue(maxLength) is { } length ? (length >= 1 ? length : throw new CliUsageException($"--max-length {length}: must be at least 1.")) : null,
             };
             if (parsed.GetValue(threads) is var t && t < 0) throw new CliUsageException($"--threads {t}: must be 0 (the backend's default) or more.");

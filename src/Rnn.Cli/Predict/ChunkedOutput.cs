@@ -35,10 +35,12 @@ internal sealed class ChunkedOutput
     {
         string parts = PartsFolderFor(output);
         var manifest = PredictManifest.Load(output);
-        if (manifest is not null && RunIdentity.Differences(manifest.Identity, identity) is { } differences)
-            throw new CliUsageException($"{PredictManifest.PathFor(output)} belongs to a different run ({differences} differ); " +
-                $"delete it and {parts} to start over, or write to another --output.");
-        if (manifest is { Complete: true } && File.Exists(output))
+        string? differences = manifest is null ? null : RunIdentity.Differences(manifest.Identity, identity);
+        // Unfinished work of another command is never resumed into this one, nor silently thrown away.
+        if (manifest is { Complete: false } && differences is not null)
+            throw new CliUsageException($"{PredictManifest.PathFor(output)} holds an unfinished run of a different command ({differences} differ); " +
+                $"re-run that command to finish it, delete the manifest and {parts} to start over, or write to another --output.");
+        if (manifest is { Complete: true } && differences is null && File.Exists(output))
             return new ChunkedOutput(output, errors, format, manifest, alreadyComplete: true);
         if (manifest is null || manifest.Complete)
         {

@@ -3,7 +3,8 @@ using RnnNative.Inference;
 namespace RnnNative.Tests.Inference;
 
 /// <summary>
-/// The batch cuts: every record exactly once, the limits kept, arrival order without bucketing, the least-cost cut
+/// The batch cuts: every record exactly once, the limits and the efficiency floor kept, arrival order without bucketing,
+/// the least-cost cut
 /// checked against brute force over every contiguous partition, and a long-tailed length distribution batched with
 /// little padding.
 /// </summary>
@@ -67,7 +68,7 @@ public class BatchPlannerTests
         for (int trial = 0; trial < 200; trial++)
         {
             var lengths = Enumerable.Range(0, rng.Next(1, 11)).Select(_ => rng.Next(1, 60)).ToArray();
-            var options = Options with { MaxBatchSize = rng.Next(1, 6), MaxBatchTokens = rng.Next(30, 200) };
+            var options = Options with { MaxBatchSize = rng.Next(1, 6), MaxBatchTokens = rng.Next(30, 200), MinBatchPaddingEfficiency = rng.Next(3) * 0.4 };
             var sorted = Enumerable.Range(0, lengths.Length).OrderBy(i => lengths[i]).ThenBy(i => i).ToArray();
             long brute = long.MaxValue;
             // Bit k of the mask set = a cut after sorted position k.
@@ -83,7 +84,8 @@ public class BatchPlannerTests
                         from = k + 1;
                     }
                 }
-                bool allowed = parts.All(p => p.Length == 1 || (p.Length <= options.MaxBatchSize && p.Length * p.Max(i => lengths[i]) <= options.MaxBatchTokens));
+                bool allowed = parts.All(p => p.Length == 1 || (p.Length <= options.MaxBatchSize && p.Length * p.Max(i => lengths[i]) <= options.MaxBatchTokens
+                    && p.Sum(i => lengths[i]) >= options.MinBatchPaddingEfficiency * p.Length * p.Max(i => lengths[i])));
                 if (allowed) brute = Math.Min(brute, Cost(parts, lengths));
             }
             var planned = BatchPlanner.Plan(lengths, options);
@@ -94,13 +96,28 @@ public class BatchPlannerTests
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(3)]
-    public void ALongTailedWindowIsBatchedWithLittlePadding(int seed)
+    public void ALongTailedWindowIsBatchedWithLittlePaddingWithoutAFloor(int seed)
     {
         var lengths = LongTailed(4096, seed);
-        var bucketed = BatchPlanner.Plan(lengths, Options);
+        var bucketed = BatchPlanner.Plan(lengths, Options with { MinBatchPaddingEfficiency = 0 });
         var arrival = BatchPlanner.Plan(lengths, Options with { Bucketing = false });
         double efficiency = PaddingEfficiency(bucketed, lengths);
         TestContext.Out.WriteLine($"padding efficiency {efficiency:F3} in {bucketed.Count} batches; arrival order {PaddingEfficiency(arrival, lengths):F3}");
         Assert.That(efficiency, Is.GreaterThanOrEqualTo(0.9));
+    }
+
+    [Test]
+    public void NoBatchFallsUnderTheEfficiencyFloor()
+    {
+        var lengths = LongTailed(4096, seed: 4);
+        foreach (var batch in BatchPlanner.Plan(lengths, Options with { MinBatchPaddingEfficiency = 0.97 }))
+            Assert.That(PaddingEfficiency([batch], lengths), Is.GreaterThanOrEqualTo(0.97));
+    }
+
+    [Test]
+    public void TheFloorIsValidated()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchPredictorOptions { MinBatchPaddingEfficiency = 1.5 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchPredictorOptions { MinBatchPaddingEfficiency = double.NaN }.Validate());
     }
 }

@@ -119,21 +119,32 @@ public class PredictCommandTests
     }
 
     [Test]
-    public void ARunWithDifferentOptionsDoesNotResumeAnotherRunsChunks()
+    public void AnUnfinishedRunIsResumedOnlyByTheSameCommand()
     {
         using var folder = new TempFolder();
         PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
-        PredictFiles.WriteTokens(folder["in.jsonl"], 10, seed: 2);
+        File.WriteAllLines(folder["in.jsonl"], Enumerable.Range(0, 12).Select(i => i == 9 ? $"{{\"id\":{i},\"tokens\":[99]}}" : $"{{\"id\":{i},\"tokens\":[1,2,{i % 5}]}}"));
         string[] common = ["predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"], "--backend", "managed", "--quiet"];
-        Assert.That(CliRunner.Run([.. common, "--window", "4"]).ExitCode, Is.Zero);
-        var again = CliRunner.Run([.. common, "--window", "4"]);
-        Assert.That(again.ExitCode, Is.Zero);
-        Assert.That(again.Out, Does.StartWith("predict: 10 records"));
 
+        // Stopped by --max-errors 0 after two committed chunks of four: unfinished.
+        Assert.That(CliRunner.Run([.. common, "--window", "4", "--max-errors", "0"]).ExitCode, Is.EqualTo(3));
         var different = CliRunner.Run([.. common, "--window", "5"]);
         Assert.That(different.ExitCode, Is.EqualTo(2));
         Assert.That(different.ErrLines, Has.Length.EqualTo(1));
-        Assert.That(different.Err, Does.Contain("belongs to a different run (window differ)"));
+        Assert.That(different.Err, Does.Contain("unfinished run of a different command (window differ)"));
+
+        // --max-errors is not part of the identity: the same command without it finishes the run.
+        var resumed = CliRunner.Run([.. common, "--window", "4"]);
+        Assert.That(resumed.ExitCode, Is.Zero, resumed.Err);
+        Assert.That(resumed.Out, Does.StartWith("predict: 12 records (1 errors)"));
+        var again = CliRunner.Run([.. common, "--window", "4"]);
+        Assert.That(again.ExitCode, Is.Zero);
+        Assert.That(again.Out, Does.StartWith("predict: 12 records (1 errors)"), "a finished run is not redone");
+
+        // A finished output is replaced by a different command, like any output file.
+        var other = CliRunner.Run([.. common, "--window", "5"]);
+        Assert.That(other.ExitCode, Is.Zero, other.Err);
+        Assert.That(File.ReadAllLines(folder["out.jsonl"]), Has.Length.EqualTo(11));
     }
 
     [Test]
@@ -169,5 +180,77 @@ public class PredictCommandTests
         var missing = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["none.jsonl"], "--output", folder["x.jsonl"]);
         Assert.That(missing.ExitCode, Is.EqualTo(2));
         Assert.That(missing.Err, Does.Contain("none.jsonl"));
+    }
+
+    [Test]
+    public void EachModelKindWritesExactlyItsFields()
+    {
+        using var folder = new TempFolder();
+        var tagger = new ModelConfig(ModelKind.Tagger, RnnCellKind.Gru, PredictFiles.Vocabulary, 3, 4, 2, Bidirectional: true);
+        using (var model = new SequenceTagger(tagger, Managed.ManagedBackend.Instance, 1)) ModelCheckpoint.Save(folder["t.safetensors"], model);
+        var generator = new ModelConfig(ModelKind.Generator, RnnCellKind.Lstm, PredictFiles.Vocabulary, 3, 4, PredictFiles.Vocabulary);
+        using (var model = new SequenceGenerator(generator, Managed.ManagedBackend.Instance, 2)) ModelCheckpoint.Save(folder["g.safetensors"], model);
+        var layer = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 2, 3, 2, true), 3);
+        RnnNative.Formats.RnnModelFile.Save(folder["l.safetensors"], layer);
+        var tokens = PredictFiles.WriteTokens(folder["in.jsonl"], 6, seed: 5);
+        File.WriteAllLines(folder["f.jsonl"], ["{\"id\":\"a\",\"features\":[[1,2],[3,4],[5,6]]}", "{\"id\":\"b\",\"features\":[[1,2,3]]}", "{\"id\":\"c\",\"features\":[[0.5,-1]]}"]);
+        File.WriteAllLines(folder["names.txt"], ["O", "X"]);
+
+        JsonElement[] Run(params string[] args)
+        {
+            var r = CliRunner.Run(["predict", "--quiet", "--backend", "managed", .. args]);
+            Assert.That(r.ExitCode, Is.Zero, r.Err);
+            return File.ReadAllLines(args[Array.IndexOf(args, "--output") + 1]).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        }
+        static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
+
+        var tagged = Run("--model", folder["t.safetensors"], "--input", folder["in.jsonl"], "--output", folder["t.jsonl"], "--probabilities", "--labels", folder["names.txt"]);
+        Assert.That(tagged.Select(Names), Has.All.EqualTo(new[] { "id", "labels", "probabilities", "label_names" }));
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            Assert.That(tagged[i].GetProperty("labels").GetArrayLength(), Is.EqualTo(tokens[i].Length));
+            Assert.That(tagged[i].GetProperty("probabilities").EnumerateArray().Select(p => p.GetArrayLength()), Has.All.EqualTo(2));
+            Assert.That(tagged[i].GetProperty("label_names").EnumerateArray().Select(n => n.GetString()),
+                Is.EqualTo(tagged[i].GetProperty("labels").EnumerateArray().Select(l => l.GetInt32() == 0 ? "O" : "X")));
+        }
+        Assert.That(Run("--model", folder["t.safetensors"], "--input", folder["in.jsonl"], "--output", folder["t2.jsonl"]).Select(Names), Has.All.EqualTo(new[] { "id", "labels" }));
+
+        var generated = Run("--model", folder["g.safetensors"], "--input", folder["in.jsonl"], "--output", folder["g.jsonl"], "--max-new-tokens", "4", "--sampling", "top-k", "--top-k", "3", "--seed", "7");
+        Assert.That(generated.Select(Names), Has.All.EqualTo(new[] { "id", "tokens" }));
+        Assert.That(generated.Select(g => g.GetProperty("tokens").GetArrayLength()), Has.All.EqualTo(4));
+
+        var hidden = Run("--model", folder["l.safetensors"], "--input", folder["f.jsonl"], "--output", folder["l.jsonl"], "--full-output");
+        Assert.That(hidden.Select(Names), Has.All.EqualTo(new[] { "id", "hidden", "output" }));
+        Assert.That(hidden.Select(h => h.GetProperty("id").GetString()), Is.EqualTo(new[] { "a", "c" }), "b has rows of 3 values for a 2-wide layer");
+        Assert.That(hidden[0].GetProperty("hidden").EnumerateArray().Select(r => r.GetArrayLength()), Is.EqualTo(new[] { 3, 3, 3, 3 }), "layers·directions rows of hidden");
+        Assert.That(hidden[0].GetProperty("output").EnumerateArray().Select(r => r.GetArrayLength()), Is.EqualTo(new[] { 6, 6, 6 }), "T rows of directions·hidden");
+        Assert.That(File.ReadAllText(folder["l.jsonl.errors.jsonl"]), Does.Contain("\"id\":\"b\"").And.Contain("feature rows have 3 values; the model reads 2"));
+    }
+
+    [Test]
+    public void ParquetFeaturesFeedABareLayer()
+    {
+        using var folder = new TempFolder();
+        var parameters = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Gru, 2, 3), 4);
+        RnnNative.Formats.RnnModelFile.Save(folder["l.safetensors"], parameters);
+        var rows = new List<IDictionary<string, object?>>
+        {
+            new Dictionary<string, object?> { ["id"] = "p", ["features"] = new List<List<double>> { new() { 0.5, -1 }, new() { 2, 0.25 } } },
+            new Dictionary<string, object?> { ["id"] = "q", ["features"] = new List<List<double>> { new() { 1, 2, 3 } } },
+        };
+        var schema = new Parquet.Schema.ParquetSchema(new Parquet.Schema.DataField<string>("id"),
+            new Parquet.Schema.ListField("features", new Parquet.Schema.ListField("element", new Parquet.Schema.DataField<double>("element"))));
+        using (var stream = File.Create(folder["in.parquet"]))
+            Parquet.Serialization.ParquetSerializer.SerializeUntypedAsync(rows, schema, stream).GetAwaiter().GetResult();
+
+        var r = CliRunner.Run("predict", "--model", folder["l.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"], "--backend", "managed", "--quiet");
+        Assert.That(r.ExitCode, Is.Zero, r.Err);
+        var output = File.ReadAllLines(folder["out.jsonl"]);
+        Assert.That(output, Has.Length.EqualTo(1));
+        using var executor = Managed.ManagedBackend.Instance.CreateExecutor(parameters, RnnExecutorOptions.Default);
+        using var alone = executor.Forward(new RnnInput(new Tensor([0.5f, -1f, 2f, 0.25f], 2, 1, 2)));
+        var hidden = JsonDocument.Parse(output[0]).RootElement.GetProperty("hidden")[0].EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.That(hidden, Is.EqualTo(alone.Hidden.Data).Within(1e-6));
+        Assert.That(File.ReadAllText(folder["out.jsonl.errors.jsonl"]), Does.Contain("\"id\":\"q\"").And.Contain("3 values; the model reads 2"));
     }
 }

@@ -4,7 +4,8 @@ namespace RnnNative.Inference;
 /// Cuts one window of records into batches within the size and padded-token limits (a single longer sequence runs
 /// alone). Without bucketing, batches are filled greedily in arrival order. With bucketing, the records are sorted by
 /// length (stable, so equal lengths keep arrival order) and cut where the total cost is least, by dynamic programming
-/// over the sorted lengths: a batch of n records padded to T steps costs T · (n + <see cref="StepOverhead"/>). Greedy
+/// over the sorted lengths: a batch of n records padded to T steps costs T · (n + <see cref="StepOverhead"/>), and no
+/// batch of several records falls under <see cref="BatchPredictorOptions.MinBatchPaddingEfficiency"/>. Greedy
 /// filling of sorted lengths would put the sparse long tail of a real length distribution into one batch padded to
 /// its longest record; the cut points found here give each part of the tail its own batch when that saves more padded
 /// steps than it adds per-step overhead.
@@ -53,10 +54,13 @@ internal static class BatchPlanner
     /// <summary>
     /// <paramref name="order"/> is sorted by length, so a batch of the records order[i..j) is padded to the length of
     /// order[j − 1]. best[j] is the least cost of the first j records; each j looks back at most MaxBatchSize records.
+    /// A single record is always a valid batch, so every j has a cut.
     /// </summary>
     private static List<int[]> LeastCost(int[] order, IReadOnlyList<int> lengths, BatchPredictorOptions options)
     {
         int count = order.Length;
+        var prefix = new long[count + 1];
+        for (int k = 0; k < count; k++) prefix[k + 1] = prefix[k] + lengths[order[k]];
         var best = new long[count + 1];
         var start = new int[count + 1];
         for (int j = 1; j <= count; j++)
@@ -66,7 +70,8 @@ internal static class BatchPlanner
             for (int i = j - 1; i >= 0 && j - i <= options.MaxBatchSize; i--)
             {
                 int n = j - i;
-                if (n > 1 && !Fits(n, steps, options)) break;
+                // Going left only adds records no longer than the rest, so both the limits and the efficiency get worse.
+                if (n > 1 && (!Fits(n, steps, options) || prefix[j] - prefix[i] < options.MinBatchPaddingEfficiency * n * steps)) break;
                 long cost = best[i] + (long)steps * (n + StepOverhead);
                 if (cost < best[j])
                 {

@@ -13,6 +13,11 @@ public sealed record BatchPredictorOptions
     public int MaxBatchTokens { get; init; } = 32768;
     public int Workers { get; init; } = 1;
     public bool Bucketing { get; init; } = true;
+    /// <summary>
+    /// When bucketing, no batch of several records has useful ÷ computed time steps under this, so neither has the
+    /// whole run (0 = only the size limits and the cost of padding decide).
+    /// </summary>
+    public double MinBatchPaddingEfficiency { get; init; } = 0.9;
     /// <summary>Longer records are rejected as errors; null = no limit.</summary>
     public int? MaxLength { get; init; }
 
@@ -25,6 +30,8 @@ public sealed record BatchPredictorOptions
         if (MaxBatchSize < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "The maximum batch size must be at least 1.");
         if (MaxBatchTokens < 1) throw new ArgumentOutOfRangeException(nameof(MaxBatchTokens), MaxBatchTokens, "The maximum batch tokens must be at least 1.");
         if (Workers < 1) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "There must be at least one worker.");
+        if (!(MinBatchPaddingEfficiency >= 0 && MinBatchPaddingEfficiency <= 1))
+            throw new ArgumentOutOfRangeException(nameof(MinBatchPaddingEfficiency), MinBatchPaddingEfficiency, "The minimum batch padding efficiency must be in [0, 1].");
         if (MaxLength is < 1) throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, "The maximum length must be at least 1.");
     }
 }
