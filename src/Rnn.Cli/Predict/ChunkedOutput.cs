@@ -115,7 +115,7 @@ internal sealed class ChunkedOutput
     public sealed class Chunk(int index, string temporaryPath, IResultRowWriter writer, ResultFormat format, OutputShape shape)
     {
         private readonly List<int> _errorPositions = [];
-        private long _tokens;
+        private long _tokens, _labelled, _correct;
         private long _usefulBefore, _computedBefore;
 
         public int Index { get; } = index;
@@ -135,6 +135,11 @@ internal sealed class ChunkedOutput
             {
                 Writer.Add(format.ToRow(result, shape));
                 _tokens += result.Record.Length;
+                if (result.Probabilities is not null && result.Record.ExpectedLabel is { } expected)
+                {
+                    _labelled++;
+                    if (result.Label == expected) _correct++;
+                }
             }
             Records++;
         }
@@ -152,6 +157,8 @@ internal sealed class ChunkedOutput
             Errors = _errorPositions.Count,
             ErrorPositions = [.. _errorPositions],
             Tokens = _tokens,
+            Labelled = _labelled,
+            Correct = _correct,
             UsefulSteps = statistics.UsefulSteps - _usefulBefore,
             ComputedSteps = statistics.ComputedSteps - _computedBefore,
             Seconds = seconds,

@@ -35,13 +35,15 @@ internal static class JsonlRecordParser
             bool hasTokens = root.TryGetProperty("tokens", out var tokens) && tokens.ValueKind != JsonValueKind.Null;
             bool hasFeatures = root.TryGetProperty("features", out var features) && features.ValueKind != JsonValueKind.Null;
             if (hasTokens && hasFeatures) return PredictionRecord.Rejected("a record has \"tokens\" or \"features\", not both", id, lineNumber);
-            if (hasTokens) return ReadTokens(tokens, id, lineNumber);
+            // An integer "label" is the record's known class, for the accuracy in the summary; other label values are not scored.
+            int? expected = root.TryGetProperty("label", out var label) && label.ValueKind == JsonValueKind.Number && label.TryGetInt32(out int known) ? known : null;
+            if (hasTokens) return ReadTokens(tokens, id, lineNumber, expected);
             if (hasFeatures) return ReadFeatures(features, id, lineNumber);
             return PredictionRecord.Rejected("missing \"tokens\" (or \"features\")", id, lineNumber);
         }
     }
 
-    private static PredictionRecord ReadTokens(JsonElement tokens, RecordId id, long line)
+    private static PredictionRecord ReadTokens(JsonElement tokens, RecordId id, long line, int? expectedLabel)
     {
         if (tokens.ValueKind != JsonValueKind.Array) return PredictionRecord.Rejected($"\"tokens\" must be an array of integers, not {Describe(tokens.ValueKind)}", id, line);
         var values = new int[tokens.GetArrayLength()];
@@ -52,7 +54,7 @@ internal static class JsonlRecordParser
                 return PredictionRecord.Rejected($"tokens[{i}] is not a 32-bit integer: {token.GetRawText()}", id, line);
             i++;
         }
-        return PredictionRecord.FromTokens(id, values, line);
+        return PredictionRecord.FromTokens(id, values, line, expectedLabel: expectedLabel);
     }
 
     private static PredictionRecord ReadFeatures(JsonElement features, RecordId id, long line)

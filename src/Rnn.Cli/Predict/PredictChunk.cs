@@ -12,5 +12,8 @@ internal sealed class PredictChunk
     [JsonPropertyName("tokens")] public long Tokens { get; set; }
     [JsonPropertyName("useful_steps")] public long UsefulSteps { get; set; }
     [JsonPropertyName("computed_steps")] public long ComputedSteps { get; set; }
+    /// <summary>Classifier records whose input carried an integer label, and how many of them were predicted right.</summary>
+    [JsonPropertyName("labelled")] public long Labelled { get; set; }
+    [JsonPropertyName("correct")] public long Correct { get; set; }
     [JsonPropertyName("seconds")] public double Seconds { get; set; }
 }

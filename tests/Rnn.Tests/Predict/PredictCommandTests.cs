@@ -8,6 +8,50 @@ namespace RnnNative.Tests.Predict;
 public class PredictCommandTests
 {
     [Test]
+    public void LabelledRecordsAreScoredInTheSummaryAndUnlabelledOnesAreNot()
+    {
+        using var folder = new TempFolder();
+        using var model = PredictFiles.Classifier(folder["c.safetensors"]);
+        var rng = new Random(4);
+        var lines = new List<string>();
+        var known = new Dictionary<string, int>();
+        for (int i = 0; i < 40; i++)
+        {
+            string tokens = string.Join(',', Enumerable.Range(0, rng.Next(1, 8)).Select(_ => rng.Next(PredictFiles.Vocabulary)));
+            // Every third record has no label, every fifth a label that is not an integer class: neither is scored.
+            string label = i % 3 == 0 ? "" : i % 5 == 0 ? ",\"label\":\"pos\"" : $",\"label\":{rng.Next(4)}";
+            if (label.Length > 0 && i % 5 != 0) known[$"r{i}"] = int.Parse(label[9..], System.Globalization.CultureInfo.InvariantCulture);
+            lines.Add($"{{\"id\":\"r{i}\",\"tokens\":[{tokens}]{label}}}");
+        }
+        File.WriteAllLines(folder["in.jsonl"], lines);
+
+        var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--window", "9", "--summary", folder["s.json"], "--quiet");
+        Assert.That(result.ExitCode, Is.Zero, result.Err);
+
+        int correct = File.ReadLines(folder["out.jsonl"]).Select(l => JsonDocument.Parse(l).RootElement)
+            .Count(o => known.TryGetValue(o.GetProperty("id").GetString()!, out int y) && o.GetProperty("label").GetInt32() == y);
+        var summary = JsonDocument.Parse(File.ReadAllText(folder["s.json"])).RootElement;
+        Assert.That(summary.GetProperty("labelled").GetInt64(), Is.EqualTo(known.Count));
+        Assert.That(summary.GetProperty("accuracy").GetDouble(), Is.EqualTo((double)correct / known.Count).Within(1e-6));
+        Assert.That(result.Out, Does.Contain($"over {known.Count} labelled records"));
+    }
+
+    [Test]
+    public void WithoutLabelsTheSummaryHasNoAccuracy()
+    {
+        using var folder = new TempFolder();
+        using var model = PredictFiles.Classifier(folder["c.safetensors"]);
+        PredictFiles.WriteTokens(folder["in.jsonl"], 10, seed: 2);
+        var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--summary", folder["s.json"], "--quiet");
+        Assert.That(result.ExitCode, Is.Zero, result.Err);
+        var summary = JsonDocument.Parse(File.ReadAllText(folder["s.json"])).RootElement;
+        Assert.That(summary.TryGetProperty("accuracy", out _), Is.False);
+        Assert.That(result.Out, Does.Not.Contain("accuracy"));
+    }
+
+    [Test]
     public void ClassifierOutputMatchesTheModelAndEveryRecordIsInOutputOrErrorsExactlyOnce()
     {
         using var folder = new TempFolder();

@@ -5,14 +5,7 @@ namespace RnnNative.Tests.Samples;
 /// <summary>The committed demo dataset is exactly what its generator writes, so the two cannot drift apart.</summary>
 public class BundledReviewsTests
 {
-    private static string Committed(string name) => Path.Combine(RepositoryRoot(), "samples", "data", name);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "RnnNative.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (RnnNative.sln) was not found above the test folder.");
-    }
+    private static string Committed(string name) => RepositoryFiles.Path("samples", "data", name);
 
     [Test]
     public void CommittedReviewsEqualTheGenerator()

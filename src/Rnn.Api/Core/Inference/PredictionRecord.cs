@@ -26,11 +26,17 @@ public sealed class PredictionRecord
     /// <summary>Where the record came from (line number in its input file), for error reports; null when unknown.</summary>
     public long? Line { get; }
 
+    /// <summary>
+    /// The record's known class, when its input carries one (a <c>label</c> field): predictions are then scored against
+    /// it. It never changes the prediction.
+    /// </summary>
+    public int? ExpectedLabel { get; private init; }
+
     /// <summary>Time steps: tokens, or feature rows.</summary>
     public int Length => Tokens?.Length ?? FeatureSteps;
 
-    public static PredictionRecord FromTokens(RecordId id, int[] tokens, long? line = null) =>
-        new(id, tokens ?? throw new ArgumentNullException(nameof(tokens)), null, 0, null, line);
+    public static PredictionRecord FromTokens(RecordId id, int[] tokens, long? line = null, int? expectedLabel = null) =>
+        new(id, tokens ?? throw new ArgumentNullException(nameof(tokens)), null, 0, null, line) { ExpectedLabel = expectedLabel };
 
     /// <summary><paramref name="features"/> holds <paramref name="steps"/> rows of equal width, row-major.</summary>
     public static PredictionRecord FromFeatures(RecordId id, float[] features, int steps, long? line = null)
