@@ -126,11 +126,28 @@ int64_t int8_executor::f32_weight_bytes() const {
     return bytes;
 }
 
+namespace {
+
+// Every int8 call on a thread reuses that thread's buffers: they are the size of the call's batch, and allocating and
+// faulting in tens of megabytes per call costs more than much of the call's own arithmetic. Concurrent callers run on
+// different threads, so they never share one.
+struct int8_call_buffers {
+    aligned_buffer layer_input, layer_output, quantized, cur_h, nxt_h, cur_c, nxt_c, scratch;
+};
+
+int8_call_buffers &thread_buffers() {
+    thread_local int8_call_buffers buffers;
+    return buffers;
+}
+
+} // namespace
+
 void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) const {
     omp_set_num_threads(m_.threads);
     dnnl::stream stream(engine_);
     const int64_t t_len = plan.seq_len, n = plan.batch, dh = m_.output_size();
-    aligned_buffer layer_input, layer_output, quantized;
+    int8_call_buffers &buffers = thread_buffers();
+    aligned_buffer &layer_input = buffers.layer_input, &layer_output = buffers.layer_output, &quantized = buffers.quantized;
     auto *x = static_cast<float *>(layer_input.ensure(sizeof(float) * size_t(t_len * n * m_.input_size)));
     gather_sequence(a.input, a.batch_first != 0, plan, m_.input_size, x, dt::f32);
 
@@ -152,7 +169,8 @@ void int8_executor::forward_direction(int64_t layer, int64_t dir, const uint8_t 
     const int64_t index = layer * m_.directions + dir, h = m_.hidden_size, n = plan.batch, k = m_.layer_input_size(layer);
     const int64_t dh = m_.output_size();
     const size_t state_bytes = sizeof(float) * size_t(n * h);
-    aligned_buffer cur_h, nxt_h, cur_c, nxt_c, scratch;
+    int8_call_buffers &buffers = thread_buffers();
+    aligned_buffer &cur_h = buffers.cur_h, &nxt_h = buffers.nxt_h, &cur_c = buffers.cur_c, &nxt_c = buffers.nxt_c, &scratch = buffers.scratch;
     auto *ch = static_cast<float *>(cur_h.ensure(state_bytes)), *nh = static_cast<float *>(nxt_h.ensure(state_bytes));
     auto *cc = static_cast<float *>(cur_c.ensure(state_bytes)), *nc = static_cast<float *>(nxt_c.ensure(state_bytes));
     gather_state(a.h0, index, plan, h, ch, dt::f32);
