@@ -21,10 +21,6 @@ public sealed class CuDnnBackend : IRnnBackend
     {
         ArgumentNullException.ThrowIfNull(parameters);
         options ??= RnnExecutorOptions.Default;
-        // The descriptor (projSize) and weight mapping (linLayerID 8) handle projections; the executor still sizes c like h.
-        if (parameters.Spec.HasProjection)
-            throw new NotSupportedException(
-                $"{parameters.Spec} has a projection (proj_size), which the cudnn executor does not run yet (its c states are sized like h); use onednn or managed.");
         var availability = Availability;
         if (!availability.IsAvailable) throw new RnnBackendUnavailableException(Name, availability.Reason);
         if (!Supports(options.Precision))

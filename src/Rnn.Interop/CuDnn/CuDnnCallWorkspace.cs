@@ -2,20 +2,21 @@ namespace RnnNative.Interop.CuDnn;
 
 /// <summary>
 /// Everything one cuDNN call mutates, lent to one call at a time by the executor's pool: its own stream and a cuDNN
-/// handle bound to it (a handle must not be used by two threads at once), the x/y/state descriptors it sets for its
+/// handle bound to it (a handle must not be used by two threads at once), the x/y/h/c descriptors it sets for its
 /// batch, device I/O and scratch, the weight-gradient buffer and pinned host staging. Calls on different workspaces
 /// run side by side on the GPU; a call leaves its stream idle before it returns the workspace.
 /// </summary>
 internal sealed class CuDnnCallWorkspace : IDisposable
 {
     private CuDnnCallWorkspace(int device, CudaStream stream, CuDnnHandle handle, CuDnnRnnDataDescriptor xDesc,
-        CuDnnRnnDataDescriptor yDesc, CuDnnTensorDescriptor stateDesc)
+        CuDnnRnnDataDescriptor yDesc, CuDnnTensorDescriptor stateDesc, CuDnnTensorDescriptor cellDesc)
     {
         Stream = stream;
         Handle = handle;
         XDesc = xDesc;
         YDesc = yDesc;
         StateDesc = stateDesc;
+        CellDesc = cellDesc;
         Io = new GrowableDeviceBuffer(device);
         Scratch = new GrowableDeviceBuffer(device);
         WeightGradients = new GrowableDeviceBuffer(device);
@@ -26,7 +27,11 @@ internal sealed class CuDnnCallWorkspace : IDisposable
     public CuDnnHandle Handle { get; }
     public CuDnnRnnDataDescriptor XDesc { get; }
     public CuDnnRnnDataDescriptor YDesc { get; }
+    /// <summary>h states (L·D, N, P with a projection, else H).</summary>
     public CuDnnTensorDescriptor StateDesc { get; }
+
+    /// <summary>c states (L·D, N, H): as wide as h unless the LSTM has a projection.</summary>
+    public CuDnnTensorDescriptor CellDesc { get; }
 
     /// <summary>An inference call's x, y, initial states and lengths (a training call's live in its context).</summary>
     public GrowableDeviceBuffer Io { get; }
@@ -53,7 +58,7 @@ internal sealed class CuDnnCallWorkspace : IDisposable
             var handle = Own(CuDnnHandle.Create());
             handle.SetStream(stream);
             return new CuDnnCallWorkspace(device, stream, handle, Own(CuDnnRnnDataDescriptor.Create()),
-                Own(CuDnnRnnDataDescriptor.Create()), Own(CuDnnTensorDescriptor.Create()));
+                Own(CuDnnRnnDataDescriptor.Create()), Own(CuDnnTensorDescriptor.Create()), Own(CuDnnTensorDescriptor.Create()));
         }
         catch
         {
@@ -69,6 +74,7 @@ internal sealed class CuDnnCallWorkspace : IDisposable
         WeightGradients.Dispose();
         Scratch.Dispose();
         Io.Dispose();
+        CellDesc.Dispose();
         StateDesc.Dispose();
         YDesc.Dispose();
         XDesc.Dispose();

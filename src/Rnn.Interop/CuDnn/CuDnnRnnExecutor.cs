@@ -100,22 +100,22 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             var x = io.Add(sizes.X);
             var y = io.Add(sizes.Y);
             var hx = io.Add(training || input.InitialHidden is not null ? sizes.State : 0);
-            var cx = io.Add(hasCell && (training || input.InitialCell is not null) ? sizes.State : 0);
+            var cx = io.Add(hasCell && (training || input.InitialCell is not null) ? sizes.Cell : 0);
             var lengths = io.Add(sizes.Lengths);
             var reserve = io.Add(training ? (long)reserveBytes : 0);
             var scratch = new RegionPlan();
             var hy = scratch.Add(sizes.State);
-            var cy = scratch.Add(hasCell ? sizes.State : 0);
+            var cy = scratch.Add(hasCell ? sizes.Cell : 0);
             var work = scratch.Add((long)workBytes);
 
             var staging = new RegionPlan();
             var xHost = staging.Add(sizes.X);
             var hxHost = staging.Add(input.InitialHidden is not null ? sizes.State : 0);
-            var cxHost = staging.Add(input.InitialCell is not null ? sizes.State : 0);
+            var cxHost = staging.Add(input.InitialCell is not null ? sizes.Cell : 0);
             var lengthsHost = staging.Add(sizes.Lengths);
             var yHost = staging.Add(sizes.Y);
             var hyHost = staging.Add(sizes.State);
-            var cyHost = staging.Add(hasCell ? sizes.State : 0);
+            var cyHost = staging.Add(hasCell ? sizes.Cell : 0);
 
             CudaDeviceMemory? contextMemory = training ? CudaDeviceMemory.Allocate(_device, io.TotalBytes) : null;
             try
@@ -133,7 +133,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
 
                 CuDnnException.Check(CuDnnNative.cudnnRNNForward(ws.Handle, _rnn, fwdMode, lengths.At(ioBase),
                     ws.XDesc, x.At(ioBase), ws.YDesc, y.At(ioBase), ws.StateDesc, hx.At(ioBase), hy.At(scratchBase),
-                    ws.StateDesc, cx.At(ioBase), cy.At(scratchBase), (nuint)_layout.SizeInBytes, weights.Address,
+                    ws.CellDesc, cx.At(ioBase), cy.At(scratchBase), (nuint)_layout.SizeInBytes, weights.Address,
                     workBytes, work.At(scratchBase), (nuint)reserve.Bytes, reserve.At(ioBase)), "cudnnRNNForward");
 
                 Download(ws, y, ioBase, yHost, host);
@@ -143,8 +143,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
                 streamIdle = true;
 
                 var output = SequenceStaging.Unstage(yHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision);
-                var hidden = DecodeState(hyHost, host, shape.Batch);
-                var cell = hasCell ? DecodeState(cyHost, host, shape.Batch) : null;
+                var hidden = DecodeState(hyHost, host, shape.Batch, Spec.HiddenStateSize);
+                var cell = hasCell ? DecodeState(cyHost, host, shape.Batch, Spec.CellStateSize) : null;
                 var context = contextMemory is null
                     ? null
                     : new CuDnnTrainingContext(this, shape, contextMemory, weights.Retain(), x, y, hx, cx, lengths, reserve);
@@ -187,9 +187,9 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             var dy = scratch.Add(sizes.Y);
             var dx = scratch.Add(sizes.X);
             var dhy = scratch.Add(gradients.Hidden is not null ? sizes.State : 0);
-            var dcy = scratch.Add(gradients.Cell is not null ? sizes.State : 0);
+            var dcy = scratch.Add(gradients.Cell is not null ? sizes.Cell : 0);
             var dhx = scratch.Add(sizes.State);
-            var dcx = scratch.Add(hasCell ? sizes.State : 0);
+            var dcx = scratch.Add(hasCell ? sizes.Cell : 0);
             var work = scratch.Add((long)workBytes);
 
             var staging = new RegionPlan();
@@ -224,7 +224,7 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             CuDnnException.Check(CuDnnNative.cudnnRNNBackwardData_v8(ws.Handle, _rnn, ctx.Lengths.At(ctxBase),
                 ws.YDesc, ctx.Y.At(ctxBase), dy.At(scratchBase), ws.XDesc, dx.At(scratchBase),
                 ws.StateDesc, ctx.Hx.At(ctxBase), dhy.At(scratchBase), dhx.At(scratchBase),
-                ws.StateDesc, ctx.Cx.At(ctxBase), dcy.At(scratchBase), dcx.At(scratchBase),
+                ws.CellDesc, ctx.Cx.At(ctxBase), dcy.At(scratchBase), dcx.At(scratchBase),
                 (nuint)_layout.SizeInBytes, ctx.Weights.Address, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardData_v8");
             CuDnnException.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(ws.Handle, _rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
@@ -242,8 +242,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             context.Dispose();
 
             var inputGradient = SequenceStaging.Unstage(dxHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision);
-            var hiddenGradient = DecodeState(dhxHost, host, shape.Batch);
-            var cellGradient = hasCell ? DecodeState(dcxHost, host, shape.Batch) : null;
+            var hiddenGradient = DecodeState(dhxHost, host, shape.Batch, Spec.HiddenStateSize);
+            var cellGradient = hasCell ? DecodeState(dcxHost, host, shape.Batch, Spec.CellStateSize) : null;
             return new RnnGradients(inputGradient, hiddenGradient, cellGradient, _layout.Unpack(dwHost.AsSpan(host)));
         }
         finally
@@ -342,12 +342,13 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
     }
 
-    /// <summary>Sets a workspace's x/y/state descriptors for a batch and returns cuDNN's work and reserve sizes for it.</summary>
+    /// <summary>Sets a workspace's x/y/h/c descriptors for a batch and returns cuDNN's work and reserve sizes for it.</summary>
     private (nuint Work, nuint Reserve) DescribeBatch(CuDnnCallWorkspace ws, RnnBatchShape shape, CuDnnForwardMode mode)
     {
         ws.XDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.InputSize, shape.Lengths);
         ws.YDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.OutputSize, shape.Lengths);
-        ws.StateDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.HiddenSize);
+        ws.StateDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.HiddenStateSize);
+        ws.CellDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.CellStateSize);
         CuDnnException.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(ws.Handle, _rnn, mode, ws.XDesc, out nuint work, out nuint reserve),
             "cudnnGetRNNTempSpaceSizes");
         return (work, reserve);
@@ -376,9 +377,9 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         Upload(ws, hostRegion, host, deviceRegion, deviceBase);
     }
 
-    private Tensor DecodeState(DeviceRegion hostRegion, IntPtr host, int batch)
+    private Tensor DecodeState(DeviceRegion hostRegion, IntPtr host, int batch, int width)
     {
-        var tensor = Tensor.Zeros(Spec.NumLayers * Spec.Directions, batch, Spec.HiddenSize);
+        var tensor = Tensor.Zeros(Spec.NumLayers * Spec.Directions, batch, width);
         _precision.Decode(hostRegion.AsSpan(host), tensor.Data);
         return tensor;
     }
@@ -399,14 +400,15 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
 
     private void SetDevice() => CudaException.Check(CudaRuntimeNative.cudaSetDevice(_device), $"cudaSetDevice({_device})");
 
-    /// <summary>Byte sizes of one batch's tensors in the executor's precision.</summary>
-    private readonly record struct TensorSizes(long X, long Y, long State, long Lengths)
+    /// <summary>Byte sizes of one batch's tensors in the executor's precision; h states are P wide with a projection, c states H.</summary>
+    private readonly record struct TensorSizes(long X, long Y, long State, long Cell, long Lengths)
     {
         public TensorSizes(RnnSpec spec, RnnBatchShape shape, CuDnnPrecision precision)
             : this(
                 (long)shape.SeqLen * shape.Batch * spec.InputSize * precision.ElementSize,
                 (long)shape.SeqLen * shape.Batch * spec.OutputSize * precision.ElementSize,
-                (long)spec.NumLayers * spec.Directions * shape.Batch * spec.HiddenSize * precision.ElementSize,
+                (long)spec.NumLayers * spec.Directions * shape.Batch * spec.HiddenStateSize * precision.ElementSize,
+                (long)spec.NumLayers * spec.Directions * shape.Batch * spec.CellStateSize * precision.ElementSize,
                 (long)shape.Batch * sizeof(int))
         {
         }

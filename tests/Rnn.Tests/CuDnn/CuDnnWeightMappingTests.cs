@@ -81,14 +81,6 @@ public class CuDnnWeightMappingTests
     }
 
     [Test]
-    public void TheExecutorRefusesProjectionsWithTheReasonOnAnyMachine()
-    {
-        var parameters = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 3, 5, projectionSize: 2), 1);
-        var e = Assert.Throws<NotSupportedException>(() => CuDnnBackend.Instance.CreateExecutor(parameters));
-        Assert.That(e!.Message, Does.Contain("proj_size").And.Contain("onednn"));
-    }
-
-    [Test]
     public void DescriptorProjSizeIsProjSizeOrHiddenSize()
     {
         Assert.That(CuDnnRnnDescriptor.ProjSize(new RnnSpec(RnnCellKind.Lstm, 3, 5, projectionSize: 2)), Is.EqualTo(2));
