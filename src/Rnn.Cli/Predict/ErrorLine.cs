@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using RnnNative.Inference;
 
@@ -11,10 +12,13 @@ namespace RnnNative.Cli.Predict;
 /// </summary>
 internal static class ErrorLine
 {
+    // Reasons quote the input ('3', "id"); people read this file, and it is never embedded in HTML.
+    private static readonly JsonWriterOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static string For(PredictionResult result, string? input)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, Readable))
         {
             json.WriteStartObject();
             if (result.Id is { } id) JsonlResultFormat.WriteId(json, id);
