@@ -32,8 +32,8 @@ public static class SentimentSample
     {
         var (train, test) = Split();
         var vocabulary = BuildVocabulary(train);
-        TokenBatch Batch(IEnumerable<Review> rs) =>
-            TokenBatch.FromSequences(rs.Select(r => (IReadOnlyList<int>)r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray()).ToList());
+        int[] Encode(Review r) => r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray();
+        TokenBatch Batch(IEnumerable<Review> rs) => TokenBatch.FromSequences(rs.Select(r => (IReadOnlyList<int>)Encode(r)).ToList());
 
         var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, vocabulary.Count, EmbeddingSize: 16, HiddenSize: 24, OutputSize: 2);
         var model = new SequenceClassifier(config, options.ResolvedBackend, options.Seed);
@@ -75,7 +75,6 @@ public static class SentimentSample
             ["train_accuracy"] = trainAccuracy,
             ["test_accuracy"] = testAccuracy,
         }, shown);
-        int[] Encode(Review r) => r.Words.Select(w => vocabulary.TryGet(w, out int id) ? id : 0).ToArray();
         var all = train.Concat(test).ToList();
         return (result, new TrainedClassifier("sentiment", model, all.Select(Encode).ToList(), all.Select(r => r.Label).ToList(), train.Select(Encode).ToList()));
     }

@@ -39,6 +39,14 @@ internal static class PredictGolden
         return results;
     }
 
+    /// <summary>The largest |actual − expected| over probabilities that must have the same count.</summary>
+    public static double LargestDifference(IEnumerable<double> actual, double[] expected)
+    {
+        var values = actual.ToArray();
+        Assert.That(values, Has.Length.EqualTo(expected.Length), "probabilities");
+        return values.Zip(expected).Max(p => Math.Abs(p.First - p.Second));
+    }
+
     private static RecordId Id(JsonElement json)
     {
         var id = json.GetProperty("id");

@@ -26,7 +26,7 @@ public sealed class PredictGoldenCliTests
         {
             Assert.That(written[i].GetProperty("id").ToString(), Is.EqualTo(expected[i].Id.ToString()), $"record {i}");
             Assert.That(written[i].GetProperty("label").GetInt32(), Is.EqualTo(expected[i].Labels[0]), $"label of record {expected[i].Id}");
-            worst = Math.Max(worst, Largest(Floats(written[i].GetProperty("probabilities")), expected[i].Probabilities));
+            worst = Math.Max(worst, PredictGolden.LargestDifference(Floats(written[i].GetProperty("probabilities")), expected[i].Probabilities));
         }
         Assert.That(worst, Is.LessThanOrEqualTo(ProbabilityTolerance));
     }
@@ -45,7 +45,7 @@ public sealed class PredictGoldenCliTests
             Assert.That(written[i].GetProperty("id").ToString(), Is.EqualTo(expected[i].Id.ToString()), $"record {i}");
             Assert.That(written[i].GetProperty("labels").EnumerateArray().Select(l => l.GetInt32()), Is.EqualTo(expected[i].Labels), $"labels of record {expected[i].Id}");
             var steps = written[i].GetProperty("probabilities").EnumerateArray().SelectMany(Floats).ToArray();
-            worst = Math.Max(worst, Largest(steps, expected[i].Probabilities));
+            worst = Math.Max(worst, PredictGolden.LargestDifference(steps, expected[i].Probabilities));
         }
         Assert.That(worst, Is.LessThanOrEqualTo(ProbabilityTolerance));
     }
@@ -60,11 +60,4 @@ public sealed class PredictGoldenCliTests
     }
 
     private static IEnumerable<double> Floats(JsonElement array) => array.EnumerateArray().Select(p => p.GetDouble());
-
-    private static double Largest(IEnumerable<double> actual, double[] expected)
-    {
-        var a = actual.ToArray();
-        Assert.That(a, Has.Length.EqualTo(expected.Length), "probabilities");
-        return a.Zip(expected).Max(p => Math.Abs(p.First - p.Second));
-    }
 }

@@ -49,7 +49,7 @@ public sealed class PredictGoldenTests
         {
             Assert.That(results[i].Error, Is.Null, $"record {expected[i].Id}");
             Assert.That(results[i].Label, Is.EqualTo(expected[i].Labels[0]), $"label of record {expected[i].Id}");
-            worst = Math.Max(worst, LargestDifference(results[i].Probabilities!, expected[i].Probabilities));
+            worst = Math.Max(worst, PredictGolden.LargestDifference(results[i].Probabilities!.Select(p => (double)p), expected[i].Probabilities));
         }
         Assert.That(worst, Is.LessThanOrEqualTo(ProbabilityTolerance), "largest probability difference from PyTorch");
         TestContext.Out.WriteLine($"classifier on {backend}: {results.Count} records, largest probability difference {worst:E2}");
@@ -72,17 +72,9 @@ public sealed class PredictGoldenTests
         {
             Assert.That(results[i].Error, Is.Null, $"record {expected[i].Id}");
             Assert.That(results[i].Labels, Is.EqualTo(expected[i].Labels), $"labels of record {expected[i].Id}");
-            worst = Math.Max(worst, LargestDifference(results[i].StepProbabilities!, expected[i].Probabilities));
+            worst = Math.Max(worst, PredictGolden.LargestDifference(results[i].StepProbabilities!.Select(p => (double)p), expected[i].Probabilities));
         }
         Assert.That(worst, Is.LessThanOrEqualTo(ProbabilityTolerance), "largest probability difference from PyTorch");
         TestContext.Out.WriteLine($"tagger on {backend}: {results.Count} records, {expected.Sum(e => e.Labels.Length)} steps, largest probability difference {worst:E2}");
-    }
-
-    private static double LargestDifference(float[] actual, double[] expected)
-    {
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), "probabilities");
-        double worst = 0;
-        for (int i = 0; i < actual.Length; i++) worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
-        return worst;
     }
 }
