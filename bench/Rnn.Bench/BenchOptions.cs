@@ -2,13 +2,16 @@ using System.Globalization;
 
 namespace RnnNative.Bench;
 
-/// <summary>The suite's command line, checked once. <c>--short</c> is the demo's run (<see cref="ShortRun"/>): inference rows only, a plain timed loop per row.</summary>
-public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload, bool Short = false)
+/// <summary>
+/// The suite's command line, checked once. <c>--short</c> is the demo's run (<see cref="ShortRun"/>): inference rows only, a
+/// plain timed loop per row. <c>--predict-only</c> runs the batch-inference workload alone (its gate and its rows).
+/// </summary>
+public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload, bool Short = false, bool PredictOnly = false)
 {
     /// <summary>The options, or null with <paramref name="error"/> saying what is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        bool quick = false, perturb = false, shortRun = false;
+        bool quick = false, perturb = false, shortRun = false, predictOnly = false;
         string? output = null, workload = null;
         int? records = null;
         for (int i = 0; i < args.Count; i++)
@@ -18,6 +21,7 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
             {
                 case "--quick": quick = true; break;
                 case "--short": shortRun = true; break;
+                case "--predict-only": predictOnly = true; break;
                 case "--perturb-peer": perturb = true; break;
                 case "--out":
                     if ((output = Value()) is null) { error = "--out needs a file"; return null; }
@@ -38,12 +42,12 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
                     return null;
             }
         }
-        if (quick && shortRun)
+        if ((quick ? 1 : 0) + (shortRun ? 1 : 0) + (predictOnly ? 1 : 0) > 1)
         {
-            error = "--quick and --short are different runs; give one";
+            error = "--quick, --short and --predict-only are different runs; give one";
             return null;
         }
         error = null;
-        return new BenchOptions(quick, perturb, output, records, workload, shortRun);
+        return new BenchOptions(quick, perturb, output, records, workload, shortRun, predictOnly);
     }
 }

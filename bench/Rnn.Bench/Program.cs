@@ -13,12 +13,12 @@ using RnnNative.Bench.Predict;
 using RnnNative.Benchmarking;
 
 // dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE] [--records N]
-//                                                        [--write-predict-workload DIR] [--short]
+//                                                        [--write-predict-workload DIR] [--short] [--predict-only]
 //   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md; ./build.sh demo runs --short)
 var options = BenchOptions.Parse(args, out string? usageError);
 if (options is null)
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short]; {usageError}");
+    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short] [--predict-only]; {usageError}");
     return 2;
 }
 if (options.WritePredictWorkload is { } workloadDir)
@@ -33,7 +33,7 @@ int predictRecords = options.Records ?? (options.Quick ? PredictWorkload.QuickRe
 IReadOnlyList<PredictRow> predict;
 try
 {
-    EqualityGate.Run(StandardConfiguration.All, options.PerturbPeer, Console.Out, options.Short ? ShortRun.Times : null);
+    if (!options.PredictOnly) EqualityGate.Run(StandardConfiguration.All, options.PerturbPeer, Console.Out, options.Short ? ShortRun.Times : null);
     // The workload's own gate runs before its timing; a mismatch there stops the suite before BenchmarkDotNet starts.
     predict = options.Short ? [] : PredictBenchmark.Run(predictRecords, options.PerturbPeer, Console.Out);
 }
@@ -42,6 +42,8 @@ catch (PeerMismatchException e)
     Console.Error.WriteLine($"benchmark stopped before timing: {e.Message}");
     return 1;
 }
+
+if (options.PredictOnly) return 0; // its rows are printed as they are measured
 
 var probe = options.Quick || options.Short ? new GemmCeilingProbe(BenchWorkload.Threads, secondsPerRound: 0.05, rounds: 2) : new GemmCeilingProbe(BenchWorkload.Threads);
 var limits = new List<ConfigurationLimit>();

@@ -11,7 +11,9 @@ namespace RnnNative.Bench.Predict;
 /// sequence_lens. Before any timing, the first <see cref="GateRecords"/> records go through the engine on the managed
 /// reference, on our native backend and through ORT; both must agree with the reference's probabilities within the f32
 /// validation tolerance, or a <see cref="PeerMismatchException"/> stops the run. That run is also every contender's
-/// warm-up. Each contender then makes one timed pass over all records.
+/// warm-up. Each contender then makes one timed pass over all records. The real <c>rnn predict</c> runs as a child
+/// process in the same run (<see cref="PredictCliRun"/>): its first records pass the same check, and its int8 run is
+/// compared with its f32 run record by record.
 /// </summary>
 public static class PredictBenchmark
 {
@@ -46,6 +48,21 @@ public static class PredictBenchmark
             rows.Add(new PredictRow($"{backend.Name}-f32 BatchPredictor", records.Count, run.Seconds, run.Statistics.PaddingEfficiency, batching));
             log.WriteLine($"predict {backend.Name}-f32 {batching}: {records.Count / run.Seconds:0} sequences/s, padding efficiency {run.Statistics.PaddingEfficiency:0.000}");
         }
+        using (var cli = new PredictCliRun(records.Count))
+        {
+            var f32 = cli.PredictF32();
+            Check(log, CliLabel + " f32", reference, f32.Probabilities[..GateRecords]);
+            rows.Add(new PredictRow($"{CliLabel} f32", records.Count, f32.Seconds, f32.PaddingEfficiency, CliBatching));
+            log.WriteLine($"predict {CliLabel} f32: {records.Count / f32.Seconds:0} sequences/s, padding efficiency {f32.PaddingEfficiency:0.000}");
+            if (backend.Supports(RnnPrecision.Int8))
+            {
+                var int8 = cli.PredictInt8();
+                var (sameLabels, largest) = Agreement(f32.Probabilities, int8.Probabilities);
+                rows.Add(new PredictRow($"{CliLabel} int8", records.Count, int8.Seconds, int8.PaddingEfficiency,
+                    $"{CliBatching}; calibrated on the first {PredictCliRun.CalibrationRecords:N0} records; {sameLabels:0.00%} of labels as f32's, largest probability difference {largest:0.000}"));
+                log.WriteLine($"predict {CliLabel} int8: {records.Count / int8.Seconds:0} sequences/s; {sameLabels:0.00%} of labels as f32's, largest probability difference {largest:0.000}");
+            }
+        }
         var clock = Stopwatch.StartNew();
         peer.Predict(records);
         double seconds = clock.Elapsed.TotalSeconds;
@@ -56,6 +73,22 @@ public static class PredictBenchmark
     }
 
     public static string PeerLabel => $"{ResultsTable.PredictPeer}-f32 (whole graph)";
+
+    private const string CliLabel = "rnn predict (child process)";
+    private const string CliBatching = "engine defaults; JSONL in and out, start-up included";
+
+    /// <summary>The share of records whose argmax agrees, and the largest probability difference.</summary>
+    private static (double SameLabels, float Largest) Agreement(float[][] a, float[][] b)
+    {
+        int same = 0;
+        float largest = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            if (Array.IndexOf(a[i], a[i].Max()) == Array.IndexOf(b[i], b[i].Max())) same++;
+            for (int c = 0; c < a[i].Length; c++) largest = Math.Max(largest, Math.Abs(a[i][c] - b[i][c]));
+        }
+        return ((double)same / a.Length, largest);
+    }
 
     /// <summary>The whole classifier as ONNX, from the same state_dict; with <paramref name="perturb"/>, one recurrent weight moved by 0.5.</summary>
     public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor> state, bool perturb) => PeerModel(state, PredictWorkload.Config.RnnSpec, perturb);

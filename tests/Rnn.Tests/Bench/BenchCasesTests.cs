@@ -32,6 +32,7 @@ public class BenchCasesTests
     [TestCase(new[] { "--records", "0" }, "--records needs a positive integer")]
     [TestCase(new[] { "--out" }, "--out needs a file")]
     [TestCase(new[] { "--fast" }, "unexpected: --fast")]
+    [TestCase(new[] { "--short", "--predict-only" }, "--quick, --short and --predict-only are different runs; give one")]
     public void A_bad_command_line_is_refused_with_the_reason(string[] args, string reason)
     {
         Assert.That(BenchOptions.Parse(args, out var error), Is.Null);
@@ -44,5 +45,6 @@ public class BenchCasesTests
         var options = BenchOptions.Parse(["--quick", "--records", "500", "--out", "x.md", "--write-predict-workload", "dir"], out var error);
         Assert.That(error, Is.Null);
         Assert.That(options, Is.EqualTo(new BenchOptions(true, false, "x.md", 500, "dir")));
+        Assert.That(BenchOptions.Parse(["--predict-only"], out _), Is.EqualTo(new BenchOptions(false, false, null, null, null, PredictOnly: true)));
     }
 }
