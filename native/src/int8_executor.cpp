@@ -23,12 +23,13 @@ namespace {
 
 constexpr size_t max_cached_primitives = 512;
 
-// A call with several threads splits its batch into one part per thread when every part gets at least this many rows.
-// oneDNN's int8 LSTM barely scales across threads inside one primitive (its per-step recurrent GEMM has M = rows), while
-// independent parts scale almost linearly; below this many rows a part's GEMMs are too small to keep a core busy and
-// the split saves too little (measured with rnn bench, batch 8 against 64). RNNSHIM_INT8_SPLIT=0 never splits, =1 splits
-// down to one row per part (to measure the choice).
-constexpr int64_t min_rows_per_part = 8;
+// A call with several threads splits its batch into one part per thread, down to one row per part, and a call of one row
+// runs on one thread. oneDNN's int8 LSTM barely scales across threads inside one primitive (its per-step GEMMs have
+// M = rows, and every step pays a thread barrier) while independent parts scale almost linearly: measured with rnn bench
+// at 2 threads (lstm 256/512 x2, T=100), split against unsplit: batch 2 6.8 against 21 ms, 4: 9.5 against 25, 8: 13
+// against 31, 32: 45 against 64; a batch of one row: 6.3 ms on 1 thread against 15 ms on 2. RNNSHIM_INT8_SPLIT=0 never
+// splits (to measure the choice).
+constexpr int64_t min_rows_per_part = 1;
 
 } // namespace
 
@@ -165,7 +166,8 @@ void zero_padding(const batch_plan &plan, int64_t channels, float *y) {
 
 int64_t int8_executor::parts_for(const batch_plan &plan) const {
     int64_t min_rows = min_rows_per_part;
-    if (const char *env = std::getenv("RNNSHIM_INT8_SPLIT")) min_rows = env[0] == '0' ? plan.batch + 1 : 1;
+    if (const char *env = std::getenv("RNNSHIM_INT8_SPLIT"))
+        if (env[0] == '0') min_rows = plan.batch + 1;
     return std::min<int64_t>(m_.threads, plan.batch / min_rows);
 }
 
@@ -173,6 +175,7 @@ void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) c
     omp_set_num_threads(m_.threads);
     const int64_t parts = parts_for(plan);
     if (parts < 2) {
+        if (plan.batch == 1 && parts == 1) omp_set_num_threads(1);
         forward_rows(a, plan);
         return;
     }

@@ -15,7 +15,7 @@ public sealed class OneDnnInt8BatchSplitTests
     [SetUp]
     public void RequireBackend() => OneDnnTestSupport.RequireBackend();
 
-    // Batches of 37-50 rows: at least 8 rows per part for 2 and 3 threads, and parts of different sizes.
+    // Batches of 37-50 rows: parts of different sizes and lengths for 2 and 3 threads.
     private static readonly ValidationCase[] Cases =
     [
         new("s01", RnnCellKind.Lstm, 2, false, 12, 20, 37, 9, LengthPattern.DistinctUnsorted, true, true, true, RnnMode.Inference, 21),
