@@ -4,7 +4,11 @@
 // Each layer input is quantized here; oneDNN quantizes h itself at every step. States stay f32 between time segments
 // (src_iter/dst_iter f32), so variable lengths cost no extra rounding. Outputs come back dequantized (dst_layer f32).
 //
-// forward() is const and thread-safe: every call has its own stream, scratchpads and buffers. The only shared mutable
+// A call with several threads and enough rows splits its batch into independent parts, one per thread, each run
+// single-threaded by oneDNN (which scales poorly across threads on one small batch); results are bit-identical to an
+// unsplit call.
+//
+// forward() is const and thread-safe: every call (and every part) has its own stream, scratchpads and buffers. The only shared mutable
 // state is the primitive cache and the per-layout weight cache, each behind a mutex held for lookups, never for compute.
 #pragma once
 
@@ -39,10 +43,13 @@ public:
     int64_t f32_weight_bytes() const;
 
 private:
+    // threads: the OpenMP threads the primitive is made for and runs on (a part runs on 1, a whole call on several);
+    // oneDNN sizes its scratchpad and work split when it makes a primitive, so one made for 1 thread must not run on 2.
     struct primitive_key {
-        int64_t layer, direction, steps, rows, batch;
+        int64_t layer, direction, steps, rows, batch, threads;
         bool operator<(const primitive_key &o) const {
-            return std::tie(layer, direction, steps, rows, batch) < std::tie(o.layer, o.direction, o.steps, o.rows, o.batch);
+            return std::tie(layer, direction, steps, rows, batch, threads) <
+                    std::tie(o.layer, o.direction, o.steps, o.rows, o.batch, o.threads);
         }
     };
     struct cached_primitive {
@@ -59,6 +66,8 @@ private:
     dnnl::primitive_attr attr_for(int64_t layer, const std::vector<float> &scales, bool user_scratchpad) const;
     std::shared_ptr<cached_primitive> primitive_for(const primitive_key &key) const;
     dnnl::memory s8_weights(int64_t index, bool iter, const dnnl::memory::desc &want, dnnl::stream &stream) const;
+    int64_t parts_for(const batch_plan &plan) const;
+    void forward_rows(const rnn_forward_args &a, const batch_plan &plan) const;
     void forward_direction(int64_t layer, int64_t dir, const uint8_t *src, float *dst, const batch_plan &plan,
             const rnn_forward_args &a, dnnl::stream &stream) const;
 

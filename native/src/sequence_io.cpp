@@ -43,7 +43,7 @@ void read_row(const void *src, dnnl_dt dt, float *dst, int64_t n) {
 
 // Caller element (t, n) of a (T, N, C) or (N, T, C) tensor.
 int64_t caller_offset(bool batch_first, const batch_plan &p, int64_t t, int64_t n, int64_t c) {
-    return (batch_first ? n * p.seq_len + t : t * p.batch + n) * c;
+    return (batch_first ? n * p.seq_len + t : t * p.caller_batch + n) * c;
 }
 
 } // namespace
@@ -95,14 +95,14 @@ void gather_state(const float *src, int64_t row, const batch_plan &p, int64_t h,
         return;
     }
     for (int64_t k = 0; k < p.batch; ++k)
-        write_row(src + (row * p.batch + p.order[size_t(k)]) * h, d + size_t(k * h) * es, dt, h);
+        write_row(src + (row * p.caller_batch + p.order[size_t(k)]) * h, d + size_t(k * h) * es, dt, h);
 }
 
 void scatter_state(const void *src, dnnl_dt dt, const batch_plan &p, int64_t h, float *dst, int64_t row) {
     auto *s = static_cast<const char *>(src);
     const size_t es = size_of(dt);
     for (int64_t k = 0; k < p.batch; ++k)
-        read_row(s + size_t(k * h) * es, dt, dst + (row * p.batch + p.order[size_t(k)]) * h, h);
+        read_row(s + size_t(k * h) * es, dt, dst + (row * p.caller_batch + p.order[size_t(k)]) * h, h);
 }
 
 } // namespace rnnshim

@@ -1,5 +1,5 @@
-// Moving sequences and states between the caller's f32 tensors (time- or batch-major, caller's batch order) and the
-// shim's working tensors (time-major, sorted by length, f32 or bf16).
+// Moving sequences and states between the caller's f32 tensors (time- or batch-major, caller's batch order, plan.caller_batch
+// rows) and the shim's working tensors (time-major, sorted by length, f32 or bf16, plan.batch rows: the plan's rows only).
 #pragma once
 
 #include "time_segments.hpp"

@@ -12,6 +12,7 @@ batch_plan plan_batch(int64_t seq_len, int64_t batch, const int32_t *lengths) {
     batch_plan p;
     p.seq_len = seq_len;
     p.batch = batch;
+    p.caller_batch = batch;
     p.order.resize(size_t(batch));
     std::iota(p.order.begin(), p.order.end(), int64_t(0));
     if (!lengths) {
@@ -29,6 +30,29 @@ batch_plan plan_batch(int64_t seq_len, int64_t batch, const int32_t *lengths) {
     }
     int64_t t0 = 0;
     for (int64_t k = batch - 1; k >= 0; --k) {
+        const int64_t len = lengths[p.order[size_t(k)]];
+        if (len > t0) {
+            p.segments.push_back({t0, len, k + 1});
+            t0 = len;
+        }
+    }
+    return p;
+}
+
+batch_plan plan_part(const batch_plan &whole, const int32_t *lengths, int64_t part, int64_t parts) {
+    batch_plan p;
+    p.seq_len = whole.seq_len;
+    p.caller_batch = whole.caller_batch;
+    for (int64_t k = part; k < whole.batch; k += parts) p.order.push_back(whole.order[size_t(k)]);
+    p.batch = int64_t(p.order.size());
+    p.identity = false;
+    p.full_length = whole.full_length;
+    if (!lengths) {
+        p.segments.push_back({0, p.seq_len, p.batch});
+        return p;
+    }
+    int64_t t0 = 0;
+    for (int64_t k = p.batch - 1; k >= 0; --k) {
         const int64_t len = lengths[p.order[size_t(k)]];
         if (len > t0) {
             p.segments.push_back({t0, len, k + 1});
