@@ -17,7 +17,9 @@ using tag = memory::format_tag;
 
 namespace {
 
-constexpr size_t max_cached_shapes = 512;
+// A few times the shapes one window's batches use (one per batch size and length split, per layer and direction): the
+// full batches stay cached across windows, the one-off shapes are evicted before they add up.
+constexpr size_t max_cached_shapes = 128;
 
 // oneDNN runs single-threaded inside an OpenMP parallel region, so running the two directions of a layer side by side
 // uses exactly two threads: worth it for 2-3 threads (small per-direction GEMMs scale poorly), not beyond.
@@ -33,7 +35,8 @@ char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>
 } // namespace
 
 executor::executor(const model_shape &m, const float *params)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), pool_(engine_) {
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), cache_(max_cached_shapes), pool_(engine_) {
+    bound_onednn_primitive_cache(int(max_cached_shapes));
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
 }
 
@@ -46,18 +49,13 @@ void executor::update_weights(const float *params) {
 
 std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape &s) {
     {
-        std::shared_lock<std::shared_mutex> lock(cache_mutex_);
-        auto it = cache_.find(s);
-        if (it != cache_.end()) return it->second;
+        std::lock_guard<std::mutex> lock(cache_mutex_);
+        if (auto cached = cache_.find(s)) return cached;
     }
     // Built outside the lock (JIT takes milliseconds); two callers racing on a new shape both build, one copy is kept.
     auto p = std::make_shared<segment_primitives>(make_segment_primitives(m_, engine_, s));
-    std::unique_lock<std::shared_mutex> lock(cache_mutex_);
-    auto it = cache_.find(s);
-    if (it != cache_.end()) return it->second;
-    if (cache_.size() >= max_cached_shapes) cache_.clear(); // calls and contexts keep what they still use alive
-    cache_.emplace(s, p);
-    return p;
+    std::lock_guard<std::mutex> lock(cache_mutex_);
+    return cache_.insert(s, std::move(p)); // calls and contexts keep what they still use alive
 }
 
 memory executor::scratchpad_for(const dnnl::primitive_desc_base &pd, direction_slot &slot) {

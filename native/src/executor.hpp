@@ -3,13 +3,14 @@
 // Any number of threads may call one executor at once. What they share is read-only once built: the weights (swapped
 // whole by update_weights) and the primitives (a primitive object may run on several threads at once because its
 // scratchpad is user-provided: every call passes its own, with its own memory objects). Everything a call mutates
-// comes from a workspace_pool lease held for that call alone. The two caches take a reader lock to look up and a
-// writer lock only to insert. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the
+// comes from a workspace_pool lease held for that call alone. The weights cache takes a reader lock to look up and a
+// writer lock only to insert; the primitive cache (bounded, least recently used) takes its mutex for lookups too. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the
 // calling thread), so K callers x T threads should not exceed the cores.
 #pragma once
 
 #include "model.hpp"
 #include "prepared_weights.hpp"
+#include "primitive_cache.hpp"
 #include "segment_primitives.hpp"
 #include "sequence_io.hpp"
 #include "time_segments.hpp"
@@ -81,9 +82,9 @@ private:
     model_shape m_;
     dnnl::engine engine_;
     dnnl::memory::data_type data_type_;
-    std::shared_mutex cache_mutex_;
+    std::mutex cache_mutex_;
     std::shared_ptr<prepared_weights> weights_; // read and swapped with std::atomic_load / atomic_store
-    std::map<segment_shape, std::shared_ptr<segment_primitives>> cache_;
+    primitive_cache<segment_shape, segment_primitives> cache_;
     workspace_pool pool_;
 };
 

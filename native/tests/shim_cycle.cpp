@@ -1,6 +1,7 @@
 // Drives full forward/backward cycles and error paths through the C API only, so a sanitizer build can watch every
 // allocation the shim makes. Exit status 0 when every call behaved; numeric correctness is checked by the .NET suite.
 #include "rnnshim.h"
+#include "../src/primitive_cache.hpp"
 
 #include <cmath>
 #include <cstdlib>
@@ -289,6 +290,22 @@ void int8_cycle() {
 
 } // namespace
 
+// The executor's primitive cache is header-only, so its bound and eviction order are checked here directly.
+void primitive_cache_bound() {
+    rnnshim::primitive_cache<int, int> cache(3);
+    for (int k = 0; k < 3; ++k) cache.insert(k, std::make_shared<int>(k * 10));
+    expect(cache.find(0) && *cache.find(0) == 0, "cache finds an entry"); // 0 is now the most recently used: 1, 2, 0
+    cache.insert(3, std::make_shared<int>(30));                              // evicts 1, the least recently used
+    expect(cache.size() == 3, "cache stays within its bound");
+    expect(!cache.find(1), "cache evicts the least recently used entry");
+    expect(cache.find(0) && cache.find(2) && cache.find(3), "cache keeps the recently used entries");
+    auto first = std::make_shared<int>(40);
+    expect(cache.insert(4, first) == first && *cache.insert(4, std::make_shared<int>(41)) == 40,
+            "cache keeps the first value inserted for a key");
+    for (int k = 0; k < 100; ++k) cache.insert(100 + k, std::make_shared<int>(k));
+    expect(cache.size() == cache.capacity(), "cache stays within its bound after many inserts");
+}
+
 int main() {
     int32_t abi = 0;
     expect(rnn_version(&abi) == RNN_STATUS_OK && abi == RNN_SHIM_ABI_VERSION, "version");
@@ -304,6 +321,7 @@ int main() {
     firewall();
     concurrent_calls();
     int8_cycle();
+    primitive_cache_bound();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;
 }
