@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -30,12 +31,29 @@ bool choose_parallel_directions(const model_shape &m, int threads) {
     return threads >= 2 && threads <= 3;
 }
 
+// Unidirectional inference runs chunk-major: each layer at most this many steps at a time, then the next layer over the
+// same steps. A call's workspace then holds one chunk of activations between layers (not T steps), and oneDNN's
+// scratchpad, which grows with a primitive's steps (about 1 MiB a step for a 512-wide LSTM at batch 64), one chunk's
+// worth: both stop growing with seq_len. 8, 16 and 32 run at the same speed on lstm-infer; fewer steps per primitive
+// would shrink its input GEMM and add a primitive run per chunk and layer.
+// RNNSHIM_CHUNK_STEPS=n overrides it when an executor is made; 0 runs inference layer-major as training does.
+constexpr int64_t default_chunk_steps = 16;
+
+int64_t choose_chunk_steps() {
+    const char *env = std::getenv("RNNSHIM_CHUNK_STEPS");
+    if (!env || !*env) return default_chunk_steps;
+    char *end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    return *end == '\0' && v >= 0 ? int64_t(v) : default_chunk_steps;
+}
+
 char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>(base) + elements * int64_t(size_of(type)); }
 
 } // namespace
 
 executor::executor(const model_shape &m, const float *params)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), cache_(max_cached_shapes), pool_(engine_) {
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), chunk_steps_(choose_chunk_steps()),
+      cache_(max_cached_shapes), pool_(engine_) {
     bound_onednn_primitive_cache(int(max_cached_shapes));
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
 }
@@ -112,19 +130,31 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int th
         src = {static_cast<char *>(p), n * in, in};
     }
 
-    for (int64_t layer = 0; layer < m_.num_layers; ++layer) {
-        const bool last = layer == m_.num_layers - 1;
-        sequence_view dst;
+    // Where a layer writes all T steps: the caller's output (the last layer, direct) or buf, time-major and sorted.
+    auto layer_output = [&](bool last, aligned_buffer &buf) -> sequence_view {
         if (last && direct) {
             if (!plan.full_length) std::memset(a.output, 0, sizeof(float) * size_t(t_len * n * dh));
-            dst = {reinterpret_cast<char *>(a.output), batch_first ? dh : n * dh, batch_first ? t_len * dh : dh};
-        } else {
-            aligned_buffer &buf = ctx ? ctx->layer_data[size_t(layer + 1)] : work->layer_work[layer % 2];
-            const size_t bytes = size_t(t_len * n * dh) * size_of(data_type_);
-            // Padded steps are never written; the final output must read 0 there.
-            void *p = last && !plan.full_length ? buf.zeroed(bytes) : buf.ensure(bytes);
-            dst = {static_cast<char *>(p), n * dh, dh};
+            return {reinterpret_cast<char *>(a.output), batch_first ? dh : n * dh, batch_first ? t_len * dh : dh};
         }
+        const size_t bytes = size_t(t_len * n * dh) * size_of(data_type_);
+        // Padded steps are never written; the final output must read 0 there.
+        void *p = last && !plan.full_length ? buf.zeroed(bytes) : buf.ensure(bytes);
+        return {static_cast<char *>(p), n * dh, dh};
+    };
+
+    // A right-to-left direction needs the whole of the layer below before its first step, and training keeps every
+    // layer's output for backward anyway: only unidirectional inference can run chunk by chunk.
+    if (!ctx && m_.directions == 1 && chunk_steps_ > 0) {
+        const sequence_view dst = layer_output(true, work->output_work);
+        forward_chunked(src, dst, plan, a, threads, *weights, *work);
+        if (!direct) scatter_sequence(dst.base, data_type_, plan, dh, a.output, batch_first);
+        return;
+    }
+
+    for (int64_t layer = 0; layer < m_.num_layers; ++layer) {
+        const bool last = layer == m_.num_layers - 1;
+        const sequence_view dst =
+                layer_output(last, ctx ? ctx->layer_data[size_t(layer + 1)] : work->layer_work[layer % 2]);
         for_each_direction(threads, [&](int d) {
             sequence_view dst_half {offset(dst.base, d * m_.state_size(), data_type_), dst.stride_t, dst.stride_n};
             forward_direction(layer, d, src, dst_half, plan, a, threads, *weights, work->slots[d], ctx);
@@ -174,31 +204,90 @@ void executor::forward_direction(int64_t layer, int64_t dir, const sequence_view
             rec->workspace = memory(pd.workspace_desc(), engine_);
         }
 
-        std::unordered_map<int, memory> args {
-                {DNNL_ARG_SRC_LAYER, memory(pd.src_layer_desc(), engine_, src.base + seg.t0 * src.stride_t * int64_t(es))},
-                {DNNL_ARG_DST_LAYER, memory(pd.dst_layer_desc(), engine_, dst.base + seg.t0 * dst.stride_t * int64_t(es))},
-                {DNNL_ARG_SRC_ITER, memory(pd.src_iter_desc(), engine_, h_in)},
-                {DNNL_ARG_DST_ITER, memory(pd.dst_iter_desc(), engine_, h_out)},
-                {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), threads, slot.stream)},
-                {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), threads, slot.stream)},
-                {DNNL_ARG_BIAS, weights.bias(index)}};
-        if (lstm) {
-            args.emplace(DNNL_ARG_SRC_ITER_C, memory(pd.src_iter_c_desc(), engine_, c_in));
-            args.emplace(DNNL_ARG_DST_ITER_C, memory(pd.dst_iter_c_desc(), engine_, c_out));
-        }
-        if (m_.has_projection())
-            args.emplace(DNNL_ARG_WEIGHTS_PROJECTION,
-                    weights.projection(index, pd.weights_projection_desc(), threads, slot.stream));
-        if (rec) args.emplace(DNNL_ARG_WORKSPACE, rec->workspace);
-        args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
-        prims->forward.execute(slot.stream, args);
-        slot.stream.wait();
+        execute_forward(*prims, index, src.base + seg.t0 * src.stride_t * int64_t(es),
+                dst.base + seg.t0 * dst.stride_t * int64_t(es), h_in, h_out, c_in, c_out, rec ? &rec->workspace : nullptr,
+                threads, weights, slot);
         // Rows that stay active carry on from here; rows that ended keep their final state in cur.
         std::memcpy(cur_h, h_out, state_bytes);
         if (lstm) std::memcpy(cur_c, c_out, cell_bytes);
     }
     scatter_state(cur_h, data_type_, plan, sz, a.hn, index);
     if (lstm && a.cn) scatter_state(cur_c, dt::f32, plan, h, a.cn, index);
+}
+
+void executor::forward_chunked(const sequence_view &src, const sequence_view &dst, const batch_plan &plan,
+        const rnn_forward_args &a, int threads, prepared_weights &weights, call_workspace &work) {
+    const int64_t layers = m_.num_layers, h = m_.hidden_size, sz = m_.state_size(), n = plan.batch, dh = m_.output_size();
+    const bool lstm = m_.has_cell_state();
+    const size_t es = size_of(data_type_);
+    direction_slot &slot = work.slots[0];
+
+    // Each layer carries its own h (and c) from one chunk to the next; rows that ended keep their final state there.
+    if (work.layer_states.size() < size_t(layers)) work.layer_states.resize(size_t(layers));
+    for (int64_t l = 0; l < layers; ++l) {
+        call_workspace::layer_state &state = work.layer_states[size_t(l)];
+        gather_state(a.h0, l, plan, sz, state.h.ensure(size_t(n * sz) * es), data_type_);
+        if (lstm) gather_state(a.c0, l, plan, h, state.c.ensure(size_t(n * h) * 4), dt::f32);
+    }
+    void *nxt_h = slot.nxt_h.ensure(size_t(n * sz) * es);
+    void *nxt_c = lstm ? slot.nxt_c.ensure(size_t(n * h) * 4) : nullptr;
+
+    // Layer l writes its chunk into chunk[l % 2], where layer l + 1 reads it: (steps, rows) of a (chunk, N, dh) buffer.
+    char *chunk[2] = {nullptr, nullptr};
+    const int64_t chunk_capacity = std::min(chunk_steps_, plan.seq_len), chunk_stride_t = n * dh, chunk_stride_n = dh;
+    for (int64_t i = 0; i < std::min<int64_t>(2, layers - 1); ++i)
+        chunk[i] = static_cast<char *>(work.layer_work[i].ensure(size_t(chunk_capacity * n * dh) * es));
+
+    for (const time_segment &seg : plan.segments) {
+        // Near-equal pieces rather than full chunks and a short tail: as few primitive runs, none of a step or two.
+        const int64_t pieces = (seg.steps() + chunk_steps_ - 1) / chunk_steps_;
+        int64_t t0 = seg.t0;
+        for (int64_t p = 0; p < pieces; ++p) {
+            const int64_t steps = seg.steps() / pieces + (p < seg.steps() % pieces ? 1 : 0);
+            for (int64_t l = 0; l < layers; ++l) {
+                const bool first = l == 0, last = l == layers - 1;
+                char *in = first ? src.base + t0 * src.stride_t * int64_t(es) : chunk[(l - 1) % 2];
+                char *out = last ? dst.base + t0 * dst.stride_t * int64_t(es) : chunk[l % 2];
+                segment_shape shape {l, 0, steps, seg.rows, false, first ? src.stride_t : chunk_stride_t,
+                        first ? src.stride_n : chunk_stride_n, last ? dst.stride_t : chunk_stride_t,
+                        last ? dst.stride_n : chunk_stride_n, threads};
+                auto prims = primitives_for(shape);
+                call_workspace::layer_state &state = work.layer_states[size_t(l)];
+                execute_forward(*prims, l, in, out, state.h.data(), nxt_h, lstm ? state.c.data() : nullptr, nxt_c,
+                        nullptr, threads, weights, slot);
+                std::memcpy(state.h.data(), nxt_h, size_t(seg.rows * sz) * es);
+                if (lstm) std::memcpy(state.c.data(), nxt_c, size_t(seg.rows * h) * 4);
+            }
+            t0 += steps;
+        }
+    }
+    for (int64_t l = 0; l < layers; ++l) {
+        scatter_state(work.layer_states[size_t(l)].h.data(), data_type_, plan, sz, a.hn, l);
+        if (lstm && a.cn) scatter_state(work.layer_states[size_t(l)].c.data(), dt::f32, plan, h, a.cn, l);
+    }
+}
+
+void executor::execute_forward(const segment_primitives &prims, int64_t index, char *src, char *dst, void *h_in,
+        void *h_out, void *c_in, void *c_out, const memory *training_workspace, int threads, prepared_weights &weights,
+        direction_slot &slot) {
+    const auto &pd = prims.forward_pd;
+    std::unordered_map<int, memory> args {{DNNL_ARG_SRC_LAYER, memory(pd.src_layer_desc(), engine_, src)},
+            {DNNL_ARG_DST_LAYER, memory(pd.dst_layer_desc(), engine_, dst)},
+            {DNNL_ARG_SRC_ITER, memory(pd.src_iter_desc(), engine_, h_in)},
+            {DNNL_ARG_DST_ITER, memory(pd.dst_iter_desc(), engine_, h_out)},
+            {DNNL_ARG_WEIGHTS_LAYER, weights.layer(index, pd.weights_layer_desc(), threads, slot.stream)},
+            {DNNL_ARG_WEIGHTS_ITER, weights.iter(index, pd.weights_iter_desc(), threads, slot.stream)},
+            {DNNL_ARG_BIAS, weights.bias(index)}};
+    if (m_.has_cell_state()) {
+        args.emplace(DNNL_ARG_SRC_ITER_C, memory(pd.src_iter_c_desc(), engine_, c_in));
+        args.emplace(DNNL_ARG_DST_ITER_C, memory(pd.dst_iter_c_desc(), engine_, c_out));
+    }
+    if (m_.has_projection())
+        args.emplace(DNNL_ARG_WEIGHTS_PROJECTION, weights.projection(index, pd.weights_projection_desc(), threads, slot.stream));
+    if (training_workspace) args.emplace(DNNL_ARG_WORKSPACE, *training_workspace);
+    args.emplace(DNNL_ARG_SCRATCHPAD, scratchpad_for(pd, slot));
+    prims.forward.execute(slot.stream, args);
+    slot.stream.wait();
 }
 
 void executor::backward(training_context &ctx, const rnn_backward_args &a) {

@@ -70,9 +70,17 @@ private:
     using direction_slot = call_workspace::direction_slot;
 
     std::shared_ptr<segment_primitives> primitives_for(const segment_shape &s);
+    // Layer-major: every layer over all T steps before the next (training, and bidirectional stacks).
     void forward_direction(int64_t layer, int64_t dir, const sequence_view &src, const sequence_view &dst,
             const batch_plan &plan, const rnn_forward_args &args, int threads, prepared_weights &weights,
             direction_slot &slot, training_context *context);
+    // Chunk-major: for each chunk of at most chunk_steps_ steps, every layer in turn (unidirectional inference).
+    void forward_chunked(const sequence_view &src, const sequence_view &dst, const batch_plan &plan,
+            const rnn_forward_args &args, int threads, prepared_weights &weights, call_workspace &work);
+    // One primitive run over a view of `steps` x `rows` starting at src / dst; the states are rows-wide buffers.
+    void execute_forward(const segment_primitives &prims, int64_t index, char *src, char *dst, void *h_in, void *h_out,
+            void *c_in, void *c_out, const dnnl::memory *training_workspace, int threads, prepared_weights &weights,
+            direction_slot &slot);
     void backward_direction(int64_t layer, int64_t dir, training_context &ctx, const rnn_backward_args &args,
             direction_slot &slot, float *diff_dst, float *diff_src);
     template <class Body> void for_each_direction(int threads, Body &&body);
@@ -82,6 +90,7 @@ private:
     model_shape m_;
     dnnl::engine engine_;
     dnnl::memory::data_type data_type_;
+    int64_t chunk_steps_; // 0: inference runs layer-major too
     std::mutex cache_mutex_;
     std::shared_ptr<prepared_weights> weights_; // read and swapped with std::atomic_load / atomic_store
     primitive_cache<segment_shape, segment_primitives> cache_;

@@ -21,7 +21,8 @@ using tag = memory::format_tag;
 
 namespace {
 
-constexpr size_t max_cached_primitives = 512;
+// As the f32 executor's bound (executor.cpp): the shapes in steady use stay, one-off ones are evicted first.
+constexpr size_t max_cached_primitives = 128;
 
 // A call with several threads splits its batch into one part per thread, down to one row per part, and a call of one row
 // runs on one thread. oneDNN's int8 LSTM barely scales across threads inside one primitive (its per-step GEMMs have
@@ -34,7 +35,8 @@ constexpr int64_t min_rows_per_part = 1;
 } // namespace
 
 int8_executor::int8_executor(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &data)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_(data) {
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_(data), primitives_(max_cached_primitives) {
+    bound_onednn_primitive_cache(int(max_cached_primitives));
     const int64_t h = m_.hidden_size, g = m_.gates();
     dnnl::stream stream(engine_);
     auto to_ldigo = [&](const memory &ldgoi) {
@@ -90,8 +92,7 @@ dnnl::primitive_attr int8_executor::attr_for(int64_t layer, const std::vector<fl
 std::shared_ptr<int8_executor::cached_primitive> int8_executor::primitive_for(const primitive_key &key) const {
     {
         std::lock_guard<std::mutex> lock(primitives_mutex_);
-        auto it = primitives_.find(key);
-        if (it != primitives_.end()) return it->second;
+        if (auto cached = primitives_.find(key)) return cached;
     }
     const int64_t k = m_.layer_input_size(key.layer), h = m_.hidden_size, g = m_.gates(), n = key.batch;
     const int64_t dh = m_.output_size();
@@ -108,8 +109,7 @@ std::shared_ptr<int8_executor::cached_primitive> int8_executor::primitive_for(co
             state, state, wl, wi, bias, dst_layer, state, state), attr_for(key.layer, scales, true), engine_);
     auto made = std::make_shared<cached_primitive>(cached_primitive {pd, dnnl::lstm_forward(pd)});
     std::lock_guard<std::mutex> lock(primitives_mutex_);
-    if (primitives_.size() >= max_cached_primitives) primitives_.clear(); // callers hold what they are using
-    return primitives_.emplace(key, std::move(made)).first->second;
+    return primitives_.insert(key, std::move(made)); // callers hold what they are using
 }
 
 memory int8_executor::s8_weights(int64_t index, bool iter, const memory::desc &want, dnnl::stream &stream) const {

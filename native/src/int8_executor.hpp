@@ -13,6 +13,7 @@
 #pragma once
 
 #include "model.hpp"
+#include "primitive_cache.hpp"
 #include "time_segments.hpp"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -77,7 +78,7 @@ private:
     int64_t int8_bytes_ = 0;
     mutable std::vector<direction_weights> weights_;
     mutable std::mutex weights_mutex_;
-    mutable std::map<primitive_key, std::shared_ptr<cached_primitive>> primitives_;
+    mutable primitive_cache<primitive_key, cached_primitive> primitives_;
     mutable std::mutex primitives_mutex_;
 };
 

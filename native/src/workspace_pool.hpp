@@ -19,10 +19,19 @@ struct call_workspace {
         dnnl::stream stream;
         aligned_buffer cur_h, nxt_h, cur_c, nxt_c, scratchpad;
     };
+
+    // A layer's h and c carried from one time chunk to the next by chunk-major inference (which runs one direction).
+    struct layer_state {
+        aligned_buffer h, c;
+    };
     explicit call_workspace(const dnnl::engine &engine);
 
     direction_slot slots[2];
-    aligned_buffer input_work, layer_work[2];
+    // The sorted input, and (chunk-major only) the sorted output before it goes back to the caller's order; both T long.
+    aligned_buffer input_work, output_work;
+    // The activations between layers: a whole layer (T steps) layer-major, one chunk (at most chunk_steps) chunk-major.
+    aligned_buffer layer_work[2];
+    std::vector<layer_state> layer_states; // grows to the model's layer count once, then is reused
 };
 
 class workspace_pool {
