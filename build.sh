@@ -97,13 +97,16 @@ cmd_test() {
   skipped=$((total - executed))
   failed=$((failed + errors))
 
-  # The packages as a user installs them; each check counts as one test.
+  # The packages as a user installs them; each check counts as one test. First the shim's own C++ checks
+  # (native/tests: create/run/destroy cycles, concurrent callers, the primitive cache's bound).
   local smoke="$results/package-smoke.log" smoke_rc=0
+  if "$NATIVE_BUILD/bin/rnnshim_cycle" >"$results/shim-cycle.log" 2>&1; then echo "PASS rnnshim_cycle: $(tail -n 1 "$results/shim-cycle.log")" | tee "$smoke"
+  else echo "FAIL rnnshim_cycle: $(grep -m1 FAIL "$results/shim-cycle.log" || tail -n 1 "$results/shim-cycle.log")" | tee "$smoke"; smoke_rc=1; fi
   log "package smoke test"
   if pack_all; then
-    tests/PackageSmoke/run.sh "$PACKAGES" "$(package_version)" | tee "$smoke" || smoke_rc=1
+    tests/PackageSmoke/run.sh "$PACKAGES" "$(package_version)" | tee -a "$smoke" || smoke_rc=1
   else
-    echo "FAIL dotnet pack" | tee "$smoke"; smoke_rc=1
+    echo "FAIL dotnet pack" | tee -a "$smoke"; smoke_rc=1
   fi
   passed=$((passed + $(grep -c '^PASS ' "$smoke" || true)))
   failed=$((failed + $(grep -c '^FAIL ' "$smoke" || true)))
