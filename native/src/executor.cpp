@@ -34,10 +34,11 @@ bool choose_parallel_directions(const model_shape &m, int threads) {
 // Unidirectional inference runs chunk-major: each layer at most this many steps at a time, then the next layer over the
 // same steps. A call's workspace then holds one chunk of activations between layers (not T steps), and oneDNN's
 // scratchpad, which grows with a primitive's steps (about 1 MiB a step for a 512-wide LSTM at batch 64), one chunk's
-// worth: both stop growing with seq_len. 8, 16 and 32 run at the same speed on lstm-infer; fewer steps per primitive
-// would shrink its input GEMM and add a primitive run per chunk and layer.
+// worth: both stop growing with seq_len. Fewer steps per primitive shrink its input GEMM and add a primitive run per
+// chunk and layer: on lstm-infer (T = 100) 16 steps measured 6-26 % slower than layer-major, 32 steps within the
+// machine's run-to-run noise of it, with 1 and 2 callers.
 // RNNSHIM_CHUNK_STEPS=n overrides it when an executor is made; 0 runs inference layer-major as training does.
-constexpr int64_t default_chunk_steps = 16;
+constexpr int64_t default_chunk_steps = 32;
 
 int64_t choose_chunk_steps() {
     const char *env = std::getenv("RNNSHIM_CHUNK_STEPS");
