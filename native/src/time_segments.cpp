@@ -8,6 +8,22 @@
 
 namespace rnnshim {
 
+namespace {
+
+// p.order sorted longest first: one segment per distinct length, each over the rows still live in it.
+void cut_segments(batch_plan &p, const int32_t *lengths) {
+    int64_t t0 = 0;
+    for (int64_t k = p.batch - 1; k >= 0; --k) {
+        const int64_t len = lengths[p.order[size_t(k)]];
+        if (len > t0) {
+            p.segments.push_back({t0, len, k + 1});
+            t0 = len;
+        }
+    }
+}
+
+} // namespace
+
 batch_plan plan_batch(int64_t seq_len, int64_t batch, const int32_t *lengths) {
     batch_plan p;
     p.seq_len = seq_len;
@@ -28,14 +44,7 @@ batch_plan plan_batch(int64_t seq_len, int64_t batch, const int32_t *lengths) {
         if (p.order[size_t(k)] != k) p.identity = false;
         if (lengths[k] != seq_len) p.full_length = false;
     }
-    int64_t t0 = 0;
-    for (int64_t k = batch - 1; k >= 0; --k) {
-        const int64_t len = lengths[p.order[size_t(k)]];
-        if (len > t0) {
-            p.segments.push_back({t0, len, k + 1});
-            t0 = len;
-        }
-    }
+    cut_segments(p, lengths);
     return p;
 }
 
@@ -47,18 +56,8 @@ batch_plan plan_part(const batch_plan &whole, const int32_t *lengths, int64_t pa
     p.batch = int64_t(p.order.size());
     p.identity = false;
     p.full_length = whole.full_length;
-    if (!lengths) {
-        p.segments.push_back({0, p.seq_len, p.batch});
-        return p;
-    }
-    int64_t t0 = 0;
-    for (int64_t k = p.batch - 1; k >= 0; --k) {
-        const int64_t len = lengths[p.order[size_t(k)]];
-        if (len > t0) {
-            p.segments.push_back({t0, len, k + 1});
-            t0 = len;
-        }
-    }
+    if (!lengths) p.segments.push_back({0, p.seq_len, p.batch});
+    else cut_segments(p, lengths);
     return p;
 }
 
