@@ -4,8 +4,9 @@
 // whole by update_weights) and the primitives (a primitive object may run on several threads at once because its
 // scratchpad is user-provided: every call passes its own, with its own memory objects). Everything a call mutates
 // comes from a workspace_pool lease held for that call alone. The weights cache takes a reader lock to look up and a
-// writer lock only to insert; the primitive cache (bounded, least recently used) takes its mutex for lookups too. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the
-// calling thread), so K callers x T threads should not exceed the cores.
+// writer lock only to insert; the primitive cache (bounded, least recently used) takes its mutex for lookups too, as
+// a lookup reorders it. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the calling
+// thread), so K callers x T threads should not exceed the cores.
 #pragma once
 
 #include "model.hpp"
@@ -18,10 +19,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <vector>
 
 namespace rnnshim {

@@ -29,13 +29,18 @@ constexpr size_t max_cached_primitives = 128;
 // M = rows, and every step pays a thread barrier) while independent parts scale almost linearly: measured with rnn bench
 // at 2 threads (lstm 256/512 x2, T=100), split against unsplit: batch 2 6.8 against 21 ms, 4: 9.5 against 25, 8: 13
 // against 31, 32: 45 against 64; a batch of one row: 6.3 ms on 1 thread against 15 ms on 2. RNNSHIM_INT8_SPLIT=0 never
-// splits (to measure the choice).
+// splits (to measure the choice), read when an executor is made.
 constexpr int64_t min_rows_per_part = 1;
+
+bool choose_split() {
+    const char *env = std::getenv("RNNSHIM_INT8_SPLIT");
+    return !(env && env[0] == '0');
+}
 
 } // namespace
 
 int8_executor::int8_executor(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &data)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_(data), primitives_(max_cached_primitives) {
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_(data), split_(choose_split()), primitives_(max_cached_primitives) {
     bound_onednn_primitive_cache(int(max_cached_primitives));
     const int64_t h = m_.hidden_size, g = m_.gates();
     dnnl::stream stream(engine_);
@@ -165,10 +170,8 @@ void zero_padding(const batch_plan &plan, int64_t channels, float *y) {
 } // namespace
 
 int64_t int8_executor::parts_for(const batch_plan &plan) const {
-    int64_t min_rows = min_rows_per_part;
-    if (const char *env = std::getenv("RNNSHIM_INT8_SPLIT"))
-        if (env[0] == '0') min_rows = plan.batch + 1;
-    return std::min<int64_t>(m_.threads, plan.batch / min_rows);
+    if (!split_) return 0; // the whole batch on all threads, as an unsplit call runs
+    return std::min<int64_t>(m_.threads, plan.batch / min_rows_per_part);
 }
 
 void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) const {

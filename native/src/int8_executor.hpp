@@ -18,7 +18,6 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <map>
 #include <memory>
 #include <mutex>
 #include <tuple>
@@ -75,6 +74,7 @@ private:
     model_shape m_;
     dnnl::engine engine_;
     std::vector<int8_data_qparams> data_;
+    bool split_; // a call with several threads splits its batch into parts (RNNSHIM_INT8_SPLIT=0: never)
     int64_t int8_bytes_ = 0;
     mutable std::vector<direction_weights> weights_;
     mutable std::mutex weights_mutex_;
