@@ -57,7 +57,7 @@ public static class PredictBenchmark
             if (backend.Supports(RnnPrecision.Int8))
             {
                 var int8 = cli.PredictInt8();
-                var (sameLabels, largest) = Agreement(f32.Probabilities, int8.Probabilities);
+                var (sameLabels, largest) = Agreement(f32, int8);
                 rows.Add(new PredictRow($"{CliLabel} int8", records.Count, int8.Seconds, int8.PaddingEfficiency,
                     $"{CliBatching}; calibrated on the first {PredictCliRun.CalibrationRecords:N0} records; {sameLabels:0.00%} of labels as f32's, largest probability difference {largest:0.000}"));
                 log.WriteLine($"predict {CliLabel} int8: {records.Count / int8.Seconds:0} sequences/s; {sameLabels:0.00%} of labels as f32's, largest probability difference {largest:0.000}");
@@ -77,17 +77,17 @@ public static class PredictBenchmark
     private const string CliLabel = "rnn predict (child process)";
     private const string CliBatching = "engine defaults; JSONL in and out, start-up included";
 
-    /// <summary>The share of records whose argmax agrees, and the largest probability difference.</summary>
-    private static (double SameLabels, float Largest) Agreement(float[][] a, float[][] b)
+    /// <summary>The share of records whose written label agrees, and the largest probability difference.</summary>
+    private static (double SameLabels, float Largest) Agreement(PredictCliRun.Result a, PredictCliRun.Result b)
     {
         int same = 0;
         float largest = 0;
-        for (int i = 0; i < a.Length; i++)
+        for (int i = 0; i < a.Labels.Length; i++)
         {
-            if (Array.IndexOf(a[i], a[i].Max()) == Array.IndexOf(b[i], b[i].Max())) same++;
-            for (int c = 0; c < a[i].Length; c++) largest = Math.Max(largest, Math.Abs(a[i][c] - b[i][c]));
+            if (a.Labels[i] == b.Labels[i]) same++;
+            for (int c = 0; c < a.Probabilities[i].Length; c++) largest = Math.Max(largest, Math.Abs(a.Probabilities[i][c] - b.Probabilities[i][c]));
         }
-        return ((double)same / a.Length, largest);
+        return ((double)same / a.Labels.Length, largest);
     }
 
     /// <summary>The whole classifier as ONNX, from the same state_dict; with <paramref name="perturb"/>, one recurrent weight moved by 0.5.</summary>

@@ -15,7 +15,7 @@ public sealed class PredictCliRun : IDisposable
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"rnn-bench-predict-{Environment.ProcessId}");
 
-    public sealed record Result(double Seconds, double PaddingEfficiency, float[][] Probabilities);
+    public sealed record Result(double Seconds, double PaddingEfficiency, int[] Labels, float[][] Probabilities);
 
     public PredictCliRun(int recordCount)
     {
@@ -43,10 +43,15 @@ public sealed class PredictCliRun : IDisposable
         foreach (var stale in Directory.EnumerateFileSystemEntries(_dir, "out.jsonl*")) DeleteEntry(stale);
         double seconds = Rnn(["predict", "--model", model, "--input", Records, "--output", output, "--summary", summary, "--quiet", .. extra]);
         using var stats = JsonDocument.Parse(File.ReadAllText(summary));
-        var probabilities = File.ReadLines(output)
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("probabilities").EnumerateArray().Select(p => (float)p.GetDouble()).ToArray())
-            .ToArray();
-        return new Result(seconds, stats.RootElement.GetProperty("padding_efficiency").GetDouble(), probabilities);
+        var labels = new List<int>();
+        var probabilities = new List<float[]>();
+        foreach (var line in File.ReadLines(output))
+        {
+            using var record = JsonDocument.Parse(line);
+            labels.Add(record.RootElement.GetProperty("label").GetInt32());
+            probabilities.Add([.. record.RootElement.GetProperty("probabilities").EnumerateArray().Select(p => (float)p.GetDouble())]);
+        }
+        return new Result(seconds, stats.RootElement.GetProperty("padding_efficiency").GetDouble(), [.. labels], [.. probabilities]);
     }
 
     /// <summary>Runs the tool to its exit and returns its wall time; a non-zero exit stops the suite with the tool's message.</summary>
