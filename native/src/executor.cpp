@@ -67,13 +67,10 @@ void executor::update_weights(const float *params) {
 }
 
 std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape &s) {
-    {
-        std::lock_guard<std::mutex> lock(cache_mutex_);
-        if (auto cached = cache_.find(s)) return cached;
-    }
-    // Built outside the lock (JIT takes milliseconds); two callers racing on a new shape both build, one copy is kept.
+    if (auto cached = cache_.find(s)) return cached;
+    // Built outside the cache's lock (JIT takes milliseconds); two callers racing on a new shape both build, one copy
+    // is kept.
     auto p = std::make_shared<segment_primitives>(make_segment_primitives(m_, engine_, s));
-    std::lock_guard<std::mutex> lock(cache_mutex_);
     return cache_.insert(s, std::move(p)); // calls and contexts keep what they still use alive
 }
 

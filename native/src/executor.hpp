@@ -4,8 +4,8 @@
 // whole by update_weights) and the primitives (a primitive object may run on several threads at once because its
 // scratchpad is user-provided: every call passes its own, with its own memory objects). Everything a call mutates
 // comes from a workspace_pool lease held for that call alone. The weights cache takes a reader lock to look up and a
-// writer lock only to insert; the primitive cache (bounded, least recently used) takes its mutex for lookups too, as
-// a lookup reorders it. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the calling
+// writer lock only to insert; the primitive cache (bounded, least recently used) locks itself for lookups too, as a
+// lookup reorders it. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the calling
 // thread), so K callers x T threads should not exceed the cores.
 #pragma once
 
@@ -90,7 +90,6 @@ private:
     dnnl::engine engine_;
     dnnl::memory::data_type data_type_;
     int64_t chunk_steps_; // 0: inference runs layer-major too
-    std::mutex cache_mutex_;
     std::shared_ptr<prepared_weights> weights_; // read and swapped with std::atomic_load / atomic_store
     primitive_cache<segment_shape, segment_primitives> cache_;
     workspace_pool pool_;

@@ -95,10 +95,7 @@ dnnl::primitive_attr int8_executor::attr_for(int64_t layer, const std::vector<fl
 }
 
 std::shared_ptr<int8_executor::cached_primitive> int8_executor::primitive_for(const primitive_key &key) const {
-    {
-        std::lock_guard<std::mutex> lock(primitives_mutex_);
-        if (auto cached = primitives_.find(key)) return cached;
-    }
+    if (auto cached = primitives_.find(key)) return cached;
     const int64_t k = m_.layer_input_size(key.layer), h = m_.hidden_size, g = m_.gates(), n = key.batch;
     const int64_t dh = m_.output_size();
     // Views into the whole layer's time-major tensors: input (T, N, K) u8, output (T, N, D*H) f32, this direction's half.
@@ -113,7 +110,6 @@ std::shared_ptr<int8_executor::cached_primitive> int8_executor::primitive_for(co
     dnnl::lstm_forward::primitive_desc pd(dnnl::lstm_forward::desc(dnnl::prop_kind::forward_inference, dir, src_layer,
             state, state, wl, wi, bias, dst_layer, state, state), attr_for(key.layer, scales, true), engine_);
     auto made = std::make_shared<cached_primitive>(cached_primitive {pd, dnnl::lstm_forward(pd)});
-    std::lock_guard<std::mutex> lock(primitives_mutex_);
     return primitives_.insert(key, std::move(made)); // callers hold what they are using
 }
 

@@ -9,7 +9,8 @@
 // unsplit call.
 //
 // forward() is const and thread-safe: every call (and every part) has its own stream, scratchpads and buffers. The only shared mutable
-// state is the primitive cache and the per-layout weight cache, each behind a mutex held for lookups, never for compute.
+// state is the primitive cache (which locks itself) and the per-layout weight cache, each behind a mutex held for
+// lookups, never for compute.
 #pragma once
 
 #include "model.hpp"
@@ -79,7 +80,6 @@ private:
     mutable std::vector<direction_weights> weights_;
     mutable std::mutex weights_mutex_;
     mutable primitive_cache<primitive_key, cached_primitive> primitives_;
-    mutable std::mutex primitives_mutex_;
 };
 
 } // namespace rnnshim
