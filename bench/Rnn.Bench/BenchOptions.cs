@@ -5,15 +5,18 @@ namespace RnnNative.Bench;
 /// <summary>
 /// The suite's command line, checked once. <c>--short</c> is the demo's run (<see cref="ShortRun"/>): inference rows only, a
 /// plain timed loop per row. <c>--predict-only</c> runs the batch-inference workload alone (its gate and its rows).
+/// <c>--caller-memory</c> compares peak resident memory from 1 to 4 callers, ours and ORT's, each figure a child process
+/// (<see cref="CallerMemory.CallerMemoryRun"/>); <c>--ort-callers K</c> is its ORT child, not meant to be typed.
 /// </summary>
-public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload, bool Short = false, bool PredictOnly = false)
+public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload, bool Short = false, bool PredictOnly = false,
+    bool CallerMemory = false, int? OrtCallers = null)
 {
     /// <summary>The options, or null with <paramref name="error"/> saying what is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        bool quick = false, perturb = false, shortRun = false, predictOnly = false;
+        bool quick = false, perturb = false, shortRun = false, predictOnly = false, callerMemory = false;
         string? output = null, workload = null;
-        int? records = null;
+        int? records = null, ortCallers = null;
         for (int i = 0; i < args.Count; i++)
         {
             string? Value() => i + 1 < args.Count ? args[++i] : null;
@@ -23,6 +26,15 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
                 case "--short": shortRun = true; break;
                 case "--predict-only": predictOnly = true; break;
                 case "--perturb-peer": perturb = true; break;
+                case "--caller-memory": callerMemory = true; break;
+                case "--ort-callers":
+                    if (!int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k < 1)
+                    {
+                        error = "--ort-callers needs a positive integer";
+                        return null;
+                    }
+                    ortCallers = k;
+                    break;
                 case "--out":
                     if ((output = Value()) is null) { error = "--out needs a file"; return null; }
                     break;
@@ -47,7 +59,18 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
             error = "--quick, --short and --predict-only are different runs; give one";
             return null;
         }
+        // The caller-memory run times no suite rows and writes no workload: options of those runs would be silently ignored.
+        if (callerMemory && (quick || shortRun || predictOnly || records is not null || workload is not null || ortCallers is not null))
+        {
+            error = "--caller-memory is a run of its own; only --out and --perturb-peer go with it";
+            return null;
+        }
+        if (ortCallers is not null && args.Count != 2)
+        {
+            error = "--ort-callers is the caller-memory run's child; give it alone";
+            return null;
+        }
         error = null;
-        return new BenchOptions(quick, perturb, output, records, workload, shortRun, predictOnly);
+        return new BenchOptions(quick, perturb, output, records, workload, shortRun, predictOnly, callerMemory, ortCallers);
     }
 }

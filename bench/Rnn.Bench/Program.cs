@@ -7,6 +7,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RnnNative.Bench;
+using RnnNative.Bench.CallerMemory;
 using RnnNative.Bench.Limits;
 using RnnNative.Bench.Peers;
 using RnnNative.Bench.Predict;
@@ -14,17 +15,36 @@ using RnnNative.Benchmarking;
 
 // dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE] [--records N]
 //                                                        [--write-predict-workload DIR] [--short] [--predict-only]
+//                                                        | --caller-memory [--perturb-peer] [--out FILE]
 //   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md; ./build.sh demo runs --short)
+//   --caller-memory: peak resident memory from 1 to 4 callers on lstm-infer, ours (`rnn bench --callers K`) beside ONNX
+//   Runtime (one session, K callers), each figure a child process; ORT's child is this program with --ort-callers K.
 var options = BenchOptions.Parse(args, out string? usageError);
 if (options is null)
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short] [--predict-only]; {usageError}");
+    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short] [--predict-only] | --caller-memory [--perturb-peer] [--out FILE]; {usageError}");
     return 2;
 }
 if (options.WritePredictWorkload is { } workloadDir)
 {
     foreach (var file in PredictWorkloadWriter.Write(workloadDir, options.Records ?? PredictWorkload.FullRecords))
         Console.WriteLine($"written: {file}");
+    return 0;
+}
+if (options.OrtCallers is { } ortCallers) return OrtCallersChild.Run(ortCallers, Console.Out);
+if (options.CallerMemory)
+{
+    CallerMemoryReport callerMemory;
+    try
+    {
+        callerMemory = CallerMemoryRun.Run(options.PerturbPeer, Console.Out);
+    }
+    catch (PeerMismatchException e)
+    {
+        Console.Error.WriteLine($"benchmark stopped before timing: {e.Message}");
+        return 1;
+    }
+    WriteMarkdown(CallerMemoryTable.Write(callerMemory));
     return 0;
 }
 if (options.Quick) Environment.SetEnvironmentVariable("RNN_BENCH_QUICK", "1");
@@ -102,16 +122,19 @@ notes.AddRange(
     "% of limit above 100 means the probe met a busier machine than the row did (other load): the limit is an upper bound only on a quiet machine; re-run there.",
     "What varies between machines: the GEMM ceiling itself (cores, AVX-512/bf16/VNNI, clocks, memory bandwidth) and how close each runtime gets to it; compare the % of limit column across machines, the × ORT column within one run.",
 ]);
-string markdown = ResultsTable.Write(new BenchReport(rows, limits, predict, environment, notes));
-Console.WriteLine();
-Console.WriteLine(markdown);
-if (options.Out is not null)
+WriteMarkdown(ResultsTable.Write(new BenchReport(rows, limits, predict, environment, notes)));
+return 0;
+
+// Every run's table goes to stdout after its log, and to --out as well when given.
+void WriteMarkdown(string markdown)
 {
+    Console.WriteLine();
+    Console.WriteLine(markdown);
+    if (options.Out is null) return;
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Out))!);
     File.WriteAllText(options.Out, markdown);
     Console.WriteLine($"written: {options.Out}");
 }
-return 0;
 
 // BenchmarkDotNet in process: one process and one run for ours and the peer, with the native libraries loaded once.
 List<BenchRow> RunBenchmarkDotNet()
