@@ -21,9 +21,30 @@ void expect(bool ok, const char *what) {
     }
 }
 
+// RNNSHIM_CYCLE_THREADS=n runs every executor and every call in this driver on n OpenMP threads; 1 keeps each call
+// inside its calling thread (no OpenMP team anywhere), which ThreadSanitizer can check without knowing libgomp's
+// synchronisation. Unset: the executors run on all cores and the concurrent calls on 1 or 2 threads each.
+int cycle_threads() {
+    static const int threads = [] {
+        const char *env = std::getenv("RNNSHIM_CYCLE_THREADS");
+        return env ? std::atoi(env) : 0;
+    }();
+    return threads;
+}
+
+// RNNSHIM_CYCLE_CALLS=n: calls per concurrent worker (default 12), to keep a sanitized run short.
+int cycle_calls() {
+    static const int calls = [] {
+        const char *env = std::getenv("RNNSHIM_CYCLE_CALLS");
+        const int n = env ? std::atoi(env) : 0;
+        return n > 0 ? n : 12;
+    }();
+    return calls;
+}
+
 void cycle(rnn_cell cell, int layers, int bidirectional, int has_bias, int precision, bool varlen, int batch_first) {
     const int T = 6, N = 4, I = 5, H = 7, D = bidirectional ? 2 : 1;
-    rnn_model_desc desc {cell, I, H, layers, bidirectional, has_bias, precision, 0};
+    rnn_model_desc desc {cell, I, H, layers, bidirectional, has_bias, precision, cycle_threads()};
     int64_t count = 0;
     expect(rnn_model_param_count(&desc, &count) == RNN_STATUS_OK, "param count");
     std::mt19937 rng(42);
@@ -102,7 +123,19 @@ void firewall() {
 }
 
 // Several threads on one executor at once, shapes differing per call, each with its own OpenMP thread count: every
-// result must equal, bit for bit, the same call made alone. Training forward/backward cycles run alongside.
+// result must equal, bit for bit, the same call made alone. Training forward/backward cycles run alongside, and then
+// weight updates: each call must see one version of the weights whole, the old or the new.
+struct concurrent_model {
+    rnn_cell cell;
+    int bidirectional, precision, proj_size;
+    const char *name;
+};
+
+struct model_dims {
+    int I, H, S, L, D, rows, DH;
+    bool lstm;
+};
+
 struct inference_case {
     int T, N, batch_first, varlen, threads;
     std::vector<float> x;
@@ -110,10 +143,16 @@ struct inference_case {
     std::vector<float> y, hn, cn;
 };
 
-rnn_status run_case(rnn_executor *e, inference_case &c, int I, int rows, int H, int DH) {
-    c.y.assign(size_t(c.T * c.N * DH), -1.0f);
-    c.hn.assign(size_t(rows * c.N * H), -1.0f);
-    c.cn.assign(c.hn.size(), -1.0f);
+struct training_case {
+    int T, N, threads;
+    std::vector<float> x, dy;
+    std::vector<float> y, hn, cn, dx, dh0, dc0, dparams;
+};
+
+rnn_status run_case(rnn_executor *e, inference_case &c, const model_dims &m) {
+    c.y.assign(size_t(c.T * c.N * m.DH), -1.0f);
+    c.hn.assign(size_t(m.rows * c.N * m.S), -1.0f);
+    c.cn.assign(m.lstm ? size_t(m.rows * c.N * m.H) : 0, -1.0f);
     rnn_forward_args f {};
     f.seq_len = c.T;
     f.batch = c.N;
@@ -123,25 +162,62 @@ rnn_status run_case(rnn_executor *e, inference_case &c, int I, int rows, int H, 
     f.input = c.x.data(); f.input_count = int64_t(c.x.size());
     f.output = c.y.data(); f.output_count = int64_t(c.y.size());
     f.hn = c.hn.data(); f.hn_count = int64_t(c.hn.size());
-    f.cn = c.cn.data(); f.cn_count = int64_t(c.cn.size());
+    if (m.lstm) { f.cn = c.cn.data(); f.cn_count = int64_t(c.cn.size()); }
     return rnn_executor_forward(e, &f, 0, nullptr);
 }
 
-// RNNSHIM_CYCLE_THREADS=1 keeps every call inside the calling thread (no OpenMP team): ThreadSanitizer cannot see
-// libgomp's uninstrumented barriers and reports every OpenMP region as a race.
-void concurrent_calls() {
-    const char *env = std::getenv("RNNSHIM_CYCLE_THREADS");
-    const int threads_per_call = env ? std::atoi(env) : 0;
-    const int I = 6, H = 8, L = 2, D = 2, rows = L * D, DH = D * H, workers = 4, calls = 12;
-    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 2};
+bool same_result(const inference_case &a, const inference_case &b) { return a.y == b.y && a.hn == b.hn && a.cn == b.cn; }
+
+// A training forward pass and its backward pass; the status of the first call that failed.
+rnn_status run_training(rnn_executor *e, training_case &c, const model_dims &m, int64_t count) {
+    const size_t states = size_t(m.rows * c.N * m.S), cells = m.lstm ? size_t(m.rows * c.N * m.H) : 0;
+    c.y.assign(size_t(c.T * c.N * m.DH), -1.0f);
+    c.hn.assign(states, -1.0f);
+    c.cn.assign(cells, -1.0f);
+    c.dx.assign(c.x.size(), -1.0f);
+    c.dh0.assign(states, -1.0f);
+    c.dc0.assign(cells, -1.0f);
+    c.dparams.assign(size_t(count), -1.0f);
+    rnn_forward_args f {};
+    f.seq_len = c.T; f.batch = c.N; f.threads = c.threads;
+    f.input = c.x.data(); f.input_count = int64_t(c.x.size());
+    f.output = c.y.data(); f.output_count = int64_t(c.y.size());
+    f.hn = c.hn.data(); f.hn_count = int64_t(c.hn.size());
+    if (m.lstm) { f.cn = c.cn.data(); f.cn_count = int64_t(c.cn.size()); }
+    rnn_context *ctx = nullptr;
+    rnn_status s = rnn_executor_forward(e, &f, 1, &ctx);
+    if (s != RNN_STATUS_OK) return s;
+    rnn_backward_args b {};
+    b.grad_output = c.dy.data(); b.grad_output_count = int64_t(c.dy.size());
+    b.grad_input = c.dx.data(); b.grad_input_count = int64_t(c.dx.size());
+    b.grad_h0 = c.dh0.data(); b.grad_h0_count = int64_t(c.dh0.size());
+    if (m.lstm) { b.grad_c0 = c.dc0.data(); b.grad_c0_count = int64_t(c.dc0.size()); }
+    b.grad_params = c.dparams.data(); b.grad_params_count = count;
+    s = rnn_executor_backward(e, ctx, &b);
+    const rnn_status d = rnn_context_destroy(ctx);
+    return s != RNN_STATUS_OK ? s : d;
+}
+
+bool same_result(const training_case &a, const training_case &b) {
+    return a.y == b.y && a.hn == b.hn && a.cn == b.cn && a.dx == b.dx && a.dh0 == b.dh0 && a.dc0 == b.dc0 &&
+            a.dparams == b.dparams;
+}
+
+void concurrent_calls(const concurrent_model &model) {
+    const int threads_per_call = cycle_threads(), calls = cycle_calls(), workers = 4, trainings = 3, updates = 6;
+    const int I = 6, H = 8, L = 2, D = model.bidirectional ? 2 : 1, S = model.proj_size ? model.proj_size : H;
+    const model_dims m {I, H, S, L, D, L * D, D * S, model.cell == RNN_CELL_LSTM};
+    rnn_model_desc desc {model.cell, I, H, L, model.bidirectional, 1, model.precision, threads_per_call > 0 ? threads_per_call : 2,
+            model.proj_size};
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
     std::mt19937 rng(7);
     std::uniform_real_distribution<float> u(-0.5f, 0.5f);
-    std::vector<float> params(static_cast<size_t>(count));
+    std::vector<float> params(static_cast<size_t>(count)), updated(params.size());
     for (auto &p : params) p = u(rng);
+    for (auto &p : updated) p = u(rng);
     rnn_executor *e = nullptr;
-    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create (concurrent)");
+    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, model.name);
     if (!e) return;
 
     std::vector<std::vector<inference_case>> cases(workers);
@@ -158,10 +234,133 @@ void concurrent_calls() {
             for (int n = 0; n < c.N; ++n) c.lengths.push_back(1 + (n * 3 + call) % c.T);
             cases[size_t(w)].push_back(std::move(c));
         }
-    // Each call alone first: the expected results.
+    std::vector<training_case> training(trainings);
+    for (int step = 0; step < trainings; ++step) {
+        training_case &c = training[size_t(step)];
+        c.T = 2 + step;
+        c.N = 3 - step % 2;
+        c.threads = threads_per_call > 0 ? threads_per_call : 1 + step % 2;
+        c.x.resize(size_t(c.T * c.N * I));
+        for (auto &v : c.x) v = u(rng);
+        c.dy.resize(size_t(c.T * c.N * m.DH));
+        for (auto &v : c.dy) v = u(rng);
+    }
+    // Each call alone first, with each version of the weights: the expected results.
+    auto alone = [&] {
+        std::vector<std::vector<inference_case>> inference = cases;
+        for (auto &list : inference)
+            for (auto &c : list) expect(run_case(e, c, m) == RNN_STATUS_OK, "forward alone");
+        std::vector<training_case> trained = training;
+        for (auto &c : trained) expect(run_training(e, c, m, count) == RNN_STATUS_OK, "training alone");
+        return std::make_pair(inference, trained);
+    };
+    const auto before = alone();
+    expect(rnn_executor_update_weights(e, updated.data(), count) == RNN_STATUS_OK, "update weights (concurrent)");
+    const auto after = alone();
+    expect(rnn_executor_update_weights(e, params.data(), count) == RNN_STATUS_OK, "restore weights (concurrent)");
+
+    // with_updates: a thread swaps the weights back and forth while the calls run.
+    auto run_concurrently = [&](bool with_updates) {
+        std::vector<int> bad(workers + 1, 0), mismatched(workers + 1, 0);
+        std::vector<std::thread> threads;
+        for (int w = 0; w < workers; ++w)
+            threads.emplace_back([&, w] {
+                for (int call = 0; call < calls; ++call) {
+                    auto &c = cases[size_t(w)][size_t(call)];
+                    if (run_case(e, c, m) != RNN_STATUS_OK) bad[size_t(w)]++;
+                    else if (!same_result(c, before.first[size_t(w)][size_t(call)]) &&
+                            !(with_updates && same_result(c, after.first[size_t(w)][size_t(call)])))
+                        mismatched[size_t(w)]++;
+                }
+            });
+        // Training on the same executor while the inference calls run.
+        threads.emplace_back([&] {
+            for (int step = 0; step < trainings; ++step) {
+                training_case &c = training[size_t(step)];
+                if (run_training(e, c, m, count) != RNN_STATUS_OK) bad[size_t(workers)]++;
+                else if (!same_result(c, before.second[size_t(step)]) &&
+                        !(with_updates && same_result(c, after.second[size_t(step)])))
+                    mismatched[size_t(workers)]++;
+            }
+        });
+        if (with_updates)
+            threads.emplace_back([&] {
+                for (int k = 0; k < updates; ++k) {
+                    const std::vector<float> &next = k % 2 ? params : updated;
+                    expect(rnn_executor_update_weights(e, next.data(), count) == RNN_STATUS_OK, "update weights during calls");
+                    std::this_thread::yield();
+                }
+            });
+        for (auto &t : threads) t.join();
+        for (int b : bad) expect(b == 0, with_updates ? "concurrent call during updates" : "concurrent call");
+        for (int x : mismatched)
+            expect(x == 0, with_updates ? "concurrent result during updates equals the same call alone, old or new weights"
+                                        : "concurrent result equals the same call alone");
+    };
+    run_concurrently(false);
+    run_concurrently(true);
+    expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
+}
+
+// int8 executors from several threads at once, batches of 1 to 5 rows and varied lengths: every result must equal, bit
+// for bit, the same call made alone. An int8 call runs on its executor's thread count; with several it splits the batch
+// into one part per thread, whose result must equal, bit for bit, the one-thread executor's.
+void int8_concurrent_calls() {
+    const int I = 5, H = 7, L = 2, D = 2, rows = L * D, workers = 3, calls = cycle_calls();
+    std::vector<int> executor_threads = cycle_threads() > 0 ? std::vector<int> {cycle_threads()} : std::vector<int> {1, 2};
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 1, 0};
+    int64_t count = 0;
+    rnn_model_param_count(&desc, &count);
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+    std::vector<float> params(static_cast<size_t>(count));
+    for (auto &p : params) p = u(rng);
+    const float scales[L] = {127.5f, 127.5f}, shifts[L] = {127.5f, 127.5f};
+    std::vector<rnn_int8_executor *> executors;
+    for (int threads : executor_threads) {
+        desc.threads = threads;
+        rnn_int8_executor *q = nullptr;
+        expect(rnn_int8_executor_create(&desc, params.data(), count, scales, shifts, L, &q) == RNN_STATUS_OK,
+                "int8 create (concurrent)");
+        if (q) executors.push_back(q);
+    }
+    if (executors.size() != executor_threads.size()) return;
+
+    std::vector<std::vector<inference_case>> cases(workers);
+    for (int w = 0; w < workers; ++w)
+        for (int call = 0; call < calls; ++call) {
+            inference_case c;
+            c.T = 1 + (w * 3 + call) % 6;
+            c.N = 1 + (w * 7 + call) % 5;
+            c.batch_first = (w + call) % 2;
+            c.varlen = call % 3 != 1;
+            c.threads = int(size_t(w + call) % executors.size()); // which executor
+            c.x.resize(size_t(c.T * c.N * I));
+            for (auto &v : c.x) v = u(rng);
+            for (int n = 0; n < c.N; ++n) c.lengths.push_back(1 + (n * 5 + call) % c.T);
+            cases[size_t(w)].push_back(std::move(c));
+        }
+    auto run = [&](rnn_int8_executor *q, inference_case &c) {
+        c.y.assign(size_t(c.T * c.N * D * H), -1.0f);
+        c.hn.assign(size_t(rows * c.N * H), -1.0f);
+        c.cn.assign(c.hn.size(), -1.0f);
+        rnn_forward_args a {};
+        a.seq_len = c.T; a.batch = c.N; a.batch_first = c.batch_first;
+        a.lengths = c.varlen ? c.lengths.data() : nullptr;
+        a.input = c.x.data(); a.input_count = int64_t(c.x.size());
+        a.output = c.y.data(); a.output_count = int64_t(c.y.size());
+        a.hn = c.hn.data(); a.hn_count = int64_t(c.hn.size());
+        a.cn = c.cn.data(); a.cn_count = int64_t(c.cn.size());
+        return rnn_int8_executor_forward(q, &a);
+    };
     std::vector<std::vector<inference_case>> alone = cases;
     for (auto &list : alone)
-        for (auto &c : list) expect(run_case(e, c, I, rows, H, DH) == RNN_STATUS_OK, "forward alone");
+        for (auto &c : list) {
+            expect(run(executors[size_t(c.threads)], c) == RNN_STATUS_OK, "int8 forward alone");
+            inference_case one_thread = c;
+            expect(run(executors[0], one_thread) == RNN_STATUS_OK, "int8 forward alone (first executor)");
+            expect(same_result(c, one_thread), "int8 split result equals the one-thread executor's");
+        }
 
     std::vector<int> bad(workers, 0), mismatched(workers, 0);
     std::vector<std::thread> threads;
@@ -169,46 +368,21 @@ void concurrent_calls() {
         threads.emplace_back([&, w] {
             for (int call = 0; call < calls; ++call) {
                 auto &c = cases[size_t(w)][size_t(call)];
-                const auto &want = alone[size_t(w)][size_t(call)];
-                if (run_case(e, c, I, rows, H, DH) != RNN_STATUS_OK) bad[size_t(w)]++;
-                else if (c.y != want.y || c.hn != want.hn || c.cn != want.cn) mismatched[size_t(w)]++;
+                if (run(executors[size_t(c.threads)], c) != RNN_STATUS_OK) bad[size_t(w)]++;
+                else if (!same_result(c, alone[size_t(w)][size_t(call)])) mismatched[size_t(w)]++;
             }
         });
-    // Training on the same executor while the inference calls run.
-    threads.emplace_back([&] {
-        const int T = 4, N = 3;
-        std::vector<float> x(size_t(T * N * I), 0.25f), y(size_t(T * N * DH)), hn(size_t(rows * N * H)), cn(hn.size());
-        std::vector<float> dx(x.size()), dh0(hn.size()), dc0(hn.size()), dparams(static_cast<size_t>(count)), dy(y.size(), 1.0f);
-        for (int step = 0; step < 3; ++step) {
-            rnn_forward_args f {};
-            f.seq_len = T; f.batch = N; f.threads = 1;
-            f.input = x.data(); f.input_count = int64_t(x.size());
-            f.output = y.data(); f.output_count = int64_t(y.size());
-            f.hn = hn.data(); f.hn_count = int64_t(hn.size());
-            f.cn = cn.data(); f.cn_count = int64_t(cn.size());
-            rnn_context *ctx = nullptr;
-            expect(rnn_executor_forward(e, &f, 1, &ctx) == RNN_STATUS_OK, "training forward (concurrent)");
-            rnn_backward_args b {};
-            b.grad_output = dy.data(); b.grad_output_count = int64_t(dy.size());
-            b.grad_input = dx.data(); b.grad_input_count = int64_t(dx.size());
-            b.grad_h0 = dh0.data(); b.grad_h0_count = int64_t(dh0.size());
-            b.grad_c0 = dc0.data(); b.grad_c0_count = int64_t(dc0.size());
-            b.grad_params = dparams.data(); b.grad_params_count = count;
-            expect(rnn_executor_backward(e, ctx, &b) == RNN_STATUS_OK, "backward (concurrent)");
-            expect(rnn_context_destroy(ctx) == RNN_STATUS_OK, "context destroy (concurrent)");
-        }
-    });
     for (auto &t : threads) t.join();
-    for (int b : bad) expect(b == 0, "concurrent forward");
-    for (int m : mismatched) expect(m == 0, "concurrent result equals the same call alone");
-    expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
+    for (int b : bad) expect(b == 0, "concurrent int8 forward");
+    for (int x : mismatched) expect(x == 0, "concurrent int8 result equals the same call alone");
+    for (auto *q : executors) expect(rnn_int8_executor_destroy(q) == RNN_STATUS_OK, "int8 destroy (concurrent)");
 }
 
 
 // int8 LSTM: a calibrated forward pass close to f32 from several threads at once, its weight memory, and its refusals.
 void int8_cycle() {
     const int T = 6, N = 4, I = 5, H = 7, L = 2, D = 2;
-    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 0};
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, cycle_threads()};
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
     std::mt19937 rng(7);
@@ -227,7 +401,7 @@ void int8_cycle() {
     expect(int8_bytes > 0 && f32_bytes > 0, "int8 weight bytes reported");
     {
         // At a realistic size the s8 weights are about a quarter of f32 (tiny ones are dominated by layout padding).
-        rnn_model_desc big {RNN_CELL_LSTM, 128, 128, 1, 0, 1, RNN_PRECISION_F32, 0};
+        rnn_model_desc big {RNN_CELL_LSTM, 128, 128, 1, 0, 1, RNN_PRECISION_F32, cycle_threads()};
         int64_t big_count = 0;
         rnn_model_param_count(&big, &big_count);
         std::vector<float> big_params(static_cast<size_t>(big_count), 0.01f);
@@ -319,8 +493,14 @@ int main() {
         if (caps.bf16) cycle(cell, 2, 1, 1, RNN_PRECISION_BF16, true, 1);
     }
     firewall();
-    concurrent_calls();
+    concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection (concurrent)"});
+    concurrent_calls({RNN_CELL_GRU, 0, RNN_PRECISION_F32, 0, "create f32 GRU (concurrent)"});
+    if (caps.bf16) {
+        concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_BF16, 0, "create bf16 bidirectional LSTM (concurrent)"});
+        concurrent_calls({RNN_CELL_LSTM, 0, RNN_PRECISION_BF16, 0, "create bf16 LSTM (concurrent)"});
+    }
     int8_cycle();
+    int8_concurrent_calls();
     primitive_cache_bound();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;
