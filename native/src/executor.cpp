@@ -18,10 +18,6 @@ using tag = memory::format_tag;
 
 namespace {
 
-// A few times the shapes one window's batches use (one per batch size and length split, per layer and direction): the
-// full batches stay cached across windows, the one-off shapes are evicted before they add up.
-constexpr size_t max_cached_shapes = 128;
-
 // oneDNN runs single-threaded inside an OpenMP parallel region, so running the two directions of a layer side by side
 // uses exactly two threads: worth it for 2-3 threads (small per-direction GEMMs scale poorly), not beyond.
 // RNNSHIM_PARALLEL_DIRECTIONS=0/1 overrides the choice.
@@ -54,8 +50,8 @@ char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>
 
 executor::executor(const model_shape &m, const float *params)
     : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), chunk_steps_(choose_chunk_steps()),
-      cache_(max_cached_shapes), pool_(engine_) {
-    bound_onednn_primitive_cache(int(max_cached_shapes));
+      cache_(executor_primitive_capacity), pool_(engine_) {
+    bound_onednn_primitive_cache(int(executor_primitive_capacity));
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
 }
 
