@@ -61,13 +61,7 @@ public static class CallerMemoryTable
             }
         }
 
-        md.AppendLine().AppendLine("### Machine and versions").AppendLine();
-        foreach (var (name, value) in report.Environment) md.AppendLine($"- {name}: {value}");
-        if (report.Notes.Count > 0)
-        {
-            md.AppendLine().AppendLine("### Notes").AppendLine();
-            foreach (var note in report.Notes) md.AppendLine($"- {note}");
-        }
+        MachineAndNotesSection.AppendTo(md, report.Environment, report.Notes);
         return md.ToString();
     }
 
