@@ -480,6 +480,43 @@ void primitive_cache_bound() {
     expect(cache.size() == cache.capacity(), "cache stays within its bound after many inserts");
 }
 
+// Threads looking up and inserting at once on a small cache: every value found is the one made for its key, the bound
+// holds, and the evictions (with the heap release every release_period of them) race with lookups. Under TSan this is
+// what the cache's own lock is checked by.
+void primitive_cache_concurrent() {
+    rnnshim::primitive_cache<int, int> cache(8);
+    constexpr int threads = 4, operations = 4000;
+    std::vector<int> wrong(threads, 0), oversize(threads, 0);
+    std::vector<std::thread> workers;
+    for (int w = 0; w < threads; ++w)
+        workers.emplace_back([&, w] {
+            std::mt19937 rng(unsigned(w + 1));
+            for (int i = 0; i < operations; ++i) {
+                const int key = int(rng() % 64);
+                auto value = cache.find(key);
+                if (!value) value = cache.insert(key, std::make_shared<int>(key));
+                if (*value != key) ++wrong[size_t(w)];
+                if (cache.size() > cache.capacity()) ++oversize[size_t(w)];
+            }
+        });
+    for (auto &t : workers) t.join();
+    for (int w = 0; w < threads; ++w) {
+        expect(wrong[size_t(w)] == 0, "concurrent cache returns the value made for the key");
+        expect(oversize[size_t(w)] == 0, "concurrent cache stays within its bound");
+    }
+}
+
+// oneDNN's process-wide cache follows the largest bound any executor asked for, never a smaller later one.
+void onednn_cache_bound() {
+    if (std::getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY") || std::getenv("DNNL_PRIMITIVE_CACHE_CAPACITY")) return;
+    rnnshim::bound_onednn_primitive_cache(40);
+    expect(dnnl::get_primitive_cache_capacity() == 40, "oneDNN cache takes an executor's bound");
+    rnnshim::bound_onednn_primitive_cache(20);
+    expect(dnnl::get_primitive_cache_capacity() == 40, "oneDNN cache keeps the larger bound");
+    rnnshim::bound_onednn_primitive_cache(200);
+    expect(dnnl::get_primitive_cache_capacity() == 200, "oneDNN cache grows to a larger bound");
+}
+
 int main() {
     int32_t abi = 0;
     expect(rnn_version(&abi) == RNN_STATUS_OK && abi == RNN_SHIM_ABI_VERSION, "version");
@@ -502,6 +539,8 @@ int main() {
     int8_cycle();
     int8_concurrent_calls();
     primitive_cache_bound();
+    primitive_cache_concurrent();
+    onednn_cache_bound();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;
 }
