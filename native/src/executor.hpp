@@ -20,7 +20,6 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace rnnshim {
