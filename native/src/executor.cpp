@@ -31,8 +31,9 @@ bool choose_parallel_directions(const model_shape &m, int threads) {
 // same steps. A call's workspace then holds one chunk of activations between layers (not T steps), and oneDNN's
 // scratchpad, which grows with a primitive's steps (about 1 MiB a step for a 512-wide LSTM at batch 64), one chunk's
 // worth: both stop growing with seq_len. Fewer steps per primitive shrink its input GEMM and add a primitive run per
-// chunk and layer: on lstm-infer (T = 100) 16 steps measured 6-26 % slower than layer-major, 32 steps within the
-// machine's run-to-run noise of it, with 1 and 2 callers.
+// chunk and layer: 32 steps measured within run-to-run noise of layer-major on lstm-infer (T = 100) with 1 and 2
+// callers; 4 steps left lstm-infer f32 within noise too but cost rnn-infer 15-18 % and bf16 lstm-infer 5-20 %, for a
+// workspace of about 0.25 MiB less per step (batch 64, 512 wide).
 // RNNSHIM_CHUNK_STEPS=n overrides it when an executor is made; 0 runs inference layer-major as training does.
 constexpr int64_t default_chunk_steps = 32;
 

@@ -31,7 +31,6 @@ constexpr size_t int8_primitive_capacity = 128;
 // at 2 threads (lstm 256/512 x2, T=100), split against unsplit: batch 2 6.8 against 21 ms, 4: 9.5 against 25, 8: 13
 // against 31, 32: 45 against 64; a batch of one row: 6.3 ms on 1 thread against 15 ms on 2. RNNSHIM_INT8_SPLIT=0 never
 // splits (to measure the choice), read when an executor is made.
-constexpr int64_t min_rows_per_part = 1;
 
 bool choose_split() {
     const char *env = std::getenv("RNNSHIM_INT8_SPLIT");
@@ -168,14 +167,14 @@ void zero_padding(const batch_plan &plan, int64_t channels, float *y) {
 
 int64_t int8_executor::parts_for(const batch_plan &plan) const {
     if (!split_) return 0; // the whole batch on all threads, as an unsplit call runs
-    return std::min<int64_t>(m_.threads, plan.batch / min_rows_per_part);
+    return std::min<int64_t>(m_.threads, plan.batch); // down to one row per part
 }
 
 void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) const {
     omp_set_num_threads(m_.threads);
     const int64_t parts = parts_for(plan);
     if (parts < 2) {
-        if (plan.batch == 1 && parts == 1) omp_set_num_threads(1);
+        if (parts == 1) omp_set_num_threads(1); // one thread, or one row: that runs best on one thread
         forward_rows(a, plan);
         return;
     }

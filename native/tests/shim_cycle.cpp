@@ -138,6 +138,7 @@ struct model_dims {
 
 struct inference_case {
     int T, N, batch_first, varlen, threads;
+    int executor = 0; // int8 cases: which of the executors runs the case (an int8 call runs on its executor's threads)
     std::vector<float> x;
     std::vector<int32_t> lengths;
     std::vector<float> y, hn, cn;
@@ -149,7 +150,8 @@ struct training_case {
     std::vector<float> y, hn, cn, dx, dh0, dc0, dparams;
 };
 
-rnn_status run_case(rnn_executor *e, inference_case &c, const model_dims &m) {
+// The case's outputs filled with -1 (so an unwritten element shows), and the arguments of a forward call over it.
+rnn_forward_args forward_args(inference_case &c, const model_dims &m) {
     c.y.assign(size_t(c.T * c.N * m.DH), -1.0f);
     c.hn.assign(size_t(m.rows * c.N * m.S), -1.0f);
     c.cn.assign(m.lstm ? size_t(m.rows * c.N * m.H) : 0, -1.0f);
@@ -163,6 +165,11 @@ rnn_status run_case(rnn_executor *e, inference_case &c, const model_dims &m) {
     f.output = c.y.data(); f.output_count = int64_t(c.y.size());
     f.hn = c.hn.data(); f.hn_count = int64_t(c.hn.size());
     if (m.lstm) { f.cn = c.cn.data(); f.cn_count = int64_t(c.cn.size()); }
+    return f;
+}
+
+rnn_status run_case(rnn_executor *e, inference_case &c, const model_dims &m) {
+    const rnn_forward_args f = forward_args(c, m);
     return rnn_executor_forward(e, &f, 0, nullptr);
 }
 
@@ -306,7 +313,8 @@ void concurrent_calls(const concurrent_model &model) {
 // for bit, the same call made alone. An int8 call runs on its executor's thread count; with several it splits the batch
 // into one part per thread, whose result must equal, bit for bit, the one-thread executor's.
 void int8_concurrent_calls() {
-    const int I = 5, H = 7, L = 2, D = 2, rows = L * D, workers = 3, calls = cycle_calls();
+    const int I = 5, H = 7, L = 2, D = 2, workers = 3, calls = cycle_calls();
+    const model_dims m {I, H, H, L, D, L * D, D * H, true};
     std::vector<int> executor_threads = cycle_threads() > 0 ? std::vector<int> {cycle_threads()} : std::vector<int> {1, 2};
     rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 1, 0};
     int64_t count = 0;
@@ -334,29 +342,21 @@ void int8_concurrent_calls() {
             c.N = 1 + (w * 7 + call) % 5;
             c.batch_first = (w + call) % 2;
             c.varlen = call % 3 != 1;
-            c.threads = int(size_t(w + call) % executors.size()); // which executor
+            c.threads = 0;
+            c.executor = int(size_t(w + call) % executors.size());
             c.x.resize(size_t(c.T * c.N * I));
             for (auto &v : c.x) v = u(rng);
             for (int n = 0; n < c.N; ++n) c.lengths.push_back(1 + (n * 5 + call) % c.T);
             cases[size_t(w)].push_back(std::move(c));
         }
     auto run = [&](rnn_int8_executor *q, inference_case &c) {
-        c.y.assign(size_t(c.T * c.N * D * H), -1.0f);
-        c.hn.assign(size_t(rows * c.N * H), -1.0f);
-        c.cn.assign(c.hn.size(), -1.0f);
-        rnn_forward_args a {};
-        a.seq_len = c.T; a.batch = c.N; a.batch_first = c.batch_first;
-        a.lengths = c.varlen ? c.lengths.data() : nullptr;
-        a.input = c.x.data(); a.input_count = int64_t(c.x.size());
-        a.output = c.y.data(); a.output_count = int64_t(c.y.size());
-        a.hn = c.hn.data(); a.hn_count = int64_t(c.hn.size());
-        a.cn = c.cn.data(); a.cn_count = int64_t(c.cn.size());
+        const rnn_forward_args a = forward_args(c, m);
         return rnn_int8_executor_forward(q, &a);
     };
     std::vector<std::vector<inference_case>> alone = cases;
     for (auto &list : alone)
         for (auto &c : list) {
-            expect(run(executors[size_t(c.threads)], c) == RNN_STATUS_OK, "int8 forward alone");
+            expect(run(executors[size_t(c.executor)], c) == RNN_STATUS_OK, "int8 forward alone");
             inference_case one_thread = c;
             expect(run(executors[0], one_thread) == RNN_STATUS_OK, "int8 forward alone (first executor)");
             expect(same_result(c, one_thread), "int8 split result equals the one-thread executor's");
@@ -368,7 +368,7 @@ void int8_concurrent_calls() {
         threads.emplace_back([&, w] {
             for (int call = 0; call < calls; ++call) {
                 auto &c = cases[size_t(w)][size_t(call)];
-                if (run(executors[size_t(c.threads)], c) != RNN_STATUS_OK) bad[size_t(w)]++;
+                if (run(executors[size_t(c.executor)], c) != RNN_STATUS_OK) bad[size_t(w)]++;
                 else if (!same_result(c, alone[size_t(w)][size_t(call)])) mismatched[size_t(w)]++;
             }
         });

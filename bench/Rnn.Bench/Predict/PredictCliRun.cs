@@ -57,16 +57,9 @@ public sealed class PredictCliRun : IDisposable
     /// <summary>Runs the tool to its exit and returns its wall time; a non-zero exit stops the suite with the tool's message.</summary>
     private static double Rnn(string[] args)
     {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "rnn")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"rnn {args[0]} did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0) throw new InvalidOperationException($"rnn {args[0]} exited with {process.ExitCode}: {stderr.Result.Trim()}");
-        return seconds;
+        ToolBesideSuite.Run("rnn", args);
+        return clock.Elapsed.TotalSeconds;
     }
 
     private static void DeleteEntry(string path)

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace RnnNative.Bench.CallerMemory;
+namespace RnnNative.Bench;
 
 /// <summary>
 /// A program copied beside the suite's own build (the <c>rnn</c> CLI, which the suite references, or the suite's own
-/// apphost), run as a child process to its exit: each child is a process of its own, so its peak resident memory is
-/// its own and no earlier measurement's.
+/// apphost), run as a child process to its exit: as a user runs it (start-up included in its wall time), and as a
+/// process of its own, so its peak resident memory is its own and no earlier measurement's.
 /// </summary>
 public static class ToolBesideSuite
 {
