@@ -1,4 +1,5 @@
 using RnnNative.Benchmarking;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Bench;
 
@@ -21,12 +22,12 @@ public static class BenchWorkload
         RnnParameters.InitializeUniform(configuration.Spec, seed: 1);
 
     /// <summary>The input (T, N, I); with <paramref name="steps"/>, its first steps only (the same values).</summary>
-    public static Tensor Input(StandardConfiguration configuration, int? steps = null)
+    public static Tensor<float> Input(StandardConfiguration configuration, int? steps = null)
     {
         int t = steps ?? configuration.SeqLen;
         var rng = new Random(2);
-        var x = Tensor.Zeros(t, configuration.Batch, configuration.Spec.InputSize);
-        for (int i = 0; i < x.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        var x = RnnTensors.Zeros(t, configuration.Batch, configuration.Spec.InputSize);
+        for (int i = 0; i < x.Length; i++) x.Span[i] = (float)(rng.NextDouble() * 2 - 1);
         return x;
     }
 
@@ -60,7 +61,7 @@ public static class BenchWorkload
         select new InferenceCase(c, t);
 
     /// <summary>The executor a target runs with; int8 is calibrated here, on <see cref="Input"/>, outside any timing.</summary>
-    public static IRnnExecutor CreateExecutor(BackendTarget target, StandardConfiguration configuration, RnnParameters parameters)
+    public static RnnExecutor CreateExecutor(BackendTarget target, StandardConfiguration configuration, RnnParameters parameters)
     {
         var options = new RnnExecutorOptions(target.Precision, target.ThreadsPerCall);
         if (target.Precision == RnnPrecision.Int8)

@@ -26,7 +26,7 @@ public static class EqualityGate
             float[] reference;
             using (var managed = RnnBackends.Managed.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.F32, BenchWorkload.Threads)))
             using (var result = managed.Forward(input))
-                reference = result.Output.Data;
+                reference = result.Output.Span.ToArray();
 
             var peerParameters = perturbPeer ? Perturbed(parameters) : parameters;
             using (var ort = new OrtRnnPeer(peerParameters, x, BenchWorkload.Threads))
@@ -58,7 +58,7 @@ public static class EqualityGate
     public static RnnParameters Perturbed(RnnParameters parameters)
     {
         var copy = parameters.Clone();
-        var wih = copy.Get(RnnParameterKind.WeightIh, 0, 0).Data;
+        var wih = copy.Get(RnnParameterKind.WeightIh, 0, 0).Span;
         for (int i = 0; i < copy.Spec.InputSize; i++) wih[i] += 0.5f;
         return copy;
     }

@@ -7,7 +7,7 @@ namespace RnnNative.Bench;
 [MemoryDiagnoser]
 public class TrainingBenchmarks
 {
-    private IRnnExecutor? _executor;
+    private RnnExecutor? _executor;
     private RnnInput? _input;
     private RnnOutputGradients? _gradients;
 
@@ -29,7 +29,7 @@ public class TrainingBenchmarks
         _executor = BenchWorkload.CreateExecutor(Target, Configuration, BenchWorkload.Parameters(Configuration));
         var x = BenchWorkload.Input(Configuration);
         _input = new RnnInput(x);
-        var dy = Tensor.Zeros(Configuration.SeqLen, Configuration.Batch, Configuration.Spec.OutputSize);
+        var dy = RnnTensors.Zeros(Configuration.SeqLen, Configuration.Batch, Configuration.Spec.OutputSize);
         dy.Span.Fill(1f);
         _gradients = new RnnOutputGradients(dy);
     }
@@ -39,7 +39,7 @@ public class TrainingBenchmarks
     {
         using var result = _executor!.Forward(_input!, RnnMode.Training);
         var grads = _executor.Backward(result.Context!, _gradients!);
-        return grads.Input.Data[0];
+        return grads.Input.Span[0];
     }
 
     [GlobalCleanup]

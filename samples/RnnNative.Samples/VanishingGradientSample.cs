@@ -1,6 +1,7 @@
 using RnnNative.Samples.Plotting;
 using RnnNative.Models;
 using RnnNative.Training;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Samples;
 
@@ -140,20 +141,20 @@ public static class VanishingGradientSample
                 / (double)data.Labels.Length;
         }
 
-        private (double Loss, Tensor InputGradient) ForwardBackward((TokenBatch Batch, int[] Labels) data)
+        private (double Loss, Tensor<float> InputGradient) ForwardBackward((TokenBatch Batch, int[] Labels) data)
         {
             using var pass = _rnn.Forward(Embed(data.Batch), data.Batch.Lengths, null, training: true);
             var features = LastState(pass);
             var loss = SoftmaxCrossEntropy.Compute(_fc.Forward(features), data.Labels);
             var dFeatures = _fc.Backward(features, loss.Gradient);
-            var (dx, _) = _rnn.Backward(pass, null, new Tensor(dFeatures.Data, 1, data.Batch.Batch, Hidden), null);
+            var (dx, _) = _rnn.Backward(pass, null, dFeatures.WithShape(1, data.Batch.Batch, Hidden), null);
             return (loss.Value, dx);
         }
 
-        private Tensor Embed(TokenBatch batch) => new(_input.Forward(batch.Ids).Data, batch.SeqLen, batch.Batch, Vocabulary);
+        private Tensor<float> Embed(TokenBatch batch) => _input.Forward(batch.Ids).WithShape(batch.SeqLen, batch.Batch, Vocabulary);
 
         /// <summary>h_n of the single layer, (1, N, H), viewed as (N, H).</summary>
-        private static Tensor LastState(RecurrentPass pass) => new(pass.Final.Hidden.Data, pass.Final.Hidden.Dim(1), Hidden);
+        private static Tensor<float> LastState(RecurrentPass pass) => pass.Final.Hidden.WithShape(pass.Final.Hidden.Dim(1), Hidden);
 
         public void Dispose() => _rnn.Dispose();
     }

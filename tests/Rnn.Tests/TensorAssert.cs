@@ -1,4 +1,5 @@
 using RnnNative.Validation;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests;
 
@@ -10,7 +11,7 @@ internal static class TensorAssert
 {
     public const double F32 = ValidationTolerance.F32;
 
-    public static void Close(Tensor? actual, Tensor? expected, double tolerance, string what)
+    public static void Close(Tensor<float>? actual, Tensor<float>? expected, double tolerance, string what)
     {
         if (expected is null)
         {

@@ -73,7 +73,7 @@ public static class CallerMemoryRun
         float[] reference;
         using (var managed = RnnBackends.Managed.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.F32, BenchWorkload.Threads)))
         using (var result = managed.Forward(new RnnInput(x)))
-            reference = result.Output.Data;
+            reference = result.Output.Span.ToArray();
         using var session = new OrtSharedSession(perturbPeer ? EqualityGate.Perturbed(parameters) : parameters, x, CallerCounts.Max());
         for (int caller = 0; caller < session.Callers; caller++)
         {

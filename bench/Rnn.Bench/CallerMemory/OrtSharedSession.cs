@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using RnnNative.Bench.Peers;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Bench.CallerMemory;
 
@@ -22,7 +23,7 @@ public sealed class OrtSharedSession : IDisposable
     private readonly OrtValue[][] _outputs;
     private readonly RunOptions[] _runOptions;
 
-    public OrtSharedSession(RnnParameters parameters, Tensor input, int callers)
+    public OrtSharedSession(RnnParameters parameters, Tensor<float> input, int callers)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(input);
@@ -37,7 +38,7 @@ public sealed class OrtSharedSession : IDisposable
         };
         _session = new InferenceSession(OnnxRnnModelWriter.Write(parameters), _options);
         long t = input.Dim(0), n = input.Dim(1), features = parameters.Spec.OutputSize;
-        _input = OrtValue.CreateTensorValueFromMemory(input.Data, [t, n, input.Dim(2)]);
+        _input = OrtValue.CreateTensorValueFromMemory(input.Span.ToArray(), [t, n, input.Dim(2)]);
         _inputs = [_input];
         _y = new float[callers][];
         _outputs = new OrtValue[callers][];

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using static RnnNative.Bench.Peers.OnnxRnnModelWriter;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Bench.Peers;
 
@@ -11,7 +12,7 @@ namespace RnnNative.Bench.Peers;
 /// </summary>
 public static class OnnxClassifierModelWriter
 {
-    public static byte[] Write(Tensor embedding, RnnParameters rnn, Tensor fcWeight, Tensor fcBias)
+    public static byte[] Write(Tensor<float> embedding, RnnParameters rnn, Tensor<float> fcWeight, Tensor<float> fcBias)
     {
         ArgumentNullException.ThrowIfNull(embedding);
         ArgumentNullException.ThrowIfNull(rnn);
@@ -32,13 +33,13 @@ public static class OnnxClassifierModelWriter
         return model.ToArray();
     }
 
-    private static void WriteGraph(ProtoWriter graph, Tensor embedding, RnnParameters rnn, Tensor fcWeight, Tensor fcBias)
+    private static void WriteGraph(ProtoWriter graph, Tensor<float> embedding, RnnParameters rnn, Tensor<float> fcWeight, Tensor<float> fcBias)
     {
         var spec = rnn.Spec;
         int classes = fcWeight.Dim(0);
-        graph.Message(5, t => WriteTensor(t, "embedding", [embedding.Dim(0), embedding.Dim(1)], FloatType, MemoryMarshal.AsBytes(embedding.Data.AsSpan())));
-        graph.Message(5, t => WriteTensor(t, "fc_weight", [classes, fcWeight.Dim(1)], FloatType, MemoryMarshal.AsBytes(fcWeight.Data.AsSpan())));
-        graph.Message(5, t => WriteTensor(t, "fc_bias", [classes], FloatType, MemoryMarshal.AsBytes(fcBias.Data.AsSpan())));
+        graph.Message(5, t => WriteTensor(t, "embedding", [embedding.Dim(0), embedding.Dim(1)], FloatType, MemoryMarshal.AsBytes(embedding.Span)));
+        graph.Message(5, t => WriteTensor(t, "fc_weight", [classes, fcWeight.Dim(1)], FloatType, MemoryMarshal.AsBytes(fcWeight.Span)));
+        graph.Message(5, t => WriteTensor(t, "fc_bias", [classes], FloatType, MemoryMarshal.AsBytes(fcBias.Span)));
         graph.Message(5, t => WriteTensor(t, "axis0", [1], Int64Type, MemoryMarshal.AsBytes<long>([0])));
         graph.Message(5, t => WriteTensor(t, "axis1", [1], Int64Type, MemoryMarshal.AsBytes<long>([1])));
         Node(graph, "Gather", "embed", ["embedding", "tokens"], ["x"]);

@@ -95,13 +95,13 @@ public static class OnnxRnnModelWriter
         var bData = new float[dirs * 2 * gates * hidden];
         for (int d = 0; d < dirs; d++)
         {
-            ReorderBlocks(parameters.Get(RnnParameterKind.WeightIh, layer, d).Data, order, hidden * input, wData.AsSpan(d * gates * hidden * input));
-            ReorderBlocks(parameters.Get(RnnParameterKind.WeightHh, layer, d).Data, order, hidden * hidden, rData.AsSpan(d * gates * hidden * hidden));
+            ReorderBlocks(parameters.Get(RnnParameterKind.WeightIh, layer, d).Span, order, hidden * input, wData.AsSpan(d * gates * hidden * input));
+            ReorderBlocks(parameters.Get(RnnParameterKind.WeightHh, layer, d).Span, order, hidden * hidden, rData.AsSpan(d * gates * hidden * hidden));
             if (spec.HasBias)
             {
                 var bias = bData.AsSpan(d * 2 * gates * hidden);
-                ReorderBlocks(parameters.Get(RnnParameterKind.BiasIh, layer, d).Data, order, hidden, bias);
-                ReorderBlocks(parameters.Get(RnnParameterKind.BiasHh, layer, d).Data, order, hidden, bias[(gates * hidden)..]);
+                ReorderBlocks(parameters.Get(RnnParameterKind.BiasIh, layer, d).Span, order, hidden, bias);
+                ReorderBlocks(parameters.Get(RnnParameterKind.BiasHh, layer, d).Span, order, hidden, bias[(gates * hidden)..]);
             }
         }
         graph.Message(5, t => WriteTensor(t, w, [dirs, gates * hidden, input], FloatType, MemoryMarshal.AsBytes<float>(wData)));
@@ -109,10 +109,10 @@ public static class OnnxRnnModelWriter
         if (spec.HasBias) graph.Message(5, t => WriteTensor(t, b, [dirs, 2 * gates * hidden], FloatType, MemoryMarshal.AsBytes<float>(bData)));
     }
 
-    private static void ReorderBlocks(float[] source, int[] order, int blockSize, Span<float> destination)
+    private static void ReorderBlocks(ReadOnlySpan<float> source, int[] order, int blockSize, Span<float> destination)
     {
         for (int k = 0; k < order.Length; k++)
-            source.AsSpan(order[k] * blockSize, blockSize).CopyTo(destination.Slice(k * blockSize, blockSize));
+            source.Slice(order[k] * blockSize, blockSize).CopyTo(destination.Slice(k * blockSize, blockSize));
     }
 
     private static string OpType(RnnCellKind cell) => cell switch

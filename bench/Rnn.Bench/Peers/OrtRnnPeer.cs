@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Bench.Peers;
 
@@ -19,7 +20,7 @@ public sealed class OrtRnnPeer : IDisposable
     private readonly OrtValue[] _inputs;
     private readonly OrtValue[] _outputs;
 
-    public OrtRnnPeer(RnnParameters parameters, Tensor input, int threads)
+    public OrtRnnPeer(RnnParameters parameters, Tensor<float> input, int threads)
     {
         if (input.Rank != 3) throw new ArgumentException($"The peer takes time-major input (T, N, I); got {input.ShapeString}.", nameof(input));
         _options = new SessionOptions
@@ -30,7 +31,7 @@ public sealed class OrtRnnPeer : IDisposable
         _session = new InferenceSession(OnnxRnnModelWriter.Write(parameters), _options);
         long t = input.Dim(0), n = input.Dim(1);
         Output = new float[t * n * parameters.Spec.OutputSize];
-        _input = OrtValue.CreateTensorValueFromMemory(input.Data, [t, n, input.Dim(2)]);
+        _input = OrtValue.CreateTensorValueFromMemory(input.Span.ToArray(), [t, n, input.Dim(2)]);
         _output = OrtValue.CreateTensorValueFromMemory(Output, [t, n, parameters.Spec.OutputSize]);
         _inputs = [_input];
         _outputs = [_output];

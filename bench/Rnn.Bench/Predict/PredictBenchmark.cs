@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RnnNative.Bench.Peers;
 using RnnNative.Inference;
 using RnnNative.Validation;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Bench.Predict;
 
@@ -91,9 +92,9 @@ public static class PredictBenchmark
     }
 
     /// <summary>The whole classifier as ONNX, from the same state_dict; with <paramref name="perturb"/>, one recurrent weight moved by 0.5.</summary>
-    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor> state, bool perturb) => PeerModel(state, PredictWorkload.Config.RnnSpec, perturb);
+    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor<float>> state, bool perturb) => PeerModel(state, PredictWorkload.Config.RnnSpec, perturb);
 
-    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor> state, RnnSpec spec, bool perturb)
+    public static byte[] PeerModel(IReadOnlyDictionary<string, Tensor<float>> state, RnnSpec spec, bool perturb)
     {
         ArgumentNullException.ThrowIfNull(state);
         var rnn = RnnParameters.FromTensors(spec, state.Where(kv => kv.Key.StartsWith("rnn.", StringComparison.Ordinal))

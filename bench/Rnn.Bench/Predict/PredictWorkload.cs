@@ -1,6 +1,7 @@
 using RnnNative.Formats;
 using RnnNative.Inference;
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Bench.Predict;
 
@@ -32,10 +33,10 @@ public static class PredictWorkload
     public static SequenceClassifier CreateModel() => new(Config, RnnBackends.Managed, ModelSeed);
 
     /// <summary>The model's state_dict (PyTorch names), copied out of the ready model.</summary>
-    public static IReadOnlyList<KeyValuePair<string, Tensor>> StateDict()
+    public static IReadOnlyList<KeyValuePair<string, Tensor<float>>> StateDict()
     {
         using var model = CreateModel();
-        return model.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value.Clone())).ToList();
+        return model.Parameters.Select(p => new KeyValuePair<string, Tensor<float>>(p.Name, p.Value.Clone())).ToList();
     }
 
     /// <summary>The model as a checkpoint's content (state_dict + configuration metadata), for the engine to load in memory.</summary>

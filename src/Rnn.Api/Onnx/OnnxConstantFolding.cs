@@ -1,4 +1,5 @@
 using RnnNative.Onnx.Protos;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
@@ -10,7 +11,7 @@ namespace RnnNative.Onnx;
 /// </summary>
 internal static class OnnxConstantFolding
 {
-    public static Tensor? Evaluate(NodeProto node, int opset, Func<string, Tensor?> floats, Func<string, long[]?> ints)
+    public static Tensor<float>? Evaluate(NodeProto node, int opset, Func<string, Tensor<float>?> floats, Func<string, long[]?> ints)
     {
         if (node.Input.Count == 0 || floats(node.Input[0]) is not { } x) return null;
         return node.OpType switch
@@ -37,7 +38,7 @@ internal static class OnnxConstantFolding
 
     private static int? Normalize(long axis, int rank) => axis >= -rank && axis < rank ? (int)(axis < 0 ? axis + rank : axis) : null;
 
-    private static Tensor? Unsqueeze(Tensor x, long[] axes)
+    private static Tensor<float>? Unsqueeze(Tensor<float> x, long[] axes)
     {
         int rank = x.Rank + axes.Length;
         var normalized = axes.Select(a => Normalize(a, rank)).ToList();
@@ -45,20 +46,20 @@ internal static class OnnxConstantFolding
         var shape = new List<int>();
         int source = 0;
         for (int i = 0; i < rank; i++) shape.Add(normalized.Contains(i) ? 1 : x.Dim(source++));
-        return new Tensor(x.Data, [.. shape]);
+        return x.WithShape([.. shape]);
     }
 
-    private static Tensor? Squeeze(Tensor x, long[]? axes)
+    private static Tensor<float>? Squeeze(Tensor<float> x, long[]? axes)
     {
         var normalized = axes is null
             ? Enumerable.Range(0, x.Rank).Where(i => x.Dim(i) == 1).Select(i => (int?)i).ToList()
             : axes.Select(a => Normalize(a, x.Rank)).ToList();
         if (normalized.Any(a => a is null || x.Dim(a.Value) != 1)) return null;
         var drop = normalized.Select(a => a!.Value).ToHashSet();
-        return new Tensor(x.Data, [.. Enumerable.Range(0, x.Rank).Where(i => !drop.Contains(i)).Select(x.Dim)]);
+        return x.WithShape([.. Enumerable.Range(0, x.Rank).Where(i => !drop.Contains(i)).Select(x.Dim)]);
     }
 
-    private static Tensor? Reshape(Tensor x, long[] shape)
+    private static Tensor<float>? Reshape(Tensor<float> x, long[] shape)
     {
         var dims = new int[shape.Length];
         int inferred = -1;
@@ -83,10 +84,10 @@ internal static class OnnxConstantFolding
             dims[inferred] = (int)(x.Length / known);
         }
         else if (known != x.Length) return null;
-        return new Tensor(x.Data, dims);
+        return x.WithShape(dims);
     }
 
-    private static Tensor? Transpose(Tensor x, long[]? perm)
+    private static Tensor<float>? Transpose(Tensor<float> x, long[]? perm)
     {
         int rank = x.Rank;
         perm ??= [.. Enumerable.Range(0, rank).Reverse().Select(i => (long)i)];
@@ -99,19 +100,19 @@ internal static class OnnxConstantFolding
         {
             int source = 0;
             for (int i = 0; i < rank; i++) source += index[i] * inStrides[perm[i]];
-            data[flat] = x.Data[source];
+            data[flat] = x.Span[source];
             for (int i = rank - 1; i >= 0; i--)
             {
                 if (++index[i] < outShape[i]) break;
                 index[i] = 0;
             }
         }
-        return new Tensor(data, outShape);
+        return RnnTensors.Create(data, outShape);
     }
 
-    private static Tensor? Concat(NodeProto node, Func<string, Tensor?> floats)
+    private static Tensor<float>? Concat(NodeProto node, Func<string, Tensor<float>?> floats)
     {
-        var parts = new List<Tensor>();
+        var parts = new List<Tensor<float>>();
         foreach (var input in node.Input)
             if (floats(input) is { } t) parts.Add(t);
             else return null;
@@ -131,13 +132,13 @@ internal static class OnnxConstantFolding
             foreach (var p in parts)
             {
                 int chunk = p.Length / outer;
-                p.Data.AsSpan(o * chunk, chunk).CopyTo(data.AsSpan(offset, chunk));
+                p.Span.Slice(o * chunk, chunk).CopyTo(data.AsSpan(offset, chunk));
                 offset += chunk;
             }
-        return new Tensor(data, shape);
+        return RnnTensors.Create(data, shape);
     }
 
-    private static Tensor? Slice(NodeProto node, Tensor x, int opset, Func<string, long[]?> ints)
+    private static Tensor<float>? Slice(NodeProto node, Tensor<float> x, int opset, Func<string, long[]?> ints)
     {
         long[]? starts, ends, axes, steps = null;
         if (opset < 10)
@@ -177,14 +178,14 @@ internal static class OnnxConstantFolding
         {
             int source = 0;
             for (int i = 0; i < x.Rank; i++) source += (begin[i] + index[i]) * strides[i];
-            data[flat] = x.Data[source];
+            data[flat] = x.Span[source];
             for (int i = x.Rank - 1; i >= 0; i--)
             {
                 if (++index[i] < shape[i]) break;
                 index[i] = 0;
             }
         }
-        return new Tensor(data, shape);
+        return RnnTensors.Create(data, shape);
     }
 
     private static int[] Strides(int[] shape)

@@ -1,5 +1,6 @@
 using RnnNative.Formats;
 using RnnNative.Onnx.Protos;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
@@ -16,7 +17,7 @@ internal sealed class OnnxGraph
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Tensor?> _decoded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor<float>?> _decoded = new(StringComparer.Ordinal);
     private readonly HashSet<string> _evaluating = new(StringComparer.Ordinal);
 
     /// <summary>Exporters fold a weight through a handful of operators; a deeper chain is not a weight we know.</summary>
@@ -54,7 +55,7 @@ internal sealed class OnnxGraph
     public bool IsGraphInput(string value) => Graph.Input.Any(i => i.Name == value) && !_initializers.ContainsKey(value);
 
     /// <summary>The constant float value of <paramref name="value"/>, or null when it is computed at run time.</summary>
-    public Tensor? TryConstant(string value) => TryConstant(value, 0);
+    public Tensor<float>? TryConstant(string value) => TryConstant(value, 0);
 
     /// <summary>The constant integer value (int64 or int32) of <paramref name="value"/>, or null.</summary>
     public long[]? TryIntegers(string value)
@@ -64,14 +65,14 @@ internal sealed class OnnxGraph
         return proto is not null && OnnxTensorDecoder.IsInteger(proto) ? OnnxTensorDecoder.DecodeIntegers(proto, $"constant '{value}'", File) : null;
     }
 
-    private Tensor? TryConstant(string value, int depth)
+    private Tensor<float>? TryConstant(string value, int depth)
     {
         if (_decoded.TryGetValue(value, out var cached)) return cached;
         if (depth > MaxFoldingDepth) return null;
         if (!_evaluating.Add(value)) throw OnnxFormatError.Create(File, $"the value '{value}' depends on itself (the graph has a cycle)");
         try
         {
-            Tensor? result = null;
+            Tensor<float>? result = null;
             if (_initializers.TryGetValue(value, out var init))
                 result = OnnxTensorDecoder.IsInteger(init) ? null : OnnxTensorDecoder.Decode(init, $"initializer '{value}'", File);
             else if (Producer(value) is { } node)

@@ -1,4 +1,5 @@
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
@@ -14,4 +15,4 @@ public sealed record OnnxImport(
     string? WhyNotReadyModel);
 
 /// <summary>A whole model converted: its configuration and its parameters under the ready model's state_dict names.</summary>
-public sealed record OnnxReadyModel(ModelConfig Config, IReadOnlyDictionary<string, Tensor> Tensors);
+public sealed record OnnxReadyModel(ModelConfig Config, IReadOnlyDictionary<string, Tensor<float>> Tensors);

@@ -1,5 +1,6 @@
 using RnnNative.Formats;
 using RnnNative.Onnx.Protos;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
@@ -64,7 +65,7 @@ public static class OnnxModelImporter
     {
         var first = stack[0];
         var spec = new RnnSpec(first.Cell, first.InputSize, first.HiddenSize, stack.Count, first.Directions == 2, first.HasBias);
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        var tensors = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal);
         RnnParameterKind[] kinds = [RnnParameterKind.WeightIh, RnnParameterKind.WeightHh, RnnParameterKind.BiasIh, RnnParameterKind.BiasHh];
         for (int layer = 0; layer < stack.Count; layer++)
             for (int d = 0; d < first.Directions; d++)

@@ -1,5 +1,6 @@
 using RnnNative.Models;
 using RnnNative.Onnx.Protos;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
@@ -67,7 +68,7 @@ internal static class OnnxReadyModelMatcher
         {
             return (null, e.Message.TrimEnd('.'));
         }
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal) { ["embedding.weight"] = embedding };
+        var tensors = new Dictionary<string, Tensor<float>>(StringComparer.Ordinal) { ["embedding.weight"] = embedding };
         foreach (var (name, tensor) in rnn.Tensors) tensors["rnn." + name] = tensor;
         tensors["fc.weight"] = weight;
         tensors["fc.bias"] = bias;
@@ -75,7 +76,7 @@ internal static class OnnxReadyModelMatcher
     }
 
     /// <summary>The head as PyTorch's Linear: weight (out, in), bias (out), and the value it writes.</summary>
-    private static (Tensor? Weight, Tensor? Bias, string? Output, string? Problem) Head(OnnxGraph graph, NodeProto head)
+    private static (Tensor<float>? Weight, Tensor<float>? Bias, string? Output, string? Problem) Head(OnnxGraph graph, NodeProto head)
     {
         if (head.OpType == "Gemm")
         {
@@ -103,12 +104,12 @@ internal static class OnnxReadyModelMatcher
 
     private static long Axis(NodeProto node) => node.Attribute.FirstOrDefault(a => a.Name == "axis")?.I ?? 0;
 
-    private static Tensor Transpose(Tensor m)
+    private static Tensor<float> Transpose(Tensor<float> m)
     {
         int rows = m.Dim(0), cols = m.Dim(1);
         var data = new float[m.Length];
         for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cols; j++) data[j * rows + i] = m.Data[i * cols + j];
-        return new Tensor(data, cols, rows);
+            for (int j = 0; j < cols; j++) data[j * rows + i] = m.Span[i * cols + j];
+        return RnnTensors.Create(data, cols, rows);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using RnnNative.Formats;
 using RnnNative.Onnx.Protos;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
@@ -17,7 +18,7 @@ internal sealed class OnnxRecurrentNode
     private static readonly int[] GruGateSource = [1, 0, 2];
     private static readonly int[] RnnGateSource = [0];
 
-    private OnnxRecurrentNode(NodeProto node, RnnCellKind cell, int inputSize, int hidden, int directions, bool batchFirst, Tensor[][] weights)
+    private OnnxRecurrentNode(NodeProto node, RnnCellKind cell, int inputSize, int hidden, int directions, bool batchFirst, Tensor<float>[][] weights)
     {
         Node = node;
         Cell = cell;
@@ -37,7 +38,7 @@ internal sealed class OnnxRecurrentNode
     public bool BatchFirst { get; }
     public bool HasBias => Weights[0].Length == 4;
     /// <summary>[direction][weight_ih, weight_hh, bias_ih?, bias_hh?].</summary>
-    public Tensor[][] Weights { get; }
+    public Tensor<float>[][] Weights { get; }
     public string X => Node.Input[0];
     public string? Y => Node.Output.Count > 0 && Node.Output[0].Length > 0 ? Node.Output[0] : null;
 
@@ -86,7 +87,7 @@ internal sealed class OnnxRecurrentNode
         if (node.Input.Count < 3) throw Refuse("inputs", $"are {node.Input.Count}; X, W and R are required");
         var w = Constant(graph, node.Input[1], "W", Refuse);
         var r = Constant(graph, node.Input[2], "R", Refuse);
-        Tensor? b = node.Input.Count > 3 && node.Input[3].Length > 0 ? Constant(graph, node.Input[3], "B", Refuse) : null;
+        Tensor<float>? b = node.Input.Count > 3 && node.Input[3].Length > 0 ? Constant(graph, node.Input[3], "B", Refuse) : null;
 
         int gates = cell.GateCount();
         if (r.Rank != 3 || r.Dim(0) != directions || r.Dim(2) < 1 || r.Dim(1) != gates * r.Dim(2))
@@ -101,17 +102,17 @@ internal sealed class OnnxRecurrentNode
         int inputSize = w.Dim(2);
 
         var source = cell switch { RnnCellKind.Lstm => LstmGateSource, RnnCellKind.Gru => GruGateSource, _ => RnnGateSource };
-        var weights = new Tensor[directions][];
+        var weights = new Tensor<float>[directions][];
         for (int d = 0; d < directions; d++)
         {
-            var list = new List<Tensor>
+            var list = new List<Tensor<float>>
             {
-                Reorder(w.Data.AsSpan(d * gates * hidden * inputSize, gates * hidden * inputSize), source, hidden, inputSize),
-                Reorder(r.Data.AsSpan(d * gates * hidden * hidden, gates * hidden * hidden), source, hidden, hidden),
+                Reorder(w.Span.Slice(d * gates * hidden * inputSize, gates * hidden * inputSize), source, hidden, inputSize),
+                Reorder(r.Span.Slice(d * gates * hidden * hidden, gates * hidden * hidden), source, hidden, hidden),
             };
             if (b is not null)
             {
-                var bias = b.Data.AsSpan(d * 2 * gates * hidden, 2 * gates * hidden);
+                var bias = b.Span.Slice(d * 2 * gates * hidden, 2 * gates * hidden);
                 list.Add(Reorder(bias[..(gates * hidden)], source, hidden, 1, vector: true));
                 list.Add(Reorder(bias[(gates * hidden)..], source, hidden, 1, vector: true));
             }
@@ -121,15 +122,15 @@ internal sealed class OnnxRecurrentNode
     }
 
     /// <summary>Rearranges gate blocks of <paramref name="rows"/>×<paramref name="columns"/> each into PyTorch's order.</summary>
-    private static Tensor Reorder(ReadOnlySpan<float> onnx, int[] source, int rows, int columns, bool vector = false)
+    private static Tensor<float> Reorder(ReadOnlySpan<float> onnx, int[] source, int rows, int columns, bool vector = false)
     {
         int block = rows * columns;
         var data = new float[source.Length * block];
         for (int g = 0; g < source.Length; g++) onnx.Slice(source[g] * block, block).CopyTo(data.AsSpan(g * block, block));
-        return vector ? new Tensor(data, data.Length) : new Tensor(data, source.Length * rows, columns);
+        return vector ? RnnTensors.Create(data, data.Length) : RnnTensors.Create(data, source.Length * rows, columns);
     }
 
-    private static Tensor Constant(OnnxGraph graph, string value, string input, Func<string, string, FileFormatException> refuse) =>
+    private static Tensor<float> Constant(OnnxGraph graph, string value, string input, Func<string, string, FileFormatException> refuse) =>
         graph.TryConstant(value) ?? throw refuse($"input {input} ('{value}')", "is computed at run time; only constant weights can be converted");
 
     private static RnnCellKind CheckActivations(Dictionary<string, AttributeProto> attributes, string[] defaults, int directions,

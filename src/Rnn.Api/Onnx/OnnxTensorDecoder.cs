@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using RnnNative.Formats;
 using RnnNative.Onnx.Protos;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Onnx;
 
-/// <summary>Turns an ONNX float tensor (raw_data or float_data) into a <see cref="Tensor"/>, checking its size against its dims.</summary>
+/// <summary>Turns an ONNX float tensor (raw_data or float_data) into a <see cref="Tensor{T}"/>, checking its size against its dims.</summary>
 internal static class OnnxTensorDecoder
 {
     private const int FloatType = (int)TensorProto.Types.DataType.Float;
@@ -14,12 +15,12 @@ internal static class OnnxTensorDecoder
 
     public static bool IsInteger(TensorProto proto) => proto.DataType is Int64Type or Int32Type;
 
-    public static Tensor Decode(TensorProto proto, string what, string file)
+    public static Tensor<float> Decode(TensorProto proto, string what, string file)
     {
         if (proto.DataType != FloatType)
             throw OnnxFormatError.Create(file, $"{what} has ONNX data type {proto.DataType}; only float32 (1) weights are supported");
         var (shape, count) = Shape(proto, what, file);
-        return new Tensor(Floats(proto, count, what, file), shape);
+        return RnnTensors.Create(Floats(proto, count, what, file), shape);
     }
 
     /// <summary>An int64 or int32 tensor (indices, axes, shapes) as longs.</summary>

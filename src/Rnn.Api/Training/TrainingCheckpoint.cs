@@ -1,5 +1,6 @@
 using System.Globalization;
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Training;
 
@@ -26,7 +27,7 @@ public static class TrainingCheckpoint
         foreach (var (name, value) in optimizer.Settings)
             metadata[Prefix + name] = value.ToString("R", CultureInfo.InvariantCulture);
         ModelCheckpoint.Save(path, model, metadata,
-            optimizer.ExportState().Select(kv => new KeyValuePair<string, Tensor>(Prefix + kv.Key, kv.Value)));
+            optimizer.ExportState().Select(kv => new KeyValuePair<string, Tensor<float>>(Prefix + kv.Key, kv.Value)));
     }
 
     /// <summary>Restores the model (as <see cref="ModelCheckpoint.Restore"/>) and the optimizer's state; both must match the file.</summary>

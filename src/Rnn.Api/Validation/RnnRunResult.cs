@@ -1,7 +1,8 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Validation;
 
 /// <summary>What one backend produced for one <see cref="ValidationInputs"/>: outputs, final states and, in training, every gradient.</summary>
-public sealed record RnnRunResult(Tensor Output, Tensor Hidden, Tensor? Cell, RnnGradients? Gradients)
+public sealed record RnnRunResult(Tensor<float> Output, Tensor<float> Hidden, Tensor<float>? Cell, RnnGradients? Gradients)
 {
     /// <summary>Prepares the model on <paramref name="backend"/>, runs forward and, for training inputs, backward.</summary>
     public static RnnRunResult Execute(IRnnBackend backend, RnnPrecision precision, ValidationInputs inputs) =>
@@ -51,7 +52,7 @@ public sealed record RnnRunResult(Tensor Output, Tensor Hidden, Tensor? Cell, Rn
         if (Gradients.InitialCell is not null) list.Add(TensorComparison.Compare("dc0", got.InitialCell, Gradients.InitialCell, gradients));
         foreach (var (name, expected) in Gradients.Parameters.Tensors)
         {
-            Tensor? tensor = got.Parameters.Spec == Gradients.Parameters.Spec ? got.Parameters[name] : null;
+            Tensor<float>? tensor = got.Parameters.Spec == Gradients.Parameters.Spec ? got.Parameters[name] : null;
             list.Add(TensorComparison.Compare("d" + name, tensor, expected, gradients));
         }
         return list;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Validation;
 
@@ -77,10 +78,10 @@ public sealed record ValidationCase(
 
     public override string ToString() => Name;
 
-    private static Tensor Uniform(Random rng, int[] shape)
+    private static Tensor<float> Uniform(Random rng, int[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        var data = t.Data;
+        var t = RnnTensors.Zeros(shape);
+        var data = t.Span;
         for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1);
         return t;
     }

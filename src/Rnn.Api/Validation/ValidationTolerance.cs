@@ -84,8 +84,8 @@ public static class ValidationTolerance
             int k = spec.LayerInputSize(layer), h = spec.HiddenStateSize;
             for (int dir = 0; dir < spec.Directions; dir++)
             {
-                var wih = parameters.Get(RnnParameterKind.WeightIh, layer, dir).Data;
-                var whh = parameters.Get(RnnParameterKind.WeightHh, layer, dir).Data;
+                var wih = parameters.Get(RnnParameterKind.WeightIh, layer, dir).Span;
+                var whh = parameters.Get(RnnParameterKind.WeightHh, layer, dir).Span;
                 for (int row = 0; row < spec.GateCount * spec.HiddenSize; row++)
                 {
                     double w = 0;

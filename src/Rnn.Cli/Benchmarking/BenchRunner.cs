@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Cli.Benchmarking;
 
@@ -20,7 +21,7 @@ internal static class BenchRunner
     /// <summary>
     /// Runs the benchmark. Each call runs on <see cref="RnnExecutorOptions.Threads"/> threads, passed per call as well;
     /// <paramref name="callers"/> × threads ≤ cores keeps the callers from competing for cores. With
-    /// <paramref name="allocateOutputs"/> inference goes through <see cref="IRnnExecutor.Forward(RnnInput, RnnMode)"/>,
+    /// <paramref name="allocateOutputs"/> inference goes through <see cref="RnnExecutor.Forward(RnnInput, RnnMode)"/>,
     /// which allocates its outputs each call: the form to compare with builds that have no caller-memory overload.
     /// </summary>
     public static BenchResult Measure(IRnnBackend backend, RnnSpec spec, int batch, int seqLen, RnnExecutorOptions options, bool train,
@@ -37,13 +38,12 @@ internal static class BenchRunner
         using var executor = backend.CreateExecutor(parameters, options);
 
         // The input is read-only, so the callers share it; outputs are per caller (each call writes its own).
-        var request = new RnnInferenceRequest(input.Input.Data, seqLen, batch) { Threads = options.Threads };
         var workers = new BenchCaller[callers];
         for (int i = 0; i < callers; i++)
             workers[i] = new BenchCaller(
                 gradients is not null ? TrainingCall(executor, input, gradients)
                 : allocateOutputs ? AllocatingInferenceCall(executor, input)
-                : InferenceCall(executor, request, spec));
+                : InferenceCall(executor, input, options.Threads, spec));
 
         long warmUntil = Stopwatch.GetTimestamp() + (long)(seconds * 0.1 * Stopwatch.Frequency);
         long timedStart = 0, timedUntil = 0;
@@ -86,27 +86,32 @@ internal static class BenchRunner
         return sizeof(float) * (y + state * (spec.Cell.HasCellState() ? 2 : 1));
     }
 
-    private static Action InferenceCall(IRnnExecutor executor, RnnInferenceRequest request, RnnSpec spec)
+    private static Action InferenceCall(RnnExecutor executor, RnnInput input, int threads, RnnSpec spec)
     {
-        var outputs = RnnOutputBuffers.Allocate(spec, request.SeqLen, request.Batch);
-        return () => executor.Forward(request, outputs);
+        int seqLen = input.Input.Dim(0), batch = input.Input.Dim(1);
+        var (y, hidden, cell) = RnnOutputBuffers.Sizes(spec, seqLen, batch);
+        // Pinned once, so the shim reads and writes the same memory every call and the GC never moves it mid-run.
+        float[] output = GC.AllocateArray<float>(y, pinned: true), hn = GC.AllocateArray<float>(hidden, pinned: true),
+            cn = GC.AllocateArray<float>(cell, pinned: true);
+        return () => executor.Forward(new RnnInferenceRequest(input.Input.Span, seqLen, batch) { Threads = threads },
+            new RnnOutputBuffers(output, hn, cn));
     }
 
-    private static Action AllocatingInferenceCall(IRnnExecutor executor, RnnInput input) => () =>
+    private static Action AllocatingInferenceCall(RnnExecutor executor, RnnInput input) => () =>
     {
         using var result = executor.Forward(input);
     };
 
-    private static Action TrainingCall(IRnnExecutor executor, RnnInput input, RnnOutputGradients gradients) => () =>
+    private static Action TrainingCall(RnnExecutor executor, RnnInput input, RnnOutputGradients gradients) => () =>
     {
         using var forward = executor.Forward(input, RnnMode.Training);
         executor.Backward(forward.Context!, gradients);
     };
 
-    private static Tensor RandomTensor(Random rng, params int[] shape)
+    private static Tensor<float> RandomTensor(Random rng, params int[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        var data = t.Data;
+        var t = RnnTensors.Zeros(shape);
+        var data = t.Span;
         for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2 - 1);
         return t;
     }

@@ -63,7 +63,7 @@ internal sealed class ModelInputOptions
         {
             var array = NpyReader.ReadInt32(lengthsPath);
             if (array.Shape.Length != 1)
-                throw new CliUsageException($"--lengths {lengthsPath}: lengths must be 1-D (N); got shape {Tensor.ShapeToString(array.Shape)}.");
+                throw new CliUsageException($"--lengths {lengthsPath}: lengths must be 1-D (N); got shape {RnnTensors.ShapeToString(array.Shape)}.");
             lengths = array.Data;
         }
         var h0 = parsed.GetValue(H0) is { } h0Path ? NpyReader.ReadFloat32(h0Path) : null;

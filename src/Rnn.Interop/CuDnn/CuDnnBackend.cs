@@ -17,7 +17,7 @@ public sealed class CuDnnBackend : IRnnBackend
     /// <summary>f32 (FMA math, exact to the reference's tolerance), and f16/bf16 storage with tensor-core math.</summary>
     public bool Supports(RnnPrecision precision) => Enum.IsDefined(precision) && precision != RnnPrecision.Int8;
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
+    public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         options ??= RnnExecutorOptions.Default;

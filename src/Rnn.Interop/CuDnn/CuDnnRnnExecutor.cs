@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RnnNative.Interop.CuDnn.Native;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Interop.CuDnn;
 
@@ -11,7 +12,7 @@ namespace RnnNative.Interop.CuDnn;
 /// only locks are the pool's free list and the weight-space pointer, each held for a few instructions. Each call leaves
 /// its stream idle before returning.
 /// </summary>
-internal sealed class CuDnnRnnExecutor : IRnnExecutor
+internal sealed class CuDnnRnnExecutor : RnnExecutor
 {
     private readonly CuDnnPrecision _precision;
     private readonly int _device;
@@ -23,13 +24,10 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
     // swaps in a fresh one while any call or training context still holds the old.
     private readonly object _weightsGate = new();
     private CuDnnWeightSpace _weights;
-    private int _disposed;
 
     public CuDnnRnnExecutor(CuDnnBackend backend, RnnParameters parameters, RnnExecutorOptions options, CuDnnPrecision precision)
+        : base(backend, parameters.Spec, options)
     {
-        Backend = backend;
-        Options = options;
-        Spec = parameters.Spec;
         _precision = precision;
         _device = options.Device;
         var created = new List<IDisposable>();
@@ -63,26 +61,26 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
     }
 
-    public RnnSpec Spec { get; }
-    public IRnnBackend Backend { get; }
-    public RnnExecutorOptions Options { get; }
+    // Each call's host side (staging, descriptor set-up) runs on its caller's thread.
+    protected override bool RunsCallsOnSeveralThreads => false;
 
     /// <summary>
-    /// Caller-memory inference. The data crosses to the device through pinned staging anyway, so it goes through
-    /// <see cref="Forward(RnnInput, RnnMode)"/> over staged copies; the call still runs on its own pooled workspace.
+    /// Caller-memory inference: the input is encoded into pinned staging straight from the caller's memory, and the
+    /// results are decoded straight into the caller's buffers.
     /// </summary>
-    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    protected override void ForwardCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
     {
-        RnnBatchValidator.Validate(Spec, request, outputs);
-        using var result = Forward(request.ToStagedInput(Spec));
-        outputs.CopyFrom(result);
+        var lengths = new int[request.Batch];
+        if (request.Lengths.IsEmpty) lengths.AsSpan().Fill(request.SeqLen);
+        else request.Lengths.CopyTo(lengths);
+        Run(request, outputs, new RnnBatchShape(request.SeqLen, request.Batch, lengths, request.BatchFirst), training: false);
     }
 
-    public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
+    protected override RnnTrainingContext ForwardForTrainingCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs, RnnBatchShape shape) =>
+        Run(request, outputs, shape, training: true)!;
+
+    private CuDnnTrainingContext? Run(in RnnInferenceRequest request, in RnnOutputBuffers outputs, RnnBatchShape shape, bool training)
     {
-        ThrowIfDisposed();
-        var shape = RnnBatchValidator.Validate(Spec, input);
-        bool training = mode == RnnMode.Training;
         SetDevice();
         var ws = _workspaces.Take();
         bool streamIdle = false;
@@ -99,8 +97,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             var io = new RegionPlan();
             var x = io.Add(sizes.X);
             var y = io.Add(sizes.Y);
-            var hx = io.Add(training || input.InitialHidden is not null ? sizes.State : 0);
-            var cx = io.Add(hasCell && (training || input.InitialCell is not null) ? sizes.Cell : 0);
+            var hx = io.Add(training || !request.InitialHidden.IsEmpty ? sizes.State : 0);
+            var cx = io.Add(hasCell && (training || !request.InitialCell.IsEmpty) ? sizes.Cell : 0);
             var lengths = io.Add(sizes.Lengths);
             var reserve = io.Add(training ? (long)reserveBytes : 0);
             var scratch = new RegionPlan();
@@ -110,8 +108,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
 
             var staging = new RegionPlan();
             var xHost = staging.Add(sizes.X);
-            var hxHost = staging.Add(input.InitialHidden is not null ? sizes.State : 0);
-            var cxHost = staging.Add(input.InitialCell is not null ? sizes.Cell : 0);
+            var hxHost = staging.Add(!request.InitialHidden.IsEmpty ? sizes.State : 0);
+            var cxHost = staging.Add(!request.InitialCell.IsEmpty ? sizes.Cell : 0);
             var lengthsHost = staging.Add(sizes.Lengths);
             var yHost = staging.Add(sizes.Y);
             var hyHost = staging.Add(sizes.State);
@@ -124,12 +122,12 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
                 IntPtr scratchBase = ws.Scratch.Ensure(scratch.TotalBytes);
                 IntPtr host = ws.Staging.Ensure(staging.TotalBytes);
 
-                SequenceStaging.Stage(input.Input, shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision, xHost.AsSpan(host));
+                SequenceStaging.Stage(request.Input, shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision, xHost.AsSpan(host));
                 MemoryMarshal.AsBytes(shape.Lengths.AsSpan()).CopyTo(lengthsHost.AsSpan(host));
                 Upload(ws, xHost, host, x, ioBase);
                 Upload(ws, lengthsHost, host, lengths, ioBase);
-                StageState(ws, input.InitialHidden, hxHost, host, hx, ioBase);
-                StageState(ws, input.InitialCell, cxHost, host, cx, ioBase);
+                StageState(ws, request.InitialHidden, hxHost, host, hx, ioBase);
+                StageState(ws, request.InitialCell, cxHost, host, cx, ioBase);
 
                 CuDnnException.Check(CuDnnNative.cudnnRNNForward(ws.Handle, _rnn, fwdMode, lengths.At(ioBase),
                     ws.XDesc, x.At(ioBase), ws.YDesc, y.At(ioBase), ws.StateDesc, hx.At(ioBase), hy.At(scratchBase),
@@ -142,13 +140,12 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
                 ws.Stream.Synchronize();
                 streamIdle = true;
 
-                var output = SequenceStaging.Unstage(yHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision);
-                var hidden = DecodeState(hyHost, host, shape.Batch, Spec.HiddenStateSize);
-                var cell = hasCell ? DecodeState(cyHost, host, shape.Batch, Spec.CellStateSize) : null;
-                var context = contextMemory is null
+                SequenceStaging.Unstage(yHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision, outputs.Output);
+                _precision.Decode(hyHost.AsSpan(host), outputs.Hidden);
+                if (hasCell && !outputs.Cell.IsEmpty) _precision.Decode(cyHost.AsSpan(host), outputs.Cell);
+                return contextMemory is null
                     ? null
                     : new CuDnnTrainingContext(this, shape, contextMemory, weights.Retain(), x, y, hx, cx, lengths, reserve);
-                return new RnnForwardResult(output, hidden, cell, context);
             }
             catch
             {
@@ -163,14 +160,10 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
     }
 
-    public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients)
+    protected override RnnGradients BackwardCore(RnnTrainingContext context, RnnOutputGradients gradients)
     {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(context);
-        context.EnsureUsableBy(this);
         var ctx = (CuDnnTrainingContext)context;
         var shape = ctx.Shape;
-        RnnBatchValidator.ValidateGradients(Spec, shape, gradients);
         SetDevice();
         var ws = _workspaces.Take();
         bool streamIdle = false;
@@ -208,15 +201,15 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
 
             if (gradients.Output is { } gradOutput)
             {
-                SequenceStaging.Stage(gradOutput, shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision, dyHost.AsSpan(host));
+                SequenceStaging.Stage(gradOutput.Span, shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.OutputSize, shape.Lengths, _precision, dyHost.AsSpan(host));
                 Upload(ws, dyHost, host, dy, scratchBase);
             }
             else
             {
                 Zero(ws, dy, scratchBase);
             }
-            StageState(ws, gradients.Hidden, dhyHost, host, dhy, scratchBase);
-            StageState(ws, gradients.Cell, dcyHost, host, dcy, scratchBase);
+            StageState(ws, gradients.Hidden is null ? default : gradients.Hidden.Span, dhyHost, host, dhy, scratchBase);
+            StageState(ws, gradients.Cell is null ? default : gradients.Cell.Span, dcyHost, host, dcy, scratchBase);
             // Weight gradients accumulate (CUDNN_WGRAD_MODE_ADD), so they start from zero.
             CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(dw, 0, (nuint)_layout.SizeInBytes, ws.Stream), "cudaMemsetAsync");
 
@@ -241,7 +234,10 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
             streamIdle = true;
             context.Dispose();
 
-            var inputGradient = SequenceStaging.Unstage(dxHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision);
+            var inputGradient = shape.BatchFirst
+                ? RnnTensors.Zeros(shape.Batch, shape.SeqLen, Spec.InputSize)
+                : RnnTensors.Zeros(shape.SeqLen, shape.Batch, Spec.InputSize);
+            SequenceStaging.Unstage(dxHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision, inputGradient.Span);
             var hiddenGradient = DecodeState(dhxHost, host, shape.Batch, Spec.HiddenStateSize);
             var cellGradient = hasCell ? DecodeState(dcxHost, host, shape.Batch, Spec.CellStateSize) : null;
             return new RnnGradients(inputGradient, hiddenGradient, cellGradient, _layout.Unpack(dwHost.AsSpan(host)));
@@ -252,10 +248,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
     }
 
-    public void UpdateParameters(RnnParameters parameters)
+    protected override void UpdateParametersCore(RnnParameters parameters)
     {
-        ThrowIfDisposed();
-        RnnBatchValidator.ValidateParameters(Spec, parameters);
         SetDevice();
         var ws = _workspaces.Take();
         bool streamIdle = false;
@@ -303,9 +297,8 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
     /// Releases the executor's resources. Calls still in flight (a caller's bug) keep the weights they retained and
     /// free their workspace when they finish; descriptors closed under them make them fail, not crash.
     /// </summary>
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         // Best effort: releasing must not throw, and each handle frees itself even if this fails.
         CudaRuntimeNative.cudaSetDevice(_device);
         lock (_weightsGate) _weights.Release();
@@ -329,8 +322,6 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
         }
         _workspaces.Return(ws);
     }
-
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
     /// <summary>The current weights, held by the calling call until it releases them.</summary>
     private CuDnnWeightSpace AcquireWeights()
@@ -365,22 +356,22 @@ internal sealed class CuDnnRnnExecutor : IRnnExecutor
     }
 
     /// <summary>Copies a state tensor (h0, c0, dh_n, dc_n) to its device region; zero-fills the region when absent.</summary>
-    private void StageState(CuDnnCallWorkspace ws, Tensor? state, DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase)
+    private void StageState(CuDnnCallWorkspace ws, ReadOnlySpan<float> state, DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase)
     {
         if (deviceRegion.IsEmpty) return;
-        if (state is null)
+        if (state.IsEmpty)
         {
             Zero(ws, deviceRegion, deviceBase);
             return;
         }
-        _precision.Encode(state.Data, hostRegion.AsSpan(host));
+        _precision.Encode(state, hostRegion.AsSpan(host));
         Upload(ws, hostRegion, host, deviceRegion, deviceBase);
     }
 
-    private Tensor DecodeState(DeviceRegion hostRegion, IntPtr host, int batch, int width)
+    private Tensor<float> DecodeState(DeviceRegion hostRegion, IntPtr host, int batch, int width)
     {
-        var tensor = Tensor.Zeros(Spec.NumLayers * Spec.Directions, batch, width);
-        _precision.Decode(hostRegion.AsSpan(host), tensor.Data);
+        var tensor = RnnTensors.Zeros(Spec.NumLayers * Spec.Directions, batch, width);
+        _precision.Decode(hostRegion.AsSpan(host), tensor.Span);
         return tensor;
     }
 

@@ -6,7 +6,7 @@ namespace RnnNative.Interop.CuDnn;
 /// </summary>
 internal sealed class CuDnnTrainingContext : RnnTrainingContext
 {
-    public CuDnnTrainingContext(IRnnExecutor owner, RnnBatchShape shape, CudaDeviceMemory memory, CuDnnWeightSpace weights,
+    public CuDnnTrainingContext(RnnExecutor owner, RnnBatchShape shape, CudaDeviceMemory memory, CuDnnWeightSpace weights,
         DeviceRegion x, DeviceRegion y, DeviceRegion hx, DeviceRegion cx, DeviceRegion lengths, DeviceRegion reserve)
         : base(owner, shape)
     {

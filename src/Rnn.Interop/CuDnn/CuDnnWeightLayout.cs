@@ -51,7 +51,7 @@ internal sealed class CuDnnWeightLayout
         int size = Precision.ElementSize;
         foreach (var (block, offset) in Placements)
         {
-            var source = parameters[block.Parameter].Data.AsSpan(block.SourceOffset, block.ElementCount);
+            var source = parameters[block.Parameter].Span.Slice(block.SourceOffset, block.ElementCount);
             Precision.Encode(source, image.Slice((int)offset, block.ElementCount * size));
         }
     }
@@ -63,7 +63,7 @@ internal sealed class CuDnnWeightLayout
         int size = Precision.ElementSize;
         foreach (var (block, offset) in Placements)
         {
-            var target = parameters[block.Parameter].Data.AsSpan(block.SourceOffset, block.ElementCount);
+            var target = parameters[block.Parameter].Span.Slice(block.SourceOffset, block.ElementCount);
             Precision.Decode(image.Slice((int)offset, block.ElementCount * size), target);
         }
         return parameters;

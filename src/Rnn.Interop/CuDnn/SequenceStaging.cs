@@ -8,11 +8,10 @@ namespace RnnNative.Interop.CuDnn;
 internal static class SequenceStaging
 {
     /// <summary>Encodes <paramref name="source"/> ((T, N, C), or (N, T, C) when batch-first) into time-major <paramref name="destination"/>.</summary>
-    public static void Stage(Tensor source, bool batchFirst, int seqLen, int batch, int width, int[] lengths,
+    public static void Stage(ReadOnlySpan<float> source, bool batchFirst, int seqLen, int batch, int width, ReadOnlySpan<int> lengths,
         CuDnnPrecision precision, Span<byte> destination)
     {
         int rowBytes = width * precision.ElementSize;
-        var data = source.Data;
         for (int t = 0; t < seqLen; t++)
         for (int n = 0; n < batch; n++)
         {
@@ -23,24 +22,22 @@ internal static class SequenceStaging
                 continue;
             }
             int sourceRow = batchFirst ? n * seqLen + t : t * batch + n;
-            precision.Encode(data.AsSpan(sourceRow * width, width), row);
+            precision.Encode(source.Slice(sourceRow * width, width), row);
         }
     }
 
-    /// <summary>Decodes time-major <paramref name="source"/> into a new tensor in the caller's layout, zeros at padded steps.</summary>
-    public static Tensor Unstage(ReadOnlySpan<byte> source, bool batchFirst, int seqLen, int batch, int width, int[] lengths,
-        CuDnnPrecision precision)
+    /// <summary>Decodes time-major <paramref name="source"/> into <paramref name="destination"/> in the caller's layout, zeros at padded steps.</summary>
+    public static void Unstage(ReadOnlySpan<byte> source, bool batchFirst, int seqLen, int batch, int width, ReadOnlySpan<int> lengths,
+        CuDnnPrecision precision, Span<float> destination)
     {
-        var result = batchFirst ? Tensor.Zeros(batch, seqLen, width) : Tensor.Zeros(seqLen, batch, width);
         int rowBytes = width * precision.ElementSize;
-        var data = result.Data;
         for (int t = 0; t < seqLen; t++)
         for (int n = 0; n < batch; n++)
         {
-            if (t >= lengths[n]) continue;
             int targetRow = batchFirst ? n * seqLen + t : t * batch + n;
-            precision.Decode(source.Slice((t * batch + n) * rowBytes, rowBytes), data.AsSpan(targetRow * width, width));
+            var row = destination.Slice(targetRow * width, width);
+            if (t >= lengths[n]) row.Clear();
+            else precision.Decode(source.Slice((t * batch + n) * rowBytes, rowBytes), row);
         }
-        return result;
     }
 }

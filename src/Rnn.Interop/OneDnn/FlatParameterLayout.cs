@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Interop.OneDnn;
 
 /// <summary>The shim's parameter buffer: PyTorch's state_dict tensors concatenated in state_dict order.</summary>
@@ -11,7 +12,7 @@ internal static class FlatParameterLayout
         int offset = 0;
         foreach (var (_, tensor) in parameters.Tensors)
         {
-            tensor.Data.CopyTo(flat, offset);
+            tensor.Span.CopyTo(flat.AsSpan(offset));
             offset += tensor.Length;
         }
         return flat;
@@ -19,11 +20,11 @@ internal static class FlatParameterLayout
 
     public static RnnParameters Unflatten(RnnSpec spec, float[] flat)
     {
-        var tensors = new Dictionary<string, Tensor>();
+        var tensors = new Dictionary<string, Tensor<float>>();
         int offset = 0;
         foreach (var info in RnnParameterInfo.Enumerate(spec))
         {
-            tensors[info.Name] = new Tensor(flat.AsSpan(offset, info.ElementCount).ToArray(), info.Shape);
+            tensors[info.Name] = RnnTensors.Create(flat.AsSpan(offset, info.ElementCount).ToArray(), info.Shape);
             offset += info.ElementCount;
         }
         return RnnParameters.FromTensors(spec, tensors);

@@ -40,7 +40,7 @@ public sealed class OneDnnBackend : IRnnBackend
         _ => false,
     };
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
+    public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         options ??= RnnExecutorOptions.Default;

@@ -5,15 +5,13 @@ namespace RnnNative.Interop.OneDnn;
 /// calibrated per-layer scale and shift from <see cref="RnnExecutorOptions.Quantization"/>. Inference only; calls from
 /// several threads run side by side (each call has its own buffers in the shim).
 /// </summary>
-public sealed unsafe class OneDnnInt8Executor : IRnnExecutor
+public sealed unsafe class OneDnnInt8Executor : RnnExecutor
 {
     private readonly OneDnnInt8ExecutorHandle _handle;
 
     internal OneDnnInt8Executor(OneDnnBackend backend, RnnParameters parameters, RnnExecutorOptions options)
+        : base(backend, parameters.Spec, options)
     {
-        Backend = backend;
-        Options = options;
-        Spec = parameters.Spec;
         RnnBatchValidator.ValidateParameters(Spec, parameters);
         if (Spec.Cell != RnnCellKind.Lstm) throw UnsupportedCell(Spec.Cell);
         var quantization = options.Quantization ?? throw new InvalidOperationException(MissingCalibrationMessage);
@@ -40,9 +38,6 @@ public sealed unsafe class OneDnnInt8Executor : IRnnExecutor
     internal static NotSupportedException UnsupportedCell(RnnCellKind cell) => new(
         $"int8 runs LSTM inference only; {cell.ToModeName()} has no int8 kernel in oneDNN 2.6 (PyTorch's GRU is oneDNN's LBR-GRU); use f32 or bf16.");
 
-    public RnnSpec Spec { get; }
-    public IRnnBackend Backend { get; }
-    public RnnExecutorOptions Options { get; }
     public Int8Quantization Quantization { get; }
 
     /// <summary>Bytes of the prepared s8 weights (with oneDNN's compensation terms) and the f32 bias.</summary>
@@ -51,53 +46,26 @@ public sealed unsafe class OneDnnInt8Executor : IRnnExecutor
     /// <summary>Bytes of the same weights and bias in f32, for comparison.</summary>
     public long F32WeightBytes { get; }
 
-    /// <summary>Caller memory in and out; int8 stages through its own tensors (the quantizing path copies anyway).</summary>
-    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+    /// <summary>Caller memory in and out: the shim quantizes the input as it reads it and writes y, h_n and c_n in place.</summary>
+    protected override void ForwardCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
     {
-        RnnBatchValidator.Validate(Spec, request, outputs);
-        using var result = Forward(request.ToStagedInput(Spec));
-        outputs.CopyFrom(result);
-    }
-
-    public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
-    {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        if (mode != RnnMode.Inference)
-            throw new NotSupportedException("int8 runs inference only (oneDNN has no int8 training); train in f32 or bf16.");
-        var shape = RnnBatchValidator.Validate(Spec, input);
-        int rows = Spec.NumLayers * Spec.Directions;
-        var y = shape.BatchFirst
-            ? Tensor.Zeros(shape.Batch, shape.SeqLen, Spec.OutputSize)
-            : Tensor.Zeros(shape.SeqLen, shape.Batch, Spec.OutputSize);
-        var hn = Tensor.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
-        var cn = Tensor.Zeros(rows, shape.Batch, Spec.CellStateSize);
-        fixed (int* lengths = input.Lengths)
-        fixed (float* x = input.Input.Data, h0 = input.InitialHidden?.Data, c0 = input.InitialCell?.Data)
-        fixed (float* py = y.Data, phn = hn.Data, pcn = cn.Data)
+        fixed (int* lengths = request.Lengths)
+        fixed (float* x = request.Input, h0 = request.InitialHidden, c0 = request.InitialCell)
+        fixed (float* py = outputs.Output, phn = outputs.Hidden, pcn = outputs.Cell)
         {
-            var args = new NativeForwardArgs
-            {
-                SeqLen = shape.SeqLen,
-                Batch = shape.Batch,
-                BatchFirst = shape.BatchFirst ? 1 : 0,
-                Lengths = lengths,
-                Input = x, InputCount = input.Input.Length,
-                H0 = h0, H0Count = input.InitialHidden?.Length ?? 0,
-                C0 = c0, C0Count = input.InitialCell?.Length ?? 0,
-                Output = py, OutputCount = y.Length,
-                Hn = phn, HnCount = hn.Length,
-                Cn = pcn, CnCount = cn.Length,
-            };
+            var args = OneDnnRnnExecutor.ForwardArgs(request, outputs, lengths, x, h0, c0, py, phn, pcn);
             OneDnnStatusCheck.Ensure(OneDnnInt8Native.Forward(_handle, &args));
         }
-        return new RnnForwardResult(y, hn, cn, null);
     }
 
-    public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients) =>
+    protected override RnnTrainingContext ForwardForTrainingCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs, RnnBatchShape shape) =>
+        throw new NotSupportedException("int8 runs inference only (oneDNN has no int8 training); train in f32 or bf16.");
+
+    protected override RnnGradients BackwardCore(RnnTrainingContext context, RnnOutputGradients gradients) =>
         throw new NotSupportedException("int8 runs inference only; there is no int8 backward pass (train in f32 or bf16).");
 
-    public void UpdateParameters(RnnParameters parameters) =>
+    protected override void UpdateParametersCore(RnnParameters parameters) =>
         throw new NotSupportedException("An int8 executor's weights are quantized once; create a new executor (and recalibrate) for new weights.");
 
-    public void Dispose() => _handle.Dispose();
+    protected override void Dispose(bool disposing) => _handle.Dispose();
 }

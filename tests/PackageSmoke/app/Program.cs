@@ -1,6 +1,8 @@
 // A fresh application that knows RnnNative only as NuGet packages: it runs a small LSTM with variable lengths on
 // onednn and on managed, compares them within the validation suite's f32 tolerance, and reports where the native
 // libraries of the process were loaded from (/proc/self/maps), so the smoke test can check they came from the package.
+// It imports both RnnNative and System.Numerics.Tensors, whose Tensor<T> the API takes and returns.
+using System.Numerics.Tensors;
 using RnnNative;
 
 var spec = new RnnSpec(RnnCellKind.Lstm, inputSize: 8, hiddenSize: 16, numLayers: 2, bidirectional: true);
@@ -8,8 +10,8 @@ var parameters = RnnParameters.InitializeUniform(spec, seed: 7);
 int seqLen = 6, batch = 3;
 int[] lengths = [6, 2, 4];
 var random = new Random(11);
-var x = new Tensor(Enumerable.Range(0, seqLen * batch * spec.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
-    seqLen, batch, spec.InputSize);
+Tensor<float> x = Tensor.Create(Enumerable.Range(0, seqLen * batch * spec.InputSize).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
+    [seqLen, batch, spec.InputSize]);
 var input = new RnnInput(x, lengths);
 
 var onednn = RnnBackends.Get("onednn");
@@ -29,8 +31,8 @@ using var b = reference.Forward(input);
 bool ok = true;
 foreach (var (name, got, want) in new[] { ("output", a.Output, b.Output), ("h_n", a.Hidden, b.Hidden), ("c_n", a.Cell!, b.Cell!) })
 {
-    double scale = Math.Max(1, want.Data.Max(v => Math.Abs(v)));
-    double error = got.Data.Zip(want.Data, (p, q) => Math.Abs(p - q)).Max();
+    double scale = Math.Max(1, want.Span.ToArray().Max(v => Math.Abs(v)));
+    double error = got.Span.ToArray().Zip(want.Span.ToArray(), (p, q) => Math.Abs(p - q)).Max();
     bool pass = error <= 1e-4 * scale;
     ok &= pass;
     Console.WriteLine($"{name}: max|onednn - managed| = {error:E2} (bound {1e-4 * scale:E2}) {(pass ? "ok" : "FAIL")}");

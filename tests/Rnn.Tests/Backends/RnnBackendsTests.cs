@@ -51,7 +51,7 @@ public class RnnBackendsTests
         public BackendAvailability Availability => BackendAvailability.Unavailable("a registry test double; it runs nothing");
         public IReadOnlyList<KeyValuePair<string, string>> Describe() => [];
         public bool Supports(RnnPrecision precision) => false;
-        public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+        public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
             throw new RnnBackendUnavailableException(Name, Availability.Reason);
     }
 }

@@ -89,7 +89,7 @@ public class CallerMemoryTests
         float[] reference;
         using (var managed = RnnBackends.Managed.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.F32, 1)))
         using (var result = managed.Forward(new RnnInput(x)))
-            reference = result.Output.Data;
+            reference = result.Output.Span.ToArray();
 
         using var session = new OrtSharedSession(parameters, x, callers: 3);
         Assert.That(session.CallerBufferBytes, Is.EqualTo(3L * reference.Length * sizeof(float)));

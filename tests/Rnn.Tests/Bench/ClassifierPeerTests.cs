@@ -4,6 +4,7 @@ using RnnNative.Formats;
 using RnnNative.Inference;
 using RnnNative.Models;
 using RnnNative.Validation;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Bench;
 
@@ -18,9 +19,9 @@ public class ClassifierPeerTests
 
     private static (float[] Engine, float[] Peer) Run(bool perturb)
     {
-        IReadOnlyList<KeyValuePair<string, Tensor>> state;
+        IReadOnlyList<KeyValuePair<string, Tensor<float>>> state;
         using (var model = new SequenceClassifier(Config, RnnBackends.Managed, seed: 5))
-            state = model.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value.Clone())).ToList();
+            state = model.Parameters.Select(p => new KeyValuePair<string, Tensor<float>>(p.Name, p.Value.Clone())).ToList();
         var rng = new Random(9);
         var records = Enumerable.Range(0, 11).Select(_ => Enumerable.Range(0, rng.Next(1, 10)).Select(_ => rng.Next(1, 20)).ToArray()).ToList();
 

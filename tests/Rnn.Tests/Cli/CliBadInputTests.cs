@@ -24,19 +24,19 @@ public class CliBadInputTests
         var small = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 3, 4), 1);
         SafetensorsWriter.Write(_files["lstm_hidden_2p30.safetensors"], small.Tensors,
             new Dictionary<string, string>(RnnModelFile.MetadataFor(small.Spec)) { [RnnModelFile.HiddenSizeKey] = (1 << 30).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        NpyWriter.Write(_files["x.npy"], Tensor.Zeros(5, 2, 3));
-        NpyWriter.Write(_files["x_wide.npy"], Tensor.Zeros(5, 2, 7));
-        NpyWriter.Write(_files["x_2d.npy"], Tensor.Zeros(5, 3));
-        NpyWriter.Write(_files["y.npy"], Tensor.Zeros(5, 2, 4));
-        NpyWriter.Write(_files["y_wrong.npy"], Tensor.Zeros(5, 2, 5));
-        NpyWriter.Write(_files["state.npy"], Tensor.Zeros(1, 2, 4));
-        NpyWriter.Write(_files["state_wrong.npy"], Tensor.Zeros(2, 2, 4));
+        NpyWriter.Write(_files["x.npy"], RnnTensors.Zeros(5, 2, 3));
+        NpyWriter.Write(_files["x_wide.npy"], RnnTensors.Zeros(5, 2, 7));
+        NpyWriter.Write(_files["x_2d.npy"], RnnTensors.Zeros(5, 3));
+        NpyWriter.Write(_files["y.npy"], RnnTensors.Zeros(5, 2, 4));
+        NpyWriter.Write(_files["y_wrong.npy"], RnnTensors.Zeros(5, 2, 5));
+        NpyWriter.Write(_files["state.npy"], RnnTensors.Zeros(1, 2, 4));
+        NpyWriter.Write(_files["state_wrong.npy"], RnnTensors.Zeros(2, 2, 4));
         NpyWriter.WriteInt32(_files["len_ok.npy"], [5, 3], 2);
         NpyWriter.WriteInt32(_files["len_long.npy"], [6, 3], 2);
         NpyWriter.WriteInt32(_files["len_zero.npy"], [0, 3], 2);
         NpyWriter.WriteInt32(_files["len_count.npy"], [5, 3, 1], 3);
         NpyWriter.WriteInt32(_files["len_2d.npy"], [5, 3], 1, 2);
-        NpyWriter.Write(_files["len_float.npy"], new Tensor([5f, 3f], 2));
+        NpyWriter.Write(_files["len_float.npy"], RnnTensors.Create([5f, 3f], 2));
         var truncated = File.ReadAllBytes(_files["x.npy"]);
         File.WriteAllBytes(_files["x_truncated.npy"], truncated[..(truncated.Length - 5)]);
         File.WriteAllBytes(_files["x_fortran.npy"], RawFiles.Npy("{'descr': '<f4', 'fortran_order': True, 'shape': (5, 2, 3), }\n", new byte[120]));

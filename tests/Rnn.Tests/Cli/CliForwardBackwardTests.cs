@@ -1,5 +1,6 @@
 using RnnNative.Formats;
 using RnnNative.Managed;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Cli;
 
@@ -139,23 +140,23 @@ public class CliForwardBackwardTests
         AssertSame(NpyReader.ReadFloat32(_files["y.npy"]), expected.Output, "Y");
     }
 
-    private string Write(string name, Tensor t)
+    private string Write(string name, Tensor<float> t)
     {
         NpyWriter.Write(_files[name], t);
         return _files[name];
     }
 
-    private static Tensor Random(Random rng, params int[] shape)
+    private static Tensor<float> Random(Random rng, params int[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        var t = RnnTensors.Zeros(shape);
+        for (int i = 0; i < t.Length; i++) t.Span[i] = (float)(rng.NextDouble() * 2 - 1);
         return t;
     }
 
     /// <summary>The CLI runs the same reference on the same float32 data, so its files must match bit for bit.</summary>
-    private static void AssertSame(Tensor actual, Tensor expected, string what)
+    private static void AssertSame(Tensor<float> actual, Tensor<float> expected, string what)
     {
         Assert.That(actual.Shape.ToArray(), Is.EqualTo(expected.Shape.ToArray()), what + " shape");
-        Assert.That(actual.Data, Is.EqualTo(expected.Data), what);
+        Assert.That(actual.Span.ToArray(), Is.EqualTo(expected.Span.ToArray()), what);
     }
 }

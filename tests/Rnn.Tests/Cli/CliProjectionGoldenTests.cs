@@ -1,6 +1,7 @@
 using RnnNative.Formats;
 using RnnNative.Tests.Golden;
 using RnnNative.Validation;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Cli;
 
@@ -50,5 +51,5 @@ public class CliProjectionGoldenTests
         Assert.That(comparisons.Select(c => c.Name), Has.Some.Contains("weight_hr"), "weight_hr's gradient is compared");
     }
 
-    private Tensor Read(string file) => NpyReader.ReadFloat32(_files[file]);
+    private Tensor<float> Read(string file) => NpyReader.ReadFloat32(_files[file]);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace RnnNative.Tests.Cli;
@@ -26,9 +27,10 @@ internal sealed class RendezvousBackend(int expectedCallers) : IRnnBackend
 
     public HashSet<int> CallingThreads { get; } = [];
     public HashSet<int> ThreadCountsRequested { get; } = [];
-    public HashSet<float[]> OutputBuffers { get; } = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The addresses of the output buffers the calls wrote (callers keep theirs pinned-free arrays; the GC does not move them between calls in these short tests).</summary>
+    public HashSet<nint> OutputBuffers { get; } = [];
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
+    public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
         ExecutorsCreated++;
         return new Executor(this, parameters.Spec, options ?? RnnExecutorOptions.Default);
@@ -40,7 +42,7 @@ internal sealed class RendezvousBackend(int expectedCallers) : IRnnBackend
         {
             CallingThreads.Add(Environment.CurrentManagedThreadId);
             ThreadCountsRequested.Add(request.Threads);
-            if (MemoryMarshal.TryGetArray<float>(outputs.Output, out var segment)) OutputBuffers.Add(segment.Array!);
+            OutputBuffers.Add(AddressOf(outputs.Output));
             _inside++;
             MostAtOnce = Math.Max(MostAtOnce, _inside);
             Monitor.PulseAll(_gate);
@@ -50,15 +52,13 @@ internal sealed class RendezvousBackend(int expectedCallers) : IRnnBackend
         }
     }
 
-    private sealed class Executor(RendezvousBackend backend, RnnSpec spec, RnnExecutorOptions options) : IRnnExecutor
+    private static unsafe nint AddressOf(Span<float> buffer) => (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer));
+
+    private sealed class Executor(RendezvousBackend backend, RnnSpec spec, RnnExecutorOptions options) : RnnExecutor(backend, spec, options)
     {
-        public RnnSpec Spec => spec;
-        public IRnnBackend Backend => backend;
-        public RnnExecutorOptions Options => options;
-        public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference) => throw new NotSupportedException("the bench uses caller memory");
-        public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs) => backend.Call(request, outputs);
-        public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients) => throw new NotSupportedException();
-        public void UpdateParameters(RnnParameters parameters) => throw new NotSupportedException();
-        public void Dispose() { }
+        protected override void ForwardCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs) => backend.Call(request, outputs);
+        protected override RnnTrainingContext ForwardForTrainingCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs, RnnBatchShape shape) => throw new NotSupportedException();
+        protected override RnnGradients BackwardCore(RnnTrainingContext context, RnnOutputGradients gradients) => throw new NotSupportedException();
+        protected override void UpdateParametersCore(RnnParameters parameters) => throw new NotSupportedException();
     }
 }

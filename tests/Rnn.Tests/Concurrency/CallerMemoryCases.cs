@@ -34,11 +34,11 @@ internal static class CallerMemoryCases
     {
         int seqLen = input.BatchFirst ? input.Input.Dim(1) : input.Input.Dim(0);
         int batch = input.BatchFirst ? input.Input.Dim(0) : input.Input.Dim(1);
-        return new RnnInferenceRequest(input.Input.Data, seqLen, batch, input.BatchFirst)
+        return new RnnInferenceRequest(input.Input.Span, seqLen, batch, input.BatchFirst)
         {
             Lengths = input.Lengths,
-            InitialHidden = input.InitialHidden?.Data,
-            InitialCell = input.InitialCell?.Data,
+            InitialHidden = input.InitialHidden is null ? default : input.InitialHidden.Span,
+            InitialCell = input.InitialCell is null ? default : input.InitialCell.Span,
             Threads = threads,
         };
     }

@@ -3,7 +3,7 @@ using static RnnNative.Tests.Concurrency.CallerMemoryCases;
 namespace RnnNative.Tests.Concurrency;
 
 /// <summary>
-/// Forward over caller memory: the same numbers as <see cref="IRnnExecutor.Forward(RnnInput, RnnMode)"/>, written into
+/// Forward over caller memory: the same numbers as <see cref="RnnExecutor.Forward(RnnInput, RnnMode)"/>, written into
 /// the caller's buffers, and no managed allocation proportional to the batch in the steady state.
 /// </summary>
 public class CallerMemoryForwardTests
@@ -34,14 +34,14 @@ public class CallerMemoryForwardTests
                 var request = ToRequest(input);
                 // Poisoned buffers: every element must be written.
                 var outputs = RnnOutputBuffers.Allocate(spec, request.SeqLen, request.Batch);
-                outputs.Output.Span.Fill(float.NaN);
-                outputs.Hidden.Span.Fill(float.NaN);
-                outputs.Cell.Span.Fill(float.NaN);
+                outputs.Output.Fill(float.NaN);
+                outputs.Hidden.Fill(float.NaN);
+                outputs.Cell.Fill(float.NaN);
                 exec.Forward(request, outputs);
                 string what = $"{spec} batchFirst={batchFirst} varlen={varlen} states={states}";
-                Assert.That(outputs.Output.ToArray(), Is.EqualTo(want.Output.Data), what + ": y");
-                Assert.That(outputs.Hidden.ToArray(), Is.EqualTo(want.Hidden.Data), what + ": h_n");
-                if (want.Cell is not null) Assert.That(outputs.Cell.ToArray(), Is.EqualTo(want.Cell.Data), what + ": c_n");
+                Assert.That(outputs.Output.ToArray(), Is.EqualTo(want.Output.Span.ToArray()), what + ": y");
+                Assert.That(outputs.Hidden.ToArray(), Is.EqualTo(want.Hidden.Span.ToArray()), what + ": h_n");
+                if (want.Cell is not null) Assert.That(outputs.Cell.ToArray(), Is.EqualTo(want.Cell.Span.ToArray()), what + ": c_n");
             }
         }
     }
@@ -72,27 +72,28 @@ public class CallerMemoryForwardTests
     {
         var spec = Specs[0];
         using var exec = RnnNative.Managed.ManagedBackend.Instance.CreateExecutor(RnnParameters.InitializeUniform(spec, 1));
-        var request = new RnnInferenceRequest(new float[3 * 2 * spec.InputSize], 3, 2);
-        var good = RnnOutputBuffers.Allocate(spec, 3, 2);
-        var shortY = new RnnOutputBuffers(good.Output[1..], good.Hidden, good.Cell);
-        var e = Assert.Throws<ArgumentException>(() => exec.Forward(request, shortY))!;
+        var x = new float[3 * 2 * spec.InputSize];
+        var (ySize, hSize, cSize) = RnnOutputBuffers.Sizes(spec, 3, 2);
+        float[] y = new float[ySize], hn = new float[hSize], cn = new float[cSize];
+        var e = Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInferenceRequest(x, 3, 2), new RnnOutputBuffers(y.AsSpan(1), hn, cn)))!;
         Assert.That(e.Message, Does.Contain("output must hold 84 elements"));
-        var wrongInput = new RnnInferenceRequest(new float[5], 3, 2);
-        Assert.That(Assert.Throws<ArgumentException>(() => exec.Forward(wrongInput, good))!.Message, Does.Contain("input must hold 30"));
-        var badLengths = request with { Lengths = new[] { 1, 4 } };
-        Assert.That(Assert.Throws<ArgumentException>(() => exec.Forward(badLengths, good))!.Message, Does.Contain("lengths[1] = 4"));
-        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => exec.Forward(request with { Threads = -1 }, good)), Is.Not.Null);
+        Assert.That(Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInferenceRequest(new float[5], 3, 2), new RnnOutputBuffers(y, hn, cn)))!.Message,
+            Does.Contain("input must hold 30"));
+        Assert.That(Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInferenceRequest(x, 3, 2) { Lengths = new[] { 1, 4 } }, new RnnOutputBuffers(y, hn, cn)))!.Message,
+            Does.Contain("lengths[1] = 4"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => exec.Forward(new RnnInferenceRequest(x, 3, 2) { Threads = -1 }, new RnnOutputBuffers(y, hn, cn))), Is.Not.Null);
     }
 
     [Test]
     public void SliceServesSmallerBatchesFromOneAllocation()
     {
         var spec = Specs[1];
-        var big = RnnOutputBuffers.Allocate(spec, 10, 8);
-        var small = big.Slice(spec, 3, 2);
+        var (ySize, hSize, cSize) = RnnOutputBuffers.Sizes(spec, 10, 8);
+        float[] y = new float[ySize], hn = new float[hSize], cn = new float[cSize];
+        var small = new RnnOutputBuffers(y, hn, cn).Slice(spec, 3, 2);
         Assert.That(small.Output.Length, Is.EqualTo(3 * 2 * spec.OutputSize));
         Assert.That(small.Hidden.Length, Is.EqualTo(2 * spec.HiddenSize));
         Assert.That(small.Cell.IsEmpty, Is.True);
-        Assert.Throws<ArgumentException>(() => big.Slice(spec, 11, 8));
+        Assert.Throws<ArgumentException>(() => new RnnOutputBuffers(y, hn, cn).Slice(spec, 11, 8));
     }
 }

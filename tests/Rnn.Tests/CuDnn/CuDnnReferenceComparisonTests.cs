@@ -1,5 +1,6 @@
 using RnnNative.Interop.CuDnn;
 using RnnNative.Managed;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.CuDnn;
 
@@ -139,9 +140,9 @@ public class CuDnnReferenceComparisonTests
             .Select(i => RandomInput(spec, rng, seqLen: 6, batch: 1 + i % 3, lengths: null, withStates: false, batchFirst: false)).ToArray();
         using var gpu = CuDnnBackend.Instance.CreateExecutor(parameters);
         var serial = inputs.Select(i => gpu.Forward(i).Output).ToArray();
-        var parallel = new Tensor[inputs.Length];
+        var parallel = new Tensor<float>[inputs.Length];
         Parallel.For(0, inputs.Length, i => parallel[i] = gpu.Forward(inputs[i]).Output);
-        for (int i = 0; i < inputs.Length; i++) Assert.That(parallel[i].Data, Is.EqualTo(serial[i].Data), $"input {i}");
+        for (int i = 0; i < inputs.Length; i++) Assert.That(parallel[i].Span.ToArray(), Is.EqualTo(serial[i].Span.ToArray()), $"input {i}");
     }
 
     [Test]
@@ -149,7 +150,7 @@ public class CuDnnReferenceComparisonTests
     {
         var spec = new RnnSpec(RnnCellKind.Lstm, 3, 4);
         using var gpu = CuDnnBackend.Instance.CreateExecutor(RnnParameters.InitializeUniform(spec, 1));
-        var input = new RnnInput(Tensor.Zeros(3, 2, 3), Lengths: [3, 0]);
+        var input = new RnnInput(RnnTensors.Zeros(3, 2, 3), Lengths: [3, 0]);
         var ex = Assert.Throws<ArgumentException>(() => gpu.Forward(input));
         Assert.That(ex!.ParamName, Is.EqualTo("lengths"));
     }
@@ -163,7 +164,7 @@ public class CuDnnReferenceComparisonTests
         Assert.That(ex!.ParamName, Is.EqualTo("options"));
     }
 
-    private static void CompareForwardAndBackward(IRnnExecutor reference, IRnnExecutor gpu, RnnInput input, RnnOutputGradients gradients, double tolerance)
+    private static void CompareForwardAndBackward(RnnExecutor reference, RnnExecutor gpu, RnnInput input, RnnOutputGradients gradients, double tolerance)
     {
         var inference = gpu.Forward(input);
         using var expected = reference.Forward(input, RnnMode.Training);
@@ -182,10 +183,10 @@ public class CuDnnReferenceComparisonTests
         TensorAssert.Close(actualGradients.Parameters, expectedGradients.Parameters, tolerance, "d");
     }
 
-    private static Tensor RandomTensor(Random rng, params int[] shape)
+    private static Tensor<float> RandomTensor(Random rng, params int[] shape)
     {
-        var tensor = Tensor.Zeros(shape);
-        for (int i = 0; i < tensor.Length; i++) tensor.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        var tensor = RnnTensors.Zeros(shape);
+        for (int i = 0; i < tensor.Length; i++) tensor.Span[i] = (float)(rng.NextDouble() * 2 - 1);
         return tensor;
     }
 
@@ -193,7 +194,7 @@ public class CuDnnReferenceComparisonTests
     {
         var parameters = RnnParameters.Zeros(spec);
         foreach (var (_, tensor) in parameters.Tensors)
-            for (int i = 0; i < tensor.Length; i++) tensor.Data[i] = (float)(rng.NextDouble() - 0.5);
+            for (int i = 0; i < tensor.Length; i++) tensor.Span[i] = (float)(rng.NextDouble() - 0.5);
         return parameters;
     }
 

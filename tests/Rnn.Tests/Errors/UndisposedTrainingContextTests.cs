@@ -11,7 +11,7 @@ public class UndisposedTrainingContextTests
     {
         var spec = new RnnSpec(RnnCellKind.Gru, 2, 3);
         using var exec = RnnNative.Managed.ManagedBackend.Instance.CreateExecutor(RnnParameters.InitializeUniform(spec, 1));
-        var input = new RnnInput(Tensor.Zeros(2, 1, 2));
+        var input = new RnnInput(RnnTensors.Zeros(2, 1, 2));
         Collect();
         long before = RnnTrainingContext.UndisposedCount;
         RunAndDispose(exec, input);
@@ -30,8 +30,8 @@ public class UndisposedTrainingContextTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RunAndDispose(IRnnExecutor exec, RnnInput input) => exec.Forward(input, RnnMode.Training).Dispose();
+    private static void RunAndDispose(RnnExecutor exec, RnnInput input) => exec.Forward(input, RnnMode.Training).Dispose();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RunAndDrop(IRnnExecutor exec, RnnInput input) => _ = exec.Forward(input, RnnMode.Training).Context;
+    private static void RunAndDrop(RnnExecutor exec, RnnInput input) => _ = exec.Forward(input, RnnMode.Training).Context;
 }

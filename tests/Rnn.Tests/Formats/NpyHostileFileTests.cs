@@ -13,7 +13,7 @@ public class NpyHostileFileTests
     private static byte[] ValidFile()
     {
         using var stream = new MemoryStream();
-        NpyWriter.Write(stream, new Tensor([1f, 2f, 3f, 4f, 5f, 6f], 3, 2));
+        NpyWriter.Write(stream, RnnTensors.Create([1f, 2f, 3f, 4f, 5f, 6f], 3, 2));
         return stream.ToArray();
     }
 

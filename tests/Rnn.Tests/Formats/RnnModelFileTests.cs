@@ -1,4 +1,5 @@
 using RnnNative.Formats;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Formats;
 
@@ -43,7 +44,7 @@ public class RnnModelFileTests
         var loaded = RnnModelFile.Load(path);
         Assert.That(loaded.Spec, Is.EqualTo(spec));
         foreach (var (name, tensor) in parameters.Tensors)
-            Assert.That(loaded[name].Data, Is.EqualTo(tensor.Data), name);
+            Assert.That(loaded[name].Span.ToArray(), Is.EqualTo(tensor.Span.ToArray()), name);
         Assert.That(SafetensorsReader.Read(path).Metadata[RnnModelFile.ModeKey], Is.EqualTo(spec.Cell.ToModeName()));
     }
 
@@ -103,13 +104,13 @@ public class RnnModelFileTests
         var tensors = parameters.Tensors.ToDictionary();
 
         Assert.That(Load(tensors.Where(kv => kv.Key != "bias_hh_l1")).Problem, Does.Contain("bias_hh_l1").And.Contain("missing"));
-        Assert.That(Load(tensors.Select(kv => new KeyValuePair<string, Tensor>("rnn." + kv.Key, kv.Value))).Problem, Does.Contain("unexpected tensor 'rnn."));
-        Assert.That(Load(tensors.Append(new("weight_ih_l999999", new Tensor([1f], 1)))).Problem, Does.Contain("layer 2 are missing"));
+        Assert.That(Load(tensors.Select(kv => new KeyValuePair<string, Tensor<float>>("rnn." + kv.Key, kv.Value))).Problem, Does.Contain("unexpected tensor 'rnn."));
+        Assert.That(Load(tensors.Append(new("weight_ih_l999999", RnnTensors.Create([1f], 1)))).Problem, Does.Contain("layer 2 are missing"));
         Assert.That(Load(tensors.Where(kv => kv.Key != "weight_hh_l0")).Problem, Does.Contain("no tensor 'weight_hh_l0'"));
         Assert.That(Load([]).Problem, Does.Contain("found: none"));
-        var badShape = new Dictionary<string, Tensor>(tensors) { ["weight_hh_l1"] = new Tensor(new float[12 * 5], 12, 5) };
+        var badShape = new Dictionary<string, Tensor<float>>(tensors) { ["weight_hh_l1"] = RnnTensors.Create(new float[12 * 5], 12, 5) };
         Assert.That(Load(badShape).Problem, Does.Contain("weight_hh_l1").And.Contain("(12, 5)"));
-        var notMatrix = new Dictionary<string, Tensor>(tensors) { ["weight_hh_l0"] = new Tensor(new float[12], 12) };
+        var notMatrix = new Dictionary<string, Tensor<float>>(tensors) { ["weight_hh_l0"] = RnnTensors.Create(new float[12], 12) };
         Assert.That(Load(notMatrix).Problem, Does.Contain("weight_hh_l0 has shape (12)"));
     }
 
@@ -136,19 +137,19 @@ public class RnnModelFileTests
 
         Assert.That(Load(tensors.Where(kv => kv.Key != "weight_hr_l1")).Problem, Does.Contain("weight_hr_l1").And.Contain("missing"));
         Assert.That(Load(tensors.Where(kv => kv.Key != "weight_hr_l0")).Problem, Does.Contain("weight_hh_l0"));
-        var wrongHh = new Dictionary<string, Tensor>(tensors) { ["weight_hh_l0"] = new Tensor(new float[24 * 6], 24, 6) };
+        var wrongHh = new Dictionary<string, Tensor<float>>(tensors) { ["weight_hh_l0"] = RnnTensors.Create(new float[24 * 6], 24, 6) };
         Assert.That(Load(wrongHh).Problem, Does.Contain("weight_hh_l0").And.Contain("(4·6, 4)"));
-        var notSmaller = new Dictionary<string, Tensor>(tensors)
+        var notSmaller = new Dictionary<string, Tensor<float>>(tensors)
         {
-            ["weight_hr_l0"] = new Tensor(new float[36], 6, 6), ["weight_hr_l1"] = new Tensor(new float[36], 6, 6),
-            ["weight_hh_l0"] = new Tensor(new float[24 * 6], 24, 6), ["weight_hh_l1"] = new Tensor(new float[24 * 6], 24, 6),
-            ["weight_ih_l1"] = new Tensor(new float[24 * 6], 24, 6),
+            ["weight_hr_l0"] = RnnTensors.Create(new float[36], 6, 6), ["weight_hr_l1"] = RnnTensors.Create(new float[36], 6, 6),
+            ["weight_hh_l0"] = RnnTensors.Create(new float[24 * 6], 24, 6), ["weight_hh_l1"] = RnnTensors.Create(new float[24 * 6], 24, 6),
+            ["weight_ih_l1"] = RnnTensors.Create(new float[24 * 6], 24, 6),
         };
         Assert.That(Load(notSmaller).Problem, Does.Contain("proj_size must be smaller than hidden_size"));
         var gruShapes = new RnnSpec(RnnCellKind.Gru, 3, 6);
         var gru = RnnParameters.InitializeUniform(gruShapes, 1).Tensors.ToDictionary();
-        gru["weight_hr_l0"] = new Tensor(new float[12], 2, 6);
-        gru["weight_hh_l0"] = new Tensor(new float[18 * 2], 18, 2);
+        gru["weight_hr_l0"] = RnnTensors.Create(new float[12], 2, 6);
+        gru["weight_hh_l0"] = RnnTensors.Create(new float[18 * 2], 18, 2);
         Assert.That(Load(gru).Problem, Does.Contain("Only an LSTM has projections"));
 
         var metadata = new Dictionary<string, string>(RnnModelFile.MetadataFor(spec)) { [RnnModelFile.ProjSizeKey] = "3" };
@@ -162,7 +163,7 @@ public class RnnModelFileTests
         Assert.That(RnnModelFile.Load(path).Spec, Is.EqualTo(plain.Spec), "proj_size = 0 is PyTorch's no projection");
     }
 
-    private FileFormatException Load(IEnumerable<KeyValuePair<string, Tensor>> tensors)
+    private FileFormatException Load(IEnumerable<KeyValuePair<string, Tensor<float>>> tensors)
     {
         string path = PathOf($"{Guid.NewGuid():N}.safetensors");
         SafetensorsWriter.Write(path, tensors);

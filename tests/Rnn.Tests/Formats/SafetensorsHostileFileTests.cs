@@ -15,7 +15,7 @@ public class SafetensorsHostileFileTests
     {
         using var stream = new MemoryStream();
         SafetensorsWriter.Write(stream,
-            [new("weight_ih_l0", new Tensor([1f, 2f, 3f, 4f, 5f, 6f], 2, 3)), new("bias_ih_l0", new Tensor([7f, 8f], 2))],
+            [new("weight_ih_l0", RnnTensors.Create([1f, 2f, 3f, 4f, 5f, 6f], 2, 3)), new("bias_ih_l0", RnnTensors.Create([7f, 8f], 2))],
             new Dictionary<string, string> { ["mode"] = "rnn_tanh" });
         return stream.ToArray();
     }

@@ -1,12 +1,13 @@
 using System.Text;
 using RnnNative.Formats;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Formats;
 
 /// <summary>Round trips through the safetensors writer and reader, the exact bytes written, and reading F64/F16/BF16.</summary>
 public class SafetensorsTests
 {
-    private static SafetensorsContent RoundTrip(IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
+    private static SafetensorsContent RoundTrip(IEnumerable<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         using var stream = new MemoryStream();
         SafetensorsWriter.Write(stream, tensors, metadata);
@@ -17,10 +18,10 @@ public class SafetensorsTests
     [Test]
     public void RoundTripKeepsTensorsShapesOrderAndMetadata()
     {
-        var a = new Tensor([1f, -2.5f, 3.25f, float.MaxValue, float.Epsilon, -0f], 2, 3);
-        var b = new Tensor([42f], 1);
-        var scalar = new Tensor([7f]);
-        var empty = new Tensor([], 0, 4);
+        var a = RnnTensors.Create([1f, -2.5f, 3.25f, float.MaxValue, float.Epsilon, -0f], 2, 3);
+        var b = RnnTensors.Create([42f], 1);
+        var scalar = RnnTensors.Create([7f]);
+        var empty = RnnTensors.Create([], 0, 4);
         var metadata = new Dictionary<string, string> { ["mode"] = "lstm", ["note"] = "ünïcode ✓" };
 
         var content = RoundTrip([new("zeta", a), new("alpha", b), new("scalar", scalar), new("empty", empty)], metadata);
@@ -29,11 +30,11 @@ public class SafetensorsTests
         Assert.That(content.Metadata, Is.EquivalentTo(metadata));
         var read = content.ToDictionary();
         Assert.That(read["zeta"].Shape.ToArray(), Is.EqualTo(new[] { 2, 3 }));
-        Assert.That(read["zeta"].Data, Is.EqualTo(a.Data));
-        Assert.That(BitConverter.SingleToInt32Bits(read["zeta"].Data[5]), Is.EqualTo(BitConverter.SingleToInt32Bits(-0f)));
-        Assert.That(read["alpha"].Data, Is.EqualTo(new[] { 42f }));
-        Assert.That(read["scalar"].Rank, Is.Zero);
-        Assert.That(read["scalar"].Data, Is.EqualTo(new[] { 7f }));
+        Assert.That(read["zeta"].Span.ToArray(), Is.EqualTo(a.Span.ToArray()));
+        Assert.That(BitConverter.SingleToInt32Bits(read["zeta"].Span[5]), Is.EqualTo(BitConverter.SingleToInt32Bits(-0f)));
+        Assert.That(read["alpha"].Span.ToArray(), Is.EqualTo(new[] { 42f }));
+        Assert.That(read["scalar"].Shape, Is.EqualTo(new[] { 1 }), "Tensor<T> has no rank 0: a scalar is a one-element vector");
+        Assert.That(read["scalar"].Span.ToArray(), Is.EqualTo(new[] { 7f }));
         Assert.That(read["empty"].Shape.ToArray(), Is.EqualTo(new[] { 0, 4 }));
     }
 
@@ -41,7 +42,7 @@ public class SafetensorsTests
     public void WriterProducesTheReferenceLayout()
     {
         using var stream = new MemoryStream();
-        SafetensorsWriter.Write(stream, [new("w", new Tensor([1f, 2f], 2))], new Dictionary<string, string> { ["mode"] = "gru" });
+        SafetensorsWriter.Write(stream, [new("w", RnnTensors.Create([1f, 2f], 2))], new Dictionary<string, string> { ["mode"] = "gru" });
         var bytes = stream.ToArray();
 
         const string json = """{"__metadata__":{"mode":"gru"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""";
@@ -64,10 +65,10 @@ public class SafetensorsTests
         var content = SafetensorsReader.Read(new MemoryStream(RawFiles.Safetensors(header, data)), "mixed");
         var t = content.ToDictionary();
 
-        Assert.That(t["d"].Data, Is.EqualTo(new[] { 0.1f, float.NegativeInfinity }));
-        Assert.That(t["h"].Data, Is.EqualTo(new[] { 1f, -2f, 0.5f, 65504f }));
+        Assert.That(t["d"].Span.ToArray(), Is.EqualTo(new[] { 0.1f, float.NegativeInfinity }));
+        Assert.That(t["h"].Span.ToArray(), Is.EqualTo(new[] { 1f, -2f, 0.5f, 65504f }));
         Assert.That(t["h"].Shape.ToArray(), Is.EqualTo(new[] { 2, 2 }));
-        Assert.That(t["b"].Data, Is.EqualTo(new[] { 1f, -2f, 0.15625f }));
+        Assert.That(t["b"].Span.ToArray(), Is.EqualTo(new[] { 1f, -2f, 0.15625f }));
     }
 
     [Test]
@@ -76,7 +77,7 @@ public class SafetensorsTests
         var content = SafetensorsReader.Read(new MemoryStream(RawFiles.Safetensors(
             """{"x":{"dtype":"F32","shape":[],"data_offsets":[0,4]}}     """, RawFiles.Floats(3f))), "padded");
         Assert.That(content.Metadata, Is.Empty);
-        Assert.That(content.ToDictionary()["x"].Data, Is.EqualTo(new[] { 3f }));
+        Assert.That(content.ToDictionary()["x"].Span.ToArray(), Is.EqualTo(new[] { 3f }));
     }
 
     [Test]
@@ -85,10 +86,10 @@ public class SafetensorsTests
         string path = Path.Combine(Path.GetTempPath(), $"rnn-st-{Guid.NewGuid():N}.safetensors");
         try
         {
-            SafetensorsWriter.Write(path, [new("v", new Tensor([5f, 6f], 2))]);
-            Assert.That(SafetensorsReader.Read(path).ToDictionary()["v"].Data, Is.EqualTo(new[] { 5f, 6f }));
+            SafetensorsWriter.Write(path, [new("v", RnnTensors.Create([5f, 6f], 2))]);
+            Assert.That(SafetensorsReader.Read(path).ToDictionary()["v"].Span.ToArray(), Is.EqualTo(new[] { 5f, 6f }));
             using var pipe = new NonSeekableStream(File.ReadAllBytes(path));
-            Assert.That(SafetensorsReader.Read(pipe, "pipe").ToDictionary()["v"].Data, Is.EqualTo(new[] { 5f, 6f }));
+            Assert.That(SafetensorsReader.Read(pipe, "pipe").ToDictionary()["v"].Span.ToArray(), Is.EqualTo(new[] { 5f, 6f }));
         }
         finally
         {
@@ -99,7 +100,7 @@ public class SafetensorsTests
     [Test]
     public void WriterRejectsDuplicateAndReservedNames()
     {
-        var t = new Tensor([1f], 1);
+        var t = RnnTensors.Create([1f], 1);
         Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(new MemoryStream(), [new("a", t), new("a", t)]));
         Assert.Throws<ArgumentException>(() => SafetensorsWriter.Write(new MemoryStream(), [new("__metadata__", t)]));
     }

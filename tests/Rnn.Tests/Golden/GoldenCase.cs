@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RnnNative.Formats;
 using RnnNative.Validation;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Golden;
 
@@ -26,7 +27,7 @@ internal sealed record GoldenCase(string Name, string Description, ValidationInp
     {
         string dir = Path.Combine(Root, name);
         string File(string fileName) => Path.Combine(dir, fileName);
-        Tensor? Optional(string fileName) => System.IO.File.Exists(File(fileName)) ? ReadTensor(File(fileName)) : null;
+        Tensor<float>? Optional(string fileName) => System.IO.File.Exists(File(fileName)) ? ReadTensor(File(fileName)) : null;
 
         using var json = JsonDocument.Parse(System.IO.File.ReadAllText(File("case.json")));
         bool batchFirst = json.RootElement.GetProperty("batch_first").GetBoolean();
@@ -40,7 +41,7 @@ internal sealed record GoldenCase(string Name, string Description, ValidationInp
         return new GoldenCase(name, description, new ValidationInputs(parameters, input, outputGradients), expected);
     }
 
-    private static Tensor ReadTensor(string path) => NpyReader.ReadFloat32(path);
+    private static Tensor<float> ReadTensor(string path) => NpyReader.ReadFloat32(path);
 
     private static int[] ReadInt32(string path) => NpyReader.ReadInt32(path).Data;
 

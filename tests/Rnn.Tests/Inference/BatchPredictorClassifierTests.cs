@@ -36,9 +36,9 @@ public class BatchPredictorClassifierTests
             }
             var logits = model.Logits(TokenBatch.FromSequences([records[i].Tokens!]));
             Assert.That(results[i].Label, Is.EqualTo(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.Span)), $"record {i}");
-            double max = logits.Data.Max(), sum = logits.Data.Sum(v => Math.Exp(v - max));
+            double max = logits.Span.ToArray().Max(), sum = logits.Span.ToArray().Sum(v => Math.Exp(v - max));
             for (int c = 0; c < 4; c++)
-                Assert.That(results[i].Probabilities![c], Is.EqualTo(Math.Exp(logits.Data[c] - max) / sum).Within(1e-6), $"record {i} class {c}");
+                Assert.That(results[i].Probabilities![c], Is.EqualTo(Math.Exp(logits.Span[c] - max) / sum).Within(1e-6), $"record {i} class {c}");
         }
         Assert.That(predictor.Statistics.Records, Is.EqualTo(40));
         Assert.That(predictor.Statistics.Errors, Is.EqualTo(results.Count(r => r.IsError)));

@@ -66,7 +66,7 @@ public class BatchPredictorModelKindTests(string backendName)
         Assert.That(results.Select(r => r.Id), Is.EqualTo(records.Select(r => r.Id)));
         for (int i = 0; i < records.Count; i++)
         {
-            var logits = model.Logits(TokenBatch.FromSequences([records[i].Tokens!])).Data;
+            var logits = model.Logits(TokenBatch.FromSequences([records[i].Tokens!])).Span.ToArray();
             var expected = Softmax(logits);
             Assert.That(results[i].Probabilities, Is.EqualTo(expected).Within(Tolerance), $"record {i}");
             AssertArgMax(results[i].Label, expected, $"record {i}");
@@ -91,7 +91,7 @@ public class BatchPredictorModelKindTests(string backendName)
             Assert.That(results[i].Labels, Has.Length.EqualTo(steps));
             for (int t = 0; t < steps; t++)
             {
-                var expected = Softmax(logits.Data.AsSpan(t * 5, 5).ToArray());
+                var expected = Softmax(logits.Span.Slice(t * 5, 5).ToArray());
                 Assert.That(results[i].StepProbabilities!.AsSpan(t * 5, 5).ToArray(), Is.EqualTo(expected).Within(Tolerance), $"record {i} step {t}");
                 AssertArgMax(results[i].Labels![t], expected, $"record {i} step {t}");
             }
@@ -153,9 +153,9 @@ public class BatchPredictorModelKindTests(string backendName)
         for (int i = 0; i < records.Count; i++)
         {
             int steps = records[i].FeatureSteps;
-            using var alone = executor.Forward(new RnnInput(new Tensor(records[i].Features!, steps, 1, 3)));
-            Assert.That(results[i].Hidden, Is.EqualTo(alone.Hidden.Data).Within(Tolerance), $"record {i} hidden");
-            Assert.That(results[i].Output, Is.EqualTo(alone.Output.Data).Within(Tolerance), $"record {i} output");
+            using var alone = executor.Forward(new RnnInput(RnnTensors.Create(records[i].Features!, steps, 1, 3)));
+            Assert.That(results[i].Hidden, Is.EqualTo(alone.Hidden.Span.ToArray()).Within(Tolerance), $"record {i} hidden");
+            Assert.That(results[i].Output, Is.EqualTo(alone.Output.Span.ToArray()).Within(Tolerance), $"record {i} output");
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class Int8CalibrationTests
         var spec = new RnnSpec(RnnCellKind.Lstm, 2, 3, 2);
         var parameters = RnnParameters.InitializeUniform(spec, 5);
         // Batch-first (N=2, T=2, I=2); sequence 1 has length 1, so its padded step (holding 9 and -9) is not data.
-        var x = new Tensor([0.5f, -0.25f, 2.0f, 0.0f, -1.5f, 1.0f, 9f, -9f], 2, 2, 2);
+        var x = RnnTensors.Create([0.5f, -0.25f, 2.0f, 0.0f, -1.5f, 1.0f, 9f, -9f], 2, 2, 2);
         var q = Int8Calibration.Calibrate(parameters, new RnnInput(x, [2, 1], BatchFirst: true));
         // Layer 0 saw [-1.5, 2] in x and h in (-1, 1): its range is [-1.5, 2] unless h went beyond, which it cannot.
         Assert.That(q.Layers[0].Min, Is.EqualTo(-1.5).Within(1e-5));
@@ -38,7 +38,7 @@ public sealed class Int8CalibrationTests
     public void OnlyLstmCanBeCalibrated()
     {
         var parameters = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Gru, 2, 3), 5);
-        var e = Assert.Throws<NotSupportedException>(() => Int8Calibration.Calibrate(parameters, new RnnInput(Tensor.Zeros(1, 1, 2))));
+        var e = Assert.Throws<NotSupportedException>(() => Int8Calibration.Calibrate(parameters, new RnnInput(RnnTensors.Zeros(1, 1, 2))));
         Assert.That(e!.Message, Does.Contain("gru"));
     }
 

@@ -13,7 +13,7 @@ internal sealed class MiscalibratingBackend(float scaleFactor, float shiftOffset
     public IReadOnlyList<KeyValuePair<string, string>> Describe() => [];
     public bool Supports(RnnPrecision precision) => precision == RnnPrecision.Int8;
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
+    public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
         var q = options!.Quantization!;
         var wrong = new Int8Quantization(q.Layers.Select(l => new Int8LayerQuantization(l.Scale * scaleFactor, Math.Clamp(l.Shift + shiftOffset, 0, 255))).ToArray());

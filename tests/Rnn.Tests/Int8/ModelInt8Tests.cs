@@ -7,6 +7,7 @@ using RnnNative.Models;
 using RnnNative.Tests.Cli;
 using RnnNative.Tests.Golden;
 using RnnNative.Tests.OneDnn;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Int8;
 
@@ -64,17 +65,17 @@ public sealed class ModelInt8Tests
         var original = SafetensorsReader.Read(PredictGolden.ClassifierModel);
         var calibrated = SafetensorsReader.Read(output);
         Assert.That(calibrated.Tensors.Select(t => t.Key), Is.EqualTo(original.Tensors.Select(t => t.Key)));
-        foreach (var ((_, a), (_, b)) in original.Tensors.Zip(calibrated.Tensors)) Assert.That(b.Data, Is.EqualTo(a.Data));
+        foreach (var ((_, a), (_, b)) in original.Tensors.Zip(calibrated.Tensors)) Assert.That(b.Span.ToArray(), Is.EqualTo(a.Span.ToArray()));
         Assert.That(calibrated.Metadata["format"], Is.EqualTo("pt"), "the file's own metadata is kept");
         Assert.That(calibrated.Metadata.Keys.Where(k => k.Contains("int8", StringComparison.Ordinal)).Order(),
             Is.EqualTo(new[] { "rnn.int8.layer0.scale", "rnn.int8.layer0.shift", "rnn.int8.layer1.scale", "rnn.int8.layer1.shift" }));
         var spec = RnnModelFile.FromContent(new SafetensorsContent(new Dictionary<string, string>(),
-            original.Tensors.Where(t => t.Key.StartsWith("rnn.", StringComparison.Ordinal)).Select(t => new KeyValuePair<string, Tensor>(t.Key[4..], t.Value)).ToList()), "rnn").Spec;
+            original.Tensors.Where(t => t.Key.StartsWith("rnn.", StringComparison.Ordinal)).Select(t => new KeyValuePair<string, Tensor<float>>(t.Key[4..], t.Value)).ToList()), "rnn").Spec;
         var stored = new ModelInt8Metadata(calibrated.Metadata, output).Read(ModelInt8Metadata.ModelNetworkPrefix, spec)!;
         // Layer 1 reads layer 0's h, an LSTM output in (-1, 1); layer 0 reads embedding rows, whose range is the table's.
         Assert.That(stored.Layers[1].Min, Is.GreaterThanOrEqualTo(-1.0001).And.LessThan(0));
         Assert.That(stored.Layers[1].Max, Is.LessThanOrEqualTo(1.0001).And.GreaterThan(0));
-        var embedding = original.ToDictionary()["embedding.weight"].Data;
+        var embedding = original.ToDictionary()["embedding.weight"].Span.ToArray();
         Assert.That(stored.Layers[0].Min, Is.GreaterThanOrEqualTo(Math.Min(embedding.Min(), -1.0001) - 1e-3));
         Assert.That(stored.Layers[0].Max, Is.LessThanOrEqualTo(Math.Max(embedding.Max(), 1.0001) + 1e-3));
     }
@@ -151,10 +152,10 @@ public sealed class ModelInt8Tests
         var quantization = Int8Calibration.Calibrate(parameters, new RnnInput(x));
         RnnModelFile.Save(_files["l.int8.safetensors"], parameters, quantization);
         using var model = InferenceModelLoader.Load(_files["l.int8.safetensors"], int8Options);
-        var results = await PredictGolden.PredictAsync(model, [PredictionRecord.FromFeatures(RecordId.FromInteger(0), x.Data, 4)], BatchPredictorOptions.Default);
+        var results = await PredictGolden.PredictAsync(model, [PredictionRecord.FromFeatures(RecordId.FromInteger(0), x.Span.ToArray(), 4)], BatchPredictorOptions.Default);
         using var executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Int8, Quantization: quantization));
         using var direct = executor.Forward(new RnnInput(x));
-        Assert.That(results[0].Hidden, Is.EqualTo(direct.Hidden.Data));
+        Assert.That(results[0].Hidden, Is.EqualTo(direct.Hidden.Span.ToArray()));
     }
 
     [Test]
@@ -195,7 +196,7 @@ public sealed class ModelInt8Tests
     [Test]
     public void CliRefusesANpySampleForAWholeModel()
     {
-        NpyWriter.Write(_files["x.npy"], Tensor.Zeros(2, 1, 8));
+        NpyWriter.Write(_files["x.npy"], RnnTensors.Zeros(2, 1, 8));
         var run = CliRunner.Run("calibrate", "--model", PredictGolden.ClassifierModel, "--input", _files["x.npy"], "--output", _files["c.int8.safetensors"]);
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.InvalidInput));
         Assert.That(run.ErrLines, Has.Length.EqualTo(1));

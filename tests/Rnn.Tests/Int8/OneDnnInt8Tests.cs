@@ -80,9 +80,9 @@ public sealed class OneDnnInt8Tests
         Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
         {
             using var r = executor.Forward(inputs.Input);
-            results[i] = r.Output.Data;
+            results[i] = r.Output.Span.ToArray();
         });
-        foreach (var r in results) Assert.That(r, Is.EqualTo(serial.Output.Data));
+        foreach (var r in results) Assert.That(r, Is.EqualTo(serial.Output.Span.ToArray()));
     }
 
     [Test]
@@ -108,7 +108,7 @@ public sealed class OneDnnInt8Tests
         Assert.That(wrongLayers!.Message, Does.Contain("2 layer(s)"));
 
         using var executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Int8, Quantization: new Int8Quantization([new(100f, 128f)])));
-        var input = new RnnInput(Tensor.Zeros(2, 1, 3));
+        var input = new RnnInput(RnnTensors.Zeros(2, 1, 3));
         var training = Assert.Throws<NotSupportedException>(() => executor.Forward(input, RnnMode.Training));
         Assert.That(training!.Message, Does.Contain("inference only"));
     }
@@ -131,7 +131,7 @@ public sealed class OneDnnInt8Tests
         Assert.Throws<ArgumentException>(() => new Int8Quantization([new(0f, 10f)]));
         Assert.Throws<ArgumentException>(() => new Int8Quantization([new(1f, 300f)]));
         using var executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Int8, Quantization: new Int8Quantization([new(100f, 128f)])));
-        Assert.Throws<ArgumentException>(() => executor.Forward(new RnnInput(Tensor.Zeros(2, 1, 5))));
+        Assert.Throws<ArgumentException>(() => executor.Forward(new RnnInput(RnnTensors.Zeros(2, 1, 5))));
         unsafe
         {
             using var garbage = new OneDnnInt8ExecutorHandle(new IntPtr(0x1234), ownsHandle: false);

@@ -24,9 +24,9 @@ public class OneDnnConcurrencyTests
         for (int i = 0; i < results.Length; i++)
         {
             var want = expected[i % inputs.Length];
-            Assert.That(results[i].Output.Data, Is.EqualTo(want.Output.Data), $"call {i}: y");
-            Assert.That(results[i].Hidden.Data, Is.EqualTo(want.Hidden.Data), $"call {i}: h_n");
-            Assert.That(results[i].Cell!.Data, Is.EqualTo(want.Cell!.Data), $"call {i}: c_n");
+            Assert.That(results[i].Output.Span.ToArray(), Is.EqualTo(want.Output.Span.ToArray()), $"call {i}: y");
+            Assert.That(results[i].Hidden.Span.ToArray(), Is.EqualTo(want.Hidden.Span.ToArray()), $"call {i}: h_n");
+            Assert.That(results[i].Cell!.Span.ToArray(), Is.EqualTo(want.Cell!.Span.ToArray()), $"call {i}: c_n");
         }
     }
 }

@@ -68,16 +68,16 @@ public class OneDnnProjectionTests
         using var expected = reference.Forward(input);
 
         var outputs = RnnOutputBuffers.Allocate(spec, 5, 3);
-        var request = new RnnInferenceRequest(input.Input.Data, 5, 3)
+        var request = new RnnInferenceRequest(input.Input.Span, 5, 3)
         {
             Lengths = lengths,
-            InitialHidden = input.InitialHidden!.Data,
-            InitialCell = input.InitialCell!.Data,
+            InitialHidden = input.InitialHidden!.Span,
+            InitialCell = input.InitialCell!.Span,
         };
         exec.Forward(request, outputs);
-        TensorAssert.Close(new Tensor(outputs.Output.ToArray(), 5, 3, 8), expected.Output, TensorAssert.F32, "y");
-        TensorAssert.Close(new Tensor(outputs.Hidden.ToArray(), 4, 3, 4), expected.Hidden, TensorAssert.F32, "h_n");
-        TensorAssert.Close(new Tensor(outputs.Cell.ToArray(), 4, 3, 6), expected.Cell, TensorAssert.F32, "c_n");
+        TensorAssert.Close(RnnTensors.Create(outputs.Output.ToArray(), 5, 3, 8), expected.Output, TensorAssert.F32, "y");
+        TensorAssert.Close(RnnTensors.Create(outputs.Hidden.ToArray(), 4, 3, 4), expected.Hidden, TensorAssert.F32, "h_n");
+        TensorAssert.Close(RnnTensors.Create(outputs.Cell.ToArray(), 4, 3, 6), expected.Cell, TensorAssert.F32, "c_n");
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using RnnNative.Interop.OneDnn;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.OneDnn;
 
@@ -11,10 +12,10 @@ internal static class OneDnnTestSupport
         if (!availability.IsAvailable) Assert.Ignore($"oneDNN backend unavailable here: {availability.Reason}");
     }
 
-    public static Tensor Random(Random rng, params int[] shape)
+    public static Tensor<float> Random(Random rng, params int[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        var t = RnnTensors.Zeros(shape);
+        for (int i = 0; i < t.Length; i++) t.Span[i] = (float)(rng.NextDouble() * 2 - 1);
         return t;
     }
 

@@ -1,4 +1,5 @@
 using RnnNative.Formats;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Onnx;
 
@@ -15,7 +16,7 @@ internal sealed class OnnxGoldenCase(string name)
     public string ModelPath => Path.Combine(Folder, "model.onnx");
 
     public bool Has(string file) => File.Exists(Path.Combine(Folder, file));
-    public Tensor Float(string file) => NpyReader.ReadFloat32(Path.Combine(Folder, file));
-    public Tensor? OptionalFloat(string file) => Has(file) ? Float(file) : null;
+    public Tensor<float> Float(string file) => NpyReader.ReadFloat32(Path.Combine(Folder, file));
+    public Tensor<float>? OptionalFloat(string file) => Has(file) ? Float(file) : null;
     public NpyInt32Array Int32(string file) => NpyReader.ReadInt32(Path.Combine(Folder, file));
 }

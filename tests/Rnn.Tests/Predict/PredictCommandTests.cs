@@ -100,9 +100,9 @@ public class PredictCommandTests
             var tokens = JsonDocument.Parse(lines[i]).RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray();
             var logits = model.Logits(TokenBatch.FromSequences([tokens]));
             Assert.That(o.GetProperty("label").GetInt32(), Is.EqualTo(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits.Span)), $"record {i}");
-            double max = logits.Data.Max(), sum = logits.Data.Sum(v => Math.Exp(v - max));
+            double max = logits.Span.ToArray().Max(), sum = logits.Span.ToArray().Sum(v => Math.Exp(v - max));
             var probabilities = o.GetProperty("probabilities").EnumerateArray().Select(p => p.GetDouble()).ToArray();
-            for (int c = 0; c < 4; c++) Assert.That(probabilities[c], Is.EqualTo(Math.Exp(logits.Data[c] - max) / sum).Within(1e-6), $"record {i} class {c}");
+            for (int c = 0; c < 4; c++) Assert.That(probabilities[c], Is.EqualTo(Math.Exp(logits.Span[c] - max) / sum).Within(1e-6), $"record {i} class {c}");
         }
 
         var summary = JsonDocument.Parse(File.ReadAllText(folder["s.json"])).RootElement;
@@ -292,9 +292,9 @@ public class PredictCommandTests
         var output = File.ReadAllLines(folder["out.jsonl"]);
         Assert.That(output, Has.Length.EqualTo(1));
         using var executor = Managed.ManagedBackend.Instance.CreateExecutor(parameters, RnnExecutorOptions.Default);
-        using var alone = executor.Forward(new RnnInput(new Tensor([0.5f, -1f, 2f, 0.25f], 2, 1, 2)));
+        using var alone = executor.Forward(new RnnInput(RnnTensors.Create([0.5f, -1f, 2f, 0.25f], 2, 1, 2)));
         var hidden = JsonDocument.Parse(output[0]).RootElement.GetProperty("hidden")[0].EnumerateArray().Select(v => v.GetSingle()).ToArray();
-        Assert.That(hidden, Is.EqualTo(alone.Hidden.Data).Within(1e-6));
+        Assert.That(hidden, Is.EqualTo(alone.Hidden.Span.ToArray()).Within(1e-6));
         Assert.That(File.ReadAllText(folder["out.jsonl.errors.jsonl"]), Does.Contain("\"id\":\"q\"").And.Contain("3 values; the model reads 2"));
     }
 }

@@ -1,4 +1,5 @@
 using RnnNative.Managed;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Reference;
 
@@ -13,16 +14,16 @@ public class LectureExampleTests
     public void FirstStepOnLetterD_MatchesTheNotes()
     {
         var spec = new RnnSpec(RnnCellKind.RnnTanh, inputSize: 4, hiddenSize: 3, hasBias: false);
-        var p = RnnParameters.FromTensors(spec, new Dictionary<string, Tensor>
+        var p = RnnParameters.FromTensors(spec, new Dictionary<string, Tensor<float>>
         {
-            ["weight_ih_l0"] = new((float[])Wx.Clone(), 3, 4),
-            ["weight_hh_l0"] = new((float[])Wh.Clone(), 3, 3),
+            ["weight_ih_l0"] = RnnTensors.Create((float[])Wx.Clone(), 3, 4),
+            ["weight_hh_l0"] = RnnTensors.Create((float[])Wh.Clone(), 3, 3),
         });
         using var exec = ManagedBackend.Instance.CreateExecutor(p);
-        var x = new Tensor([1f, 0f, 0f, 0f], 1, 1, 4); // "d"
+        var x = RnnTensors.Create([1f, 0f, 0f, 0f], 1, 1, 4); // "d"
         using var result = exec.Forward(new RnnInput(x));
 
-        var h1 = result.Output.Data;
+        var h1 = result.Output.Span.ToArray();
         // a1 = W_x·d = first column of W_x = [0.6, 0.2, 0.9]; h1 = tanh(a1) ≈ [0.54, 0.20, 0.72].
         Assert.That(h1[0], Is.EqualTo(Math.Tanh(0.6)).Within(1e-6));
         Assert.That(h1[1], Is.EqualTo(Math.Tanh(0.2)).Within(1e-6));
@@ -35,6 +36,6 @@ public class LectureExampleTests
         double sum = logits.Sum(Math.Exp);
         var softmax = logits.Select(l => Math.Round(Math.Exp(l) / sum, 2)).ToArray();
         Assert.That(softmax, Is.EqualTo(new[] { 0.32, 0.21, 0.24, 0.22 }));
-        Assert.That(result.Hidden.Data, Is.EqualTo(h1), "h_n of a one-step sequence is its only output");
+        Assert.That(result.Hidden.Span.ToArray(), Is.EqualTo(h1), "h_n of a one-step sequence is its only output");
     }
 }

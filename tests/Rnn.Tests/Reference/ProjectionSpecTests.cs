@@ -55,21 +55,22 @@ public class ProjectionSpecTests
     public void InitialStatesHaveTheirOwnWidths()
     {
         using var exec = ManagedBackend.Instance.CreateExecutor(RnnParameters.InitializeUniform(Lstmp, 1));
-        var x = Tensor.Zeros(5, 2, 3);
-        var wideH = Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInput(x, null, Tensor.Zeros(4, 2, 6), Tensor.Zeros(4, 2, 6))))!;
+        var x = RnnTensors.Zeros(5, 2, 3);
+        var wideH = Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInput(x, null, RnnTensors.Zeros(4, 2, 6), RnnTensors.Zeros(4, 2, 6))))!;
         Assert.That(wideH.ParamName, Is.EqualTo("h0"));
         Assert.That(wideH.Message, Does.Contain("(4, 2, 4)").And.Contain("proj_size"));
-        var narrowC = Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInput(x, null, Tensor.Zeros(4, 2, 4), Tensor.Zeros(4, 2, 4))))!;
+        var narrowC = Assert.Throws<ArgumentException>(() => exec.Forward(new RnnInput(x, null, RnnTensors.Zeros(4, 2, 4), RnnTensors.Zeros(4, 2, 4))))!;
         Assert.That(narrowC.ParamName, Is.EqualTo("c0"));
         Assert.That(narrowC.Message, Does.Contain("(4, 2, 6)"));
-        using var ok = exec.Forward(new RnnInput(x, null, Tensor.Zeros(4, 2, 4), Tensor.Zeros(4, 2, 6)));
+        using var ok = exec.Forward(new RnnInput(x, null, RnnTensors.Zeros(4, 2, 4), RnnTensors.Zeros(4, 2, 6)));
         Assert.That((ok.Output.Dim(2), ok.Hidden.Dim(2), ok.Cell!.Dim(2)), Is.EqualTo((8, 4, 6)));
 
-        var request = new RnnInferenceRequest(new float[30], 5, 2) { InitialHidden = new float[4 * 2 * 6] };
-        var buffers = RnnOutputBuffers.Allocate(Lstmp, 5, 2);
-        Assert.That(buffers.Hidden.Length, Is.EqualTo(2 * 2 * 2 * 4), "L·D·N·P");
-        Assert.That(buffers.Cell.Length, Is.EqualTo(2 * 2 * 2 * 6), "L·D·N·H");
-        var e = Assert.Throws<ArgumentException>(() => exec.Forward(request, buffers))!;
+        var (ySize, hSize, cSize) = RnnOutputBuffers.Sizes(Lstmp, 5, 2);
+        Assert.That(hSize, Is.EqualTo(2 * 2 * 2 * 4), "L·D·N·P");
+        Assert.That(cSize, Is.EqualTo(2 * 2 * 2 * 6), "L·D·N·H");
+        float[] y = new float[ySize], hn = new float[hSize], cn = new float[cSize];
+        var e = Assert.Throws<ArgumentException>(() => exec.Forward(
+            new RnnInferenceRequest(new float[30], 5, 2) { InitialHidden = new float[4 * 2 * 6] }, new RnnOutputBuffers(y, hn, cn)))!;
         Assert.That(e.ParamName, Is.EqualTo("h0"));
         Assert.That(e.Message, Does.Contain("proj_size"));
     }
@@ -82,15 +83,15 @@ public class ProjectionSpecTests
         var rng = new Random(4);
         float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
         int[] lengths = [5, 2];
-        var x = new Tensor(Rand(5 * 2 * 3), batchFirst ? [2, 5, 3] : [5, 2, 3]);
-        var h0 = new Tensor(Rand(4 * 2 * 4), 4, 2, 4);
-        var c0 = new Tensor(Rand(4 * 2 * 6), 4, 2, 6);
+        var x = RnnTensors.Create(Rand(5 * 2 * 3), batchFirst ? [2, 5, 3] : [5, 2, 3]);
+        var h0 = RnnTensors.Create(Rand(4 * 2 * 4), 4, 2, 4);
+        var c0 = RnnTensors.Create(Rand(4 * 2 * 6), 4, 2, 6);
         using var expected = exec.Forward(new RnnInput(x, lengths, h0, c0, batchFirst));
 
         var outputs = RnnOutputBuffers.Allocate(Lstmp, 5, 2);
-        exec.Forward(new RnnInferenceRequest(x.Data, 5, 2, batchFirst) { Lengths = lengths, InitialHidden = h0.Data, InitialCell = c0.Data }, outputs);
-        Assert.That(outputs.Output.ToArray(), Is.EqualTo(expected.Output.Data), "y");
-        Assert.That(outputs.Hidden.ToArray(), Is.EqualTo(expected.Hidden.Data), "h_n");
-        Assert.That(outputs.Cell.ToArray(), Is.EqualTo(expected.Cell!.Data), "c_n");
+        exec.Forward(new RnnInferenceRequest(x.Span, 5, 2, batchFirst) { Lengths = lengths, InitialHidden = h0.Span, InitialCell = c0.Span }, outputs);
+        Assert.That(outputs.Output.ToArray(), Is.EqualTo(expected.Output.Span.ToArray()), "y");
+        Assert.That(outputs.Hidden.ToArray(), Is.EqualTo(expected.Hidden.Span.ToArray()), "h_n");
+        Assert.That(outputs.Cell.ToArray(), Is.EqualTo(expected.Cell!.Span.ToArray()), "c_n");
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Tests.Training;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace RnnNative.Tests.Training;
 internal static class FiniteDifferences
 {
     /// <summary>Checks d loss / d values[i] against analytic[i] for every element (or <paramref name="samples"/> random ones).</summary>
-    public static void Check(string what, Func<double> loss, Tensor values, Tensor analytic, double step, double tolerance, int samples = 0, int seed = 1)
+    public static void Check(string what, Func<double> loss, Tensor<float> values, Tensor<float> analytic, double step, double tolerance, int samples = 0, int seed = 1)
     {
         Assert.That(analytic.Length, Is.EqualTo(values.Length), $"{what}: gradient and value sizes differ");
         var rng = new Random(seed);
@@ -16,31 +17,31 @@ internal static class FiniteDifferences
             : Enumerable.Range(0, samples).Select(_ => rng.Next(values.Length)).ToArray();
         foreach (int i in indices)
         {
-            float original = values.Data[i];
+            float original = values.Span[i];
             float plus = (float)(original + step), minus = (float)(original - step);
-            values.Data[i] = plus;
+            values.Span[i] = plus;
             double lp = loss();
-            values.Data[i] = minus;
+            values.Span[i] = minus;
             double lm = loss();
-            values.Data[i] = original;
+            values.Span[i] = original;
             double numeric = (lp - lm) / ((double)plus - minus);
-            double a = analytic.Data[i];
+            double a = analytic.Span[i];
             Assert.That(a, Is.EqualTo(numeric).Within(tolerance * Math.Max(1, Math.Abs(numeric))),
                 $"{what}[{i}]: analytic {a} vs finite difference {numeric}");
         }
     }
 
-    public static Tensor Random(Random rng, params int[] shape)
+    public static Tensor<float> Random(Random rng, params int[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        var t = RnnTensors.Zeros(shape);
+        for (int i = 0; i < t.Length; i++) t.Span[i] = (float)(rng.NextDouble() * 2 - 1);
         return t;
     }
 
-    public static double Dot(Tensor a, Tensor b)
+    public static double Dot(Tensor<float> a, Tensor<float> b)
     {
         double s = 0;
-        for (int i = 0; i < a.Length; i++) s += (double)a.Data[i] * b.Data[i];
+        for (int i = 0; i < a.Length; i++) s += (double)a.Span[i] * b.Span[i];
         return s;
     }
 }

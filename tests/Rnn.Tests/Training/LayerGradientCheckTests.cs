@@ -35,7 +35,7 @@ public class LayerGradientCheckTests
         double Loss() => Dot(emb.Forward(ids), w);
         emb.Backward(ids, w);
         Check("dE", Loss, emb.Weight.Value, emb.Weight.Gradient, 1e-2, 1e-4);
-        Assert.That(emb.Weight.Gradient.Data.Skip(3).Take(3), Is.All.EqualTo(0f), "token 1 was never looked up");
+        Assert.That(emb.Weight.Gradient.Span.ToArray().Skip(3).Take(3), Is.All.EqualTo(0f), "token 1 was never looked up");
     }
 
     [Test]
@@ -65,10 +65,10 @@ public class LayerGradientCheckTests
     [Test]
     public void Activations_KnownValues()
     {
-        var x = new Tensor([0f, (float)Math.Log(3), 1000f, 1000f], 2, 2);
-        Assert.That(Activations.Softmax(x).Data, Is.EqualTo(new[] { 0.25f, 0.75f, 0.5f, 0.5f }).Within(1e-6));
-        Assert.That(Activations.LogSoftmax(x).Data, Is.EqualTo(new[] { Math.Log(0.25), Math.Log(0.75), Math.Log(0.5), Math.Log(0.5) }).Within(1e-5));
-        Assert.That(Activations.Sigmoid(new Tensor([0f, 2f], 2)).Data, Is.EqualTo(new[] { 0.5, 1 / (1 + Math.Exp(-2)) }).Within(1e-6));
+        var x = RnnTensors.Create([0f, (float)Math.Log(3), 1000f, 1000f], 2, 2);
+        Assert.That(Activations.Softmax(x).Span.ToArray(), Is.EqualTo(new[] { 0.25f, 0.75f, 0.5f, 0.5f }).Within(1e-6));
+        Assert.That(Activations.LogSoftmax(x).Span.ToArray(), Is.EqualTo(new[] { Math.Log(0.25), Math.Log(0.75), Math.Log(0.5), Math.Log(0.5) }).Within(1e-5));
+        Assert.That(Activations.Sigmoid(RnnTensors.Create([0f, 2f], 2)).Span.ToArray(), Is.EqualTo(new[] { 0.5, 1 / (1 + Math.Exp(-2)) }).Within(1e-6));
     }
 
     /// <summary>
@@ -121,7 +121,7 @@ public class LayerGradientCheckTests
         using var a = withDropout.Forward(x, null, null, training: false);
         using var b = withDropout.Forward(x, null, null, training: false);
         using var c = withDropout.Forward(x, null, null, training: true);
-        Assert.That(a.Output.Data, Is.EqualTo(b.Output.Data), "inference is deterministic");
-        Assert.That(c.Output.Data, Is.Not.EqualTo(a.Output.Data), "training applies a dropout mask between the layers");
+        Assert.That(a.Output.Span.ToArray(), Is.EqualTo(b.Output.Span.ToArray()), "inference is deterministic");
+        Assert.That(c.Output.Span.ToArray(), Is.Not.EqualTo(a.Output.Span.ToArray()), "training applies a dropout mask between the layers");
     }
 }

@@ -8,8 +8,8 @@ public class OptimizerTests
 {
     private static Parameter Param(float[] value, float[] gradient)
     {
-        var p = new Parameter("w", new Tensor(value, value.Length));
-        gradient.CopyTo(p.Gradient.Data, 0);
+        var p = new Parameter("w", RnnTensors.Create(value, value.Length));
+        gradient.CopyTo(p.Gradient.Span);
         return p;
     }
 
@@ -19,9 +19,9 @@ public class OptimizerTests
         var p = Param([1f], [2f]);
         var sgd = new Sgd(0.1, momentum: 0.5);
         sgd.Step([p]); // v = 2, w = 1 − 0.2
-        Assert.That(p.Value.Data[0], Is.EqualTo(0.8f).Within(1e-7));
+        Assert.That(p.Value.Span[0], Is.EqualTo(0.8f).Within(1e-7));
         sgd.Step([p]); // v = 0.5·2 + 2 = 3, w = 0.8 − 0.3
-        Assert.That(p.Value.Data[0], Is.EqualTo(0.5f).Within(1e-7));
+        Assert.That(p.Value.Span[0], Is.EqualTo(0.5f).Within(1e-7));
     }
 
     [Test]
@@ -30,13 +30,13 @@ public class OptimizerTests
         var p = Param([1f, -1f], [0.5f, -4f]);
         var adam = new Adam(0.01);
         adam.Step([p]); // m̂ = g, v̂ = g², so each weight moves by lr·sign(g) (up to ε)
-        Assert.That(p.Value.Data[0], Is.EqualTo(0.99f).Within(1e-6));
-        Assert.That(p.Value.Data[1], Is.EqualTo(-0.99f).Within(1e-6));
-        p.Gradient.Data[0] = 0; p.Gradient.Data[1] = 0;
+        Assert.That(p.Value.Span[0], Is.EqualTo(0.99f).Within(1e-6));
+        Assert.That(p.Value.Span[1], Is.EqualTo(-0.99f).Within(1e-6));
+        p.Gradient.Span[0] = 0; p.Gradient.Span[1] = 0;
         // Second step, g = 0: m = 0.09·g₁, m̂ = m/0.19; v = 0.000999·g₁², v̂ = v/0.001999.
         adam.Step([p]);
         double expected = 0.99 - 0.01 * (0.09 * 0.5 / 0.19) / (Math.Sqrt(0.000999 * 0.25 / 0.001999) + 1e-8);
-        Assert.That(p.Value.Data[0], Is.EqualTo((float)expected).Within(1e-6));
+        Assert.That(p.Value.Span[0], Is.EqualTo((float)expected).Within(1e-6));
     }
 
     [Test]
@@ -51,7 +51,7 @@ public class OptimizerTests
             sgd.Step([p]);
         }
         Assert.That(seen, Is.EqualTo(new[] { 1.0, 1.0, 0.1, 0.1 }).Within(1e-12));
-        Assert.That(p.Value.Data[0], Is.EqualTo(-2.2f).Within(1e-6));
+        Assert.That(p.Value.Span[0], Is.EqualTo(-2.2f).Within(1e-6));
     }
 
     [Test]
@@ -61,10 +61,10 @@ public class OptimizerTests
         var b = Param([0f], [4f]);
         double norm = GradientClipping.ClipByGlobalNorm([a, b], 1.0);
         Assert.That(norm, Is.EqualTo(5.0).Within(1e-12));
-        Assert.That(a.Gradient.Data[0], Is.EqualTo(0.6f).Within(1e-6));
-        Assert.That(b.Gradient.Data[0], Is.EqualTo(0.8f).Within(1e-6));
+        Assert.That(a.Gradient.Span[0], Is.EqualTo(0.6f).Within(1e-6));
+        Assert.That(b.Gradient.Span[0], Is.EqualTo(0.8f).Within(1e-6));
         Assert.That(GradientClipping.ClipByGlobalNorm([a, b], 10.0), Is.EqualTo(1.0).Within(1e-6), "below the limit nothing changes");
-        Assert.That(a.Gradient.Data[0], Is.EqualTo(0.6f).Within(1e-6));
+        Assert.That(a.Gradient.Span[0], Is.EqualTo(0.6f).Within(1e-6));
     }
 
     [Test]
@@ -72,7 +72,7 @@ public class OptimizerTests
     {
         var p = Param([0f, 0f, 0f], [-3f, 0.25f, 2f]);
         GradientClipping.ClipByValue([p], 0.5);
-        Assert.That(p.Gradient.Data, Is.EqualTo(new[] { -0.5f, 0.25f, 0.5f }));
+        Assert.That(p.Gradient.Span.ToArray(), Is.EqualTo(new[] { -0.5f, 0.25f, 0.5f }));
     }
 
     [Test]

@@ -16,7 +16,7 @@ internal abstract class ManagedWrappingBackend : IRnnBackend
 
     public bool Supports(RnnPrecision precision) => precision == RnnPrecision.F32;
 
-    public virtual IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+    public virtual RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
         new WrappingExecutor(this, ManagedBackend.Instance.CreateExecutor(Corrupt(parameters.Clone()), options));
 
     /// <summary>The defect applied to the weights (a copy) before they reach the reference.</summary>
@@ -25,32 +25,51 @@ internal abstract class ManagedWrappingBackend : IRnnBackend
     /// <summary>The defect applied to each batch before it reaches the reference.</summary>
     protected virtual RnnInput Corrupt(RnnInput input) => input;
 
-    private sealed class WrappingExecutor(ManagedWrappingBackend backend, IRnnExecutor inner) : IRnnExecutor
+    private sealed class WrappingExecutor(ManagedWrappingBackend backend, RnnExecutor inner) : RnnExecutor(backend, inner.Spec, inner.Options)
     {
-        public RnnSpec Spec => inner.Spec;
-        public IRnnBackend Backend => backend;
-        public RnnExecutorOptions Options => inner.Options;
-
-        public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference) => inner.Forward(backend.Corrupt(input), mode);
-
-        public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
+        protected override void ForwardCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
         {
-            var input = new RnnInput(new Tensor(request.Input.ToArray(), request.BatchFirst
-                    ? [request.Batch, request.SeqLen, inner.Spec.InputSize] : [request.SeqLen, request.Batch, inner.Spec.InputSize]),
-                request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
-                request.InitialHidden.IsEmpty ? null : new Tensor(request.InitialHidden.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.HiddenStateSize),
-                request.InitialCell.IsEmpty ? null : new Tensor(request.InitialCell.ToArray(), inner.Spec.NumLayers * inner.Spec.Directions, request.Batch, inner.Spec.CellStateSize),
-                request.BatchFirst);
-            using var result = Forward(input);
-            result.Output.Data.CopyTo(outputs.Output);
-            result.Hidden.Data.CopyTo(outputs.Hidden);
-            if (!outputs.Cell.IsEmpty) result.Cell!.Data.CopyTo(outputs.Cell);
+            using var result = inner.Forward(backend.Corrupt(ToInput(request)));
+            CopyResult(result, outputs);
         }
 
-        public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients) => inner.Backward(context, gradients);
+        protected override RnnTrainingContext ForwardForTrainingCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs, RnnBatchShape shape)
+        {
+            var result = inner.ForwardForTraining(backend.Corrupt(ToInput(request)));
+            CopyResult(result, outputs);
+            return new WrappedContext(this, shape, result.Context!);
+        }
 
-        public void UpdateParameters(RnnParameters parameters) => inner.UpdateParameters(backend.Corrupt(parameters.Clone()));
+        protected override RnnGradients BackwardCore(RnnTrainingContext context, RnnOutputGradients gradients) =>
+            inner.Backward(((WrappedContext)context).Inner, gradients);
 
-        public void Dispose() => inner.Dispose();
+        protected override void UpdateParametersCore(RnnParameters parameters) => inner.UpdateParameters(backend.Corrupt(parameters.Clone()));
+
+        protected override void Dispose(bool disposing) => inner.Dispose();
+
+        private RnnInput ToInput(in RnnInferenceRequest request)
+        {
+            int rows = Spec.NumLayers * Spec.Directions;
+            return new RnnInput(RnnTensors.Create(request.Input.ToArray(), request.BatchFirst
+                    ? [request.Batch, request.SeqLen, Spec.InputSize] : [request.SeqLen, request.Batch, Spec.InputSize]),
+                request.Lengths.IsEmpty ? null : request.Lengths.ToArray(),
+                request.InitialHidden.IsEmpty ? null : RnnTensors.Create(request.InitialHidden.ToArray(), rows, request.Batch, Spec.HiddenStateSize),
+                request.InitialCell.IsEmpty ? null : RnnTensors.Create(request.InitialCell.ToArray(), rows, request.Batch, Spec.CellStateSize),
+                request.BatchFirst);
+        }
+
+        private static void CopyResult(RnnForwardResult result, in RnnOutputBuffers outputs)
+        {
+            result.Output.Span.CopyTo(outputs.Output);
+            result.Hidden.Span.CopyTo(outputs.Hidden);
+            if (!outputs.Cell.IsEmpty) result.Cell!.Span.CopyTo(outputs.Cell);
+        }
+
+        private sealed class WrappedContext(WrappingExecutor owner, RnnBatchShape shape, RnnTrainingContext inner) : RnnTrainingContext(owner, shape)
+        {
+            public RnnTrainingContext Inner { get; } = inner;
+
+            protected override void Release() => Inner.Dispose();
+        }
     }
 }

@@ -1,11 +1,12 @@
 using RnnNative.Validation;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Tests.Validation;
 
 /// <summary>The comparison rule: max |a − b| ≤ tolerance · max(1, max |b|), and anything missing, misshapen or not finite fails.</summary>
 public class TensorComparisonTests
 {
-    private static Tensor Vector(params float[] values) => new(values, values.Length);
+    private static Tensor<float> Vector(params float[] values) => RnnTensors.Create(values, values.Length);
 
     [Test]
     public void BoundIsAbsoluteBelowOneAndRelativeAbove()
@@ -32,7 +33,7 @@ public class TensorComparisonTests
         var nan = TensorComparison.Compare("t", Vector(1f, float.NaN), Vector(1f, 2f), 1e-4);
         var inf = TensorComparison.Compare("t", Vector(float.PositiveInfinity, 2f), Vector(1f, 2f), 1e-4);
         var missing = TensorComparison.Compare("t", null, Vector(1f), 1e-4);
-        var shape = TensorComparison.Compare("t", new Tensor(new float[2], 1, 2), Vector(0f, 0f), 1e-4);
+        var shape = TensorComparison.Compare("t", RnnTensors.Create(new float[2], 1, 2), Vector(0f, 0f), 1e-4);
         Assert.Multiple(() =>
         {
             foreach (var c in new[] { nan, inf, missing, shape })

@@ -10,6 +10,6 @@ internal sealed class UnavailableBackend : IRnnBackend
     public IReadOnlyList<KeyValuePair<string, string>> Describe() => [];
     public bool Supports(RnnPrecision precision) => true;
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+    public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
         throw new RnnBackendUnavailableException(Name, Reason);
 }

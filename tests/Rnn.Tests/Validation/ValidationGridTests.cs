@@ -50,8 +50,8 @@ public class ValidationGridTests
         {
             ValidationInputs x = a.CreateInputs(), y = b.CreateInputs();
             Assert.That(x.Input.Lengths, Is.EqualTo(y.Input.Lengths), a.Name);
-            Assert.That(x.Input.Input.Data, Is.EqualTo(y.Input.Input.Data), a.Name);
-            Assert.That(x.Parameters.Tensors.Select(t => t.Value.Data), Is.EqualTo(y.Parameters.Tensors.Select(t => t.Value.Data)), a.Name);
+            Assert.That(x.Input.Input.Span.ToArray(), Is.EqualTo(y.Input.Input.Span.ToArray()), a.Name);
+            Assert.That(x.Parameters.Tensors.Select(t => t.Value.Span.ToArray()), Is.EqualTo(y.Parameters.Tensors.Select(t => t.Value.Span.ToArray())), a.Name);
         }
     }
 

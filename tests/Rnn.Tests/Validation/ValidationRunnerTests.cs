@@ -92,7 +92,7 @@ public class ValidationRunnerTests
 
         public override string Name => "projection-refusing";
 
-        public override IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+        public override RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
             parameters.Spec.HasProjection ? throw new NotSupportedException(Reason) : base.CreateExecutor(parameters, options);
     }
 

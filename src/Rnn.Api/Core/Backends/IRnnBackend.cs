@@ -2,7 +2,7 @@ namespace RnnNative;
 
 /// <summary>
 /// A way to run RNNs (the managed reference, oneDNN, cuDNN). Backends differ only behind this seam and
-/// <see cref="IRnnExecutor"/>; the validation suite checks every backend through them.
+/// <see cref="RnnExecutor"/>; the validation suite checks every backend through them.
 /// </summary>
 public interface IRnnBackend
 {
@@ -17,5 +17,5 @@ public interface IRnnBackend
     bool Supports(RnnPrecision precision);
 
     /// <summary>Prepares a model: converts weights into the backend's layout once, for many calls.</summary>
-    IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null);
+    RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Formats;
 
@@ -17,14 +18,14 @@ public static class NpyReader
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static Tensor ReadFloat32(string path)
+    public static Tensor<float> ReadFloat32(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         return ReadFloat32(stream, path);
     }
 
-    public static Tensor ReadFloat32(Stream stream, string sourceName)
+    public static Tensor<float> ReadFloat32(Stream stream, string sourceName)
     {
         var (header, elementType, data) = ReadRaw(stream, sourceName);
         if (elementType.Kind != 'f')
@@ -41,7 +42,7 @@ public static class NpyReader
                 (_, false) => (float)BinaryPrimitives.ReadDoubleBigEndian(bytes),
             };
         }
-        return new Tensor(values, header.Shape);
+        return RnnTensors.Create(values, header.Shape);
     }
 
     public static NpyInt32Array ReadInt32(string path)
@@ -116,7 +117,7 @@ public static class NpyReader
         long elements = UntrustedStream.ElementCountWithin(header.Shape, dataLength);
         if (elements < 0 || elements * elementType.Size != dataLength)
             throw new FileFormatException(file,
-                $"shape {Tensor.ShapeToString(header.Shape)} of '{header.Descr}' needs {(elements < 0 ? "more than " + dataLength : (elements * elementType.Size).ToString())} bytes of data, but the file holds {dataLength}");
+                $"shape {RnnTensors.ShapeToString(header.Shape)} of '{header.Descr}' needs {(elements < 0 ? "more than " + dataLength : (elements * elementType.Size).ToString())} bytes of data, but the file holds {dataLength}");
         if (elements > Array.MaxLength)
             throw new FileFormatException(file, $"{elements} elements are more than one array can hold");
 

@@ -1,31 +1,32 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Formats;
 
 /// <summary>Writes .npy files: float32 tensors (the CLI's outputs) and int32 arrays (lengths), C order, little-endian.</summary>
 public static class NpyWriter
 {
-    public static void Write(string path, Tensor tensor)
+    public static void Write(string path, Tensor<float> tensor)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
         Write(stream, tensor);
     }
 
-    public static void Write(Stream stream, Tensor tensor)
+    public static void Write(Stream stream, Tensor<float> tensor)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tensor);
         WriteHeader(stream, new NpyHeader("<f4", false, tensor.Shape.ToArray()));
         if (BitConverter.IsLittleEndian)
         {
-            stream.Write(MemoryMarshal.AsBytes(tensor.Data.AsSpan()));
+            stream.Write(MemoryMarshal.AsBytes(tensor.Span));
             return;
         }
         Span<byte> bytes = stackalloc byte[4];
-        foreach (float v in tensor.Data)
+        foreach (float v in tensor.Span)
         {
             BinaryPrimitives.WriteSingleLittleEndian(bytes, v);
             stream.Write(bytes);
@@ -39,7 +40,7 @@ public static class NpyWriter
         ArgumentNullException.ThrowIfNull(shape);
         long count = shape.Aggregate(1L, (a, d) => a * d);
         if (shape.Any(d => d < 0) || count != values.Length)
-            throw new ArgumentException($"Shape {Tensor.ShapeToString(shape)} does not hold {values.Length} values.", nameof(shape));
+            throw new ArgumentException($"Shape {RnnTensors.ShapeToString(shape)} does not hold {values.Length} values.", nameof(shape));
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
         WriteHeader(stream, new NpyHeader("<i4", false, shape));
         Span<byte> bytes = stackalloc byte[4];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Formats;
 
@@ -138,7 +139,7 @@ public static partial class RnnModelFile
     [GeneratedRegex(@"^(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d{1,6})(_reverse)?$")]
     private static partial Regex ParameterName();
 
-    private static RnnSpec ResolveSpec(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, Tensor> tensors, string file, RnnCellKind? mode)
+    private static RnnSpec ResolveSpec(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, Tensor<float>> tensors, string file, RnnCellKind? mode)
     {
         var layerIndices = new HashSet<int>();
         bool reverse = false, bias = false;
@@ -233,7 +234,7 @@ public static partial class RnnModelFile
         return cell.Value;
     }
 
-    private static Tensor Required(IReadOnlyDictionary<string, Tensor> tensors, string name, string file) =>
+    private static Tensor<float> Required(IReadOnlyDictionary<string, Tensor<float>> tensors, string name, string file) =>
         tensors.TryGetValue(name, out var t)
             ? t
             : throw new FileFormatException(file, $"there is no tensor '{name}' (found: {(tensors.Count == 0 ? "none" : string.Join(", ", tensors.Keys.Take(8)))})");

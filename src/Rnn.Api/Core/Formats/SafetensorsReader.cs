@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Formats;
 
@@ -48,7 +49,7 @@ public static class SafetensorsReader
         long dataLength = fileLength - 8 - (long)headerLength;
         var (metadata, entries) = ParseHeader(headerBytes, dataLength, file);
 
-        var tensors = new List<KeyValuePair<string, Tensor>>(entries.Count);
+        var tensors = new List<KeyValuePair<string, Tensor<float>>>(entries.Count);
         long dataStart = stream.Position;
         foreach (var entry in entries)
         {
@@ -161,7 +162,7 @@ public static class SafetensorsReader
         int size = SafetensorsDTypes.SizeOf(dtype);
         if (elements < 0 || elements * size != byteCount)
             throw new FileFormatException(file,
-                $"tensor '{name}': shape {Tensor.ShapeToString(shape)} of {dtype} needs {(elements < 0 ? "more than" : (elements * size).ToString())} bytes but data_offsets give {byteCount}");
+                $"tensor '{name}': shape {RnnTensors.ShapeToString(shape)} of {dtype} needs {(elements < 0 ? "more than" : (elements * size).ToString())} bytes but data_offsets give {byteCount}");
         if (elements > Array.MaxLength)
             throw new FileFormatException(file, $"tensor '{name}': {elements} elements are more than one array can hold");
         return new Entry(name, dtype, shape, elements, begin, end);
@@ -190,7 +191,7 @@ public static class SafetensorsReader
             throw new FileFormatException(file, $"the data section is {dataLength} bytes but the tensors cover only {expected}");
     }
 
-    private static Tensor ReadTensor(Stream stream, Entry entry)
+    private static Tensor<float> ReadTensor(Stream stream, Entry entry)
     {
         var data = new float[entry.ElementCount];
         if (entry.DType == SafetensorsDType.F32 && BitConverter.IsLittleEndian)
@@ -203,7 +204,7 @@ public static class SafetensorsReader
             stream.ReadExactly(raw);
             Convert(raw, entry.DType, data);
         }
-        return new Tensor(data, entry.Shape);
+        return RnnTensors.Create(data, entry.Shape);
     }
 
     private static void Convert(ReadOnlySpan<byte> raw, SafetensorsDType dtype, Span<float> destination)

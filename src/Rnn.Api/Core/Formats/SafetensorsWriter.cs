@@ -1,20 +1,21 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Formats;
 
 /// <summary>Writes float32 tensors and string metadata as a safetensors file, readable by the Python safetensors package.</summary>
 public static class SafetensorsWriter
 {
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
         Write(stream, tensors, metadata);
     }
 
-    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(Stream stream, IEnumerable<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -36,11 +37,11 @@ public static class SafetensorsWriter
         {
             if (BitConverter.IsLittleEndian)
             {
-                stream.Write(MemoryMarshal.AsBytes(tensor.Data.AsSpan()));
+                stream.Write(MemoryMarshal.AsBytes(tensor.Span));
                 continue;
             }
             var bytes = new byte[4];
-            foreach (float v in tensor.Data)
+            foreach (float v in tensor.Span)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(bytes, v);
                 stream.Write(bytes);
@@ -49,7 +50,7 @@ public static class SafetensorsWriter
     }
 
     /// <summary>The JSON header, padded with spaces to a multiple of 8 bytes so the data is aligned (as the reference writer does).</summary>
-    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata)
+    private static byte[] BuildHeader(List<KeyValuePair<string, Tensor<float>>> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))

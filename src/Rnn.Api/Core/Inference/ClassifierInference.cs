@@ -26,7 +26,7 @@ internal sealed class ClassifierInference(TokenInputTable input, RecurrentNetwor
         for (int b = 0; b < n; b++)
         {
             for (int d = 0; d < dirs; d++)
-                Array.Copy(pass.Hidden.Data, ((first + d) * n + b) * h, features, d * h, h);
+                pass.Hidden.Span.Slice(((first + d) * n + b) * h, h).CopyTo(features.AsSpan(d * h));
             fc.Logits(features, logits);
             var probabilities = new float[fc.Classes];
             OutputProjection.Softmax(logits, probabilities);

@@ -1,5 +1,6 @@
 using RnnNative.Formats;
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Inference;
 
@@ -52,7 +53,7 @@ public static class InferenceModelLoader
         }
     }
 
-    private static InferenceModel Build(StateDictParts parts, Dictionary<string, Tensor> tensors, ModelConfig? config, ModelKind? kind,
+    private static InferenceModel Build(StateDictParts parts, Dictionary<string, Tensor<float>> tensors, ModelConfig? config, ModelKind? kind,
         RnnCellKind? mode, IRnnBackend backend, InferenceModelOptions options, string sourceName)
     {
 
@@ -102,6 +103,6 @@ public static class InferenceModelLoader
             throw new FileFormatException(file, $"the metadata describes {config}, but the tensors describe vocabulary {input.VocabularySize}, {spec}, {fc.Classes} outputs");
     }
 
-    internal static string Found(IReadOnlyDictionary<string, Tensor> tensors) =>
+    internal static string Found(IReadOnlyDictionary<string, Tensor<float>> tensors) =>
         tensors.Count == 0 ? "no tensors" : string.Join(", ", tensors.Take(10).Select(kv => $"{kv.Key} {kv.Value.ShapeString}")) + (tensors.Count > 10 ? $", … ({tensors.Count} in all)" : "");
 }

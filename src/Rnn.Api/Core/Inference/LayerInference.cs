@@ -19,12 +19,12 @@ internal sealed class LayerInference(RecurrentNetwork rnn, bool fullOutput) : In
     internal override PredictionResult[] Run(IReadOnlyList<PredictionRecord> batch, PredictionStatistics statistics)
     {
         int n = batch.Count, steps = Longest(batch), inputSize = rnn.Spec.InputSize, h = rnn.Spec.HiddenStateSize;
-        var x = Tensor.Zeros(steps, n, inputSize);
+        var x = RnnTensors.Zeros(steps, n, inputSize);
         for (int b = 0; b < n; b++)
         {
             var features = batch[b].Features!;
             for (int t = 0; t < batch[b].FeatureSteps; t++)
-                Array.Copy(features, t * inputSize, x.Data, (t * n + b) * inputSize, inputSize);
+                features.AsSpan(t * inputSize, inputSize).CopyTo(x.Span.Slice((t * n + b) * inputSize));
         }
         using var pass = rnn.Run(x, Lengths(batch));
         statistics.AddPass(Useful(batch), (long)n * steps);
@@ -33,12 +33,12 @@ internal sealed class LayerInference(RecurrentNetwork rnn, bool fullOutput) : In
         for (int b = 0; b < n; b++)
         {
             var hidden = new float[rows * h];
-            for (int r = 0; r < rows; r++) Array.Copy(pass.Hidden.Data, (r * n + b) * h, hidden, r * h, h);
+            for (int r = 0; r < rows; r++) pass.Hidden.Span.Slice((r * n + b) * h, h).CopyTo(hidden.AsSpan(r * h));
             float[]? output = null;
             if (fullOutput)
             {
                 output = new float[batch[b].FeatureSteps * width];
-                for (int t = 0; t < batch[b].FeatureSteps; t++) Array.Copy(pass.Output.Data, (t * n + b) * width, output, t * width, width);
+                for (int t = 0; t < batch[b].FeatureSteps; t++) pass.Output.Span.Slice((t * n + b) * width, width).CopyTo(output.AsSpan(t * width));
             }
             results[b] = new PredictionResult(batch[b]) { Hidden = hidden, HiddenRows = rows, Output = output };
         }

@@ -8,10 +8,10 @@ internal sealed class OutputProjection
     private readonly float[] _weight;
     private readonly float[]? _bias;
 
-    public OutputProjection(Tensor weight, Tensor? bias)
+    public OutputProjection(Tensor<float> weight, Tensor<float>? bias)
     {
-        _weight = weight.Data;
-        _bias = bias?.Data;
+        _weight = weight.Span.ToArray();
+        _bias = bias is null ? null : bias.Span.ToArray();
         Classes = weight.Dim(0);
         InputSize = weight.Dim(1);
     }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Inference;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace RnnNative.Inference;
 /// </summary>
 internal sealed class RecurrentNetwork : IDisposable
 {
-    private readonly IRnnExecutor _executor;
+    private readonly RnnExecutor _executor;
 
     public RecurrentNetwork(RnnParameters parameters, IRnnBackend backend, RnnExecutorOptions options)
     {
@@ -16,9 +17,30 @@ internal sealed class RecurrentNetwork : IDisposable
 
     public RnnSpec Spec { get; }
 
-    /// <summary>x (T, N, input) time-major; lengths per sequence; optional initial state (L·D, N, H).</summary>
-    public RnnForwardResult Run(Tensor input, int[] lengths, Tensor? initialHidden = null, Tensor? initialCell = null) =>
-        _executor.Forward(new RnnInput(input, lengths, initialHidden, initialCell));
+    /// <summary>
+    /// x (T, N, input) time-major; lengths per sequence; optional initial state (L·D, N, H). The outputs land in pooled
+    /// buffers through the executor's caller-memory entry; dispose the pass to give them back.
+    /// </summary>
+    public RecurrentNetworkPass Run(Tensor<float> input, int[] lengths, Tensor<float>? initialHidden = null, Tensor<float>? initialCell = null)
+    {
+        int seqLen = input.Dim(0), batch = input.Dim(1);
+        var pass = new RecurrentNetworkPass(Spec, seqLen, batch);
+        try
+        {
+            _executor.Forward(new RnnInferenceRequest(input.Span, seqLen, batch)
+            {
+                Lengths = lengths,
+                InitialHidden = initialHidden is null ? default : initialHidden.Span,
+                InitialCell = initialCell is null ? default : initialCell.Span,
+            }, pass.Buffers);
+            return pass;
+        }
+        catch
+        {
+            pass.Dispose();
+            throw;
+        }
+    }
 
     public void Dispose() => _executor.Dispose();
 }

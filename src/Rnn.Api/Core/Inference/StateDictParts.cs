@@ -1,9 +1,10 @@
 using RnnNative.Formats;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Inference;
 
 /// <summary>Takes the parts of a model out of a state_dict by name, checking shapes, and reports names nothing used.</summary>
-internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor> tensors, string file)
+internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor<float>> tensors, string file)
 {
     private readonly HashSet<string> _used = [];
     private readonly List<RecurrentNetwork> _networks = [];
@@ -32,7 +33,7 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor> tensors
     {
         string rnnPrefix = prefix + "rnn.";
         var rnnTensors = tensors.Where(kv => kv.Key.StartsWith(rnnPrefix, StringComparison.Ordinal))
-            .Select(kv => new KeyValuePair<string, Tensor>(kv.Key[rnnPrefix.Length..], kv.Value)).ToList();
+            .Select(kv => new KeyValuePair<string, Tensor<float>>(kv.Key[rnnPrefix.Length..], kv.Value)).ToList();
         if (rnnTensors.Count == 0)
             throw new FileFormatException(file, $"there is no {rnnPrefix}weight_ih_l0 (found: {InferenceModelLoader.Found(tensors)})");
         var parameters = RnnModelFile.FromContent(new SafetensorsContent(new Dictionary<string, string>(), rnnTensors), file, mode);
@@ -43,7 +44,7 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor> tensors
     /// <summary>The token input of the RNN under <paramref name="prefix"/>: <c>{prefix}embedding.weight</c>, or one-hot.</summary>
     public TokenInputTable Input(string prefix, RnnSpec spec)
     {
-        Tensor? embedding = null;
+        Tensor<float>? embedding = null;
         if (tensors.TryGetValue(prefix + "embedding.weight", out var e))
         {
             if (e.Rank != 2 || e.Dim(1) != spec.InputSize)
@@ -61,7 +62,7 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor> tensors
         if (w.Rank != 2 || w.Dim(1) != inputSize)
             throw new FileFormatException(file, $"{name}.weight has shape {w.ShapeString}; expected (classes, {inputSize})");
         _used.Add(name + ".weight");
-        Tensor? bias = null;
+        Tensor<float>? bias = null;
         if (tensors.TryGetValue(name + ".bias", out var b))
         {
             if (!b.HasShape(w.Dim(0)))

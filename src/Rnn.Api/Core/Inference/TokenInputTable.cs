@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Inference;
 
 /// <summary>Token ids → input vectors for inference: rows of an embedding table, or one-hot when there is none.</summary>
@@ -5,9 +6,9 @@ internal sealed class TokenInputTable
 {
     private readonly float[]? _embedding;
 
-    public TokenInputTable(Tensor? embedding, int oneHotVocabulary)
+    public TokenInputTable(Tensor<float>? embedding, int oneHotVocabulary)
     {
-        _embedding = embedding?.Data;
+        _embedding = embedding is null ? null : embedding.Span.ToArray();
         VocabularySize = embedding?.Dim(0) ?? oneHotVocabulary;
         Width = embedding?.Dim(1) ?? oneHotVocabulary;
     }
@@ -25,29 +26,29 @@ internal sealed class TokenInputTable
     }
 
     /// <summary>(T, N, width) time-major, zeros past each sequence's end.</summary>
-    public Tensor Embed(IReadOnlyList<int[]> sequences, int steps)
+    public Tensor<float> Embed(IReadOnlyList<int[]> sequences, int steps)
     {
         int n = sequences.Count;
-        var x = Tensor.Zeros(steps, n, Width);
+        var x = RnnTensors.Zeros(steps, n, Width);
         for (int b = 0; b < n; b++)
         {
             var seq = sequences[b];
-            for (int t = 0; t < seq.Length && t < steps; t++) Write(seq[t], x.Data, (t * n + b) * Width);
+            for (int t = 0; t < seq.Length && t < steps; t++) Write(seq[t], x.Span, (t * n + b) * Width);
         }
         return x;
     }
 
     /// <summary>One step (1, N, width) of one token per sequence.</summary>
-    public Tensor EmbedStep(int[] tokens)
+    public Tensor<float> EmbedStep(int[] tokens)
     {
-        var x = Tensor.Zeros(1, tokens.Length, Width);
-        for (int b = 0; b < tokens.Length; b++) Write(tokens[b], x.Data, b * Width);
+        var x = RnnTensors.Zeros(1, tokens.Length, Width);
+        for (int b = 0; b < tokens.Length; b++) Write(tokens[b], x.Span, b * Width);
         return x;
     }
 
-    private void Write(int token, float[] target, int offset)
+    private void Write(int token, Span<float> target, int offset)
     {
         if (_embedding is null) target[offset + token] = 1f;
-        else Array.Copy(_embedding, token * Width, target, offset, Width);
+        else _embedding.AsSpan(token * Width, Width).CopyTo(target.Slice(offset));
     }
 }

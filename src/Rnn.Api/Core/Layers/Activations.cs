@@ -6,10 +6,10 @@ namespace RnnNative.Models;
 public static class Activations
 {
     /// <summary>exp(x − max) / Σ exp(x − max): TensorPrimitives.SoftMax alone overflows to NaN for logits near 100.</summary>
-    public static Tensor Softmax(Tensor logits)
+    public static Tensor<float> Softmax(Tensor<float> logits)
     {
         var (rows, cols) = Matrix(logits, nameof(logits));
-        var p = Tensor.Zeros(logits.Shape.ToArray());
+        var p = RnnTensors.Zeros(logits.Shape.ToArray());
         for (int r = 0; r < rows; r++)
         {
             var x = logits.Span.Slice(r * cols, cols);
@@ -21,10 +21,10 @@ public static class Activations
     }
 
     /// <summary>x − max − log Σ exp(x − max), stable for large logits.</summary>
-    public static Tensor LogSoftmax(Tensor logits)
+    public static Tensor<float> LogSoftmax(Tensor<float> logits)
     {
         var (rows, cols) = Matrix(logits, nameof(logits));
-        var result = Tensor.Zeros(logits.Shape.ToArray());
+        var result = RnnTensors.Zeros(logits.Shape.ToArray());
         for (int r = 0; r < rows; r++)
         {
             var x = logits.Span.Slice(r * cols, cols);
@@ -39,20 +39,20 @@ public static class Activations
         return result;
     }
 
-    public static Tensor Sigmoid(Tensor x)
+    public static Tensor<float> Sigmoid(Tensor<float> x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Tensor.Zeros(x.Shape.ToArray());
+        var y = RnnTensors.Zeros(x.Shape.ToArray());
         TensorPrimitives.Sigmoid(x.Span, y.Span);
         return y;
     }
 
     /// <summary>Given p = softmax(x) and dL/dp: dL/dx = p ⊙ (dp − ⟨dp, p⟩) per row.</summary>
-    public static Tensor SoftmaxBackward(Tensor probabilities, Tensor gradOutput)
+    public static Tensor<float> SoftmaxBackward(Tensor<float> probabilities, Tensor<float> gradOutput)
     {
         var (rows, cols) = Matrix(probabilities, nameof(probabilities));
         LayerShapes.Require(gradOutput, nameof(gradOutput), rows, cols);
-        var dx = Tensor.Zeros(rows, cols);
+        var dx = RnnTensors.Zeros(rows, cols);
         for (int r = 0; r < rows; r++)
         {
             var p = probabilities.Span.Slice(r * cols, cols);
@@ -66,11 +66,11 @@ public static class Activations
     }
 
     /// <summary>Given y = log_softmax(x) and dL/dy: dL/dx = dy − softmax(x)·Σ dy per row.</summary>
-    public static Tensor LogSoftmaxBackward(Tensor logProbabilities, Tensor gradOutput)
+    public static Tensor<float> LogSoftmaxBackward(Tensor<float> logProbabilities, Tensor<float> gradOutput)
     {
         var (rows, cols) = Matrix(logProbabilities, nameof(logProbabilities));
         LayerShapes.Require(gradOutput, nameof(gradOutput), rows, cols);
-        var dx = Tensor.Zeros(rows, cols);
+        var dx = RnnTensors.Zeros(rows, cols);
         for (int r = 0; r < rows; r++)
         {
             var y = logProbabilities.Span.Slice(r * cols, cols);
@@ -85,20 +85,20 @@ public static class Activations
     }
 
     /// <summary>Given s = sigmoid(x) and dL/ds: dL/dx = dL/ds ⊙ s ⊙ (1 − s).</summary>
-    public static Tensor SigmoidBackward(Tensor output, Tensor gradOutput)
+    public static Tensor<float> SigmoidBackward(Tensor<float> output, Tensor<float> gradOutput)
     {
         ArgumentNullException.ThrowIfNull(output);
         LayerShapes.Require(gradOutput, nameof(gradOutput), output.Shape.ToArray());
-        var dx = Tensor.Zeros(output.Shape.ToArray());
+        var dx = RnnTensors.Zeros(output.Shape.ToArray());
         for (int i = 0; i < dx.Length; i++)
         {
-            float s = output.Data[i];
-            dx.Data[i] = gradOutput.Data[i] * s * (1f - s);
+            float s = output.Span[i];
+            dx.Span[i] = gradOutput.Span[i] * s * (1f - s);
         }
         return dx;
     }
 
-    private static (int Rows, int Cols) Matrix(Tensor t, string argument)
+    private static (int Rows, int Cols) Matrix(Tensor<float> t, string argument)
     {
         ArgumentNullException.ThrowIfNull(t, argument);
         if (t.Rank != 2 || t.Dim(1) < 1)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -29,11 +30,11 @@ public sealed class Dropout
     }
 
     /// <summary>x ⊙ mask; the same call applies the mask to the gradient in the backward pass.</summary>
-    public static Tensor Apply(Tensor x, float[] mask)
+    public static Tensor<float> Apply(Tensor<float> x, float[] mask)
     {
         if (mask.Length != x.Length)
             throw new ArgumentException($"The dropout mask has {mask.Length} entries but the tensor {x.ShapeString} has {x.Length}.", nameof(mask));
-        var y = Tensor.Zeros(x.Shape.ToArray());
+        var y = RnnTensors.Zeros(x.Shape.ToArray());
         System.Numerics.Tensors.TensorPrimitives.Multiply(x.Span, mask, y.Span);
         return y;
     }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -10,9 +11,9 @@ public sealed class Embedding : ITokenInput
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(vocabularySize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        var weight = Tensor.Zeros(vocabularySize, size);
+        var weight = RnnTensors.Zeros(vocabularySize, size);
         var rng = new Random(seed);
-        for (int i = 0; i < weight.Length; i++) weight.Data[i] = (float)StandardNormal(rng);
+        for (int i = 0; i < weight.Length; i++) weight.Span[i] = (float)StandardNormal(rng);
         Weight = new Parameter(name + ".weight", weight);
         VocabularySize = vocabularySize;
         OutputSize = size;
@@ -23,17 +24,17 @@ public sealed class Embedding : ITokenInput
     public Parameter Weight { get; }
     public IReadOnlyList<Parameter> Parameters => [Weight];
 
-    public Tensor Forward(ReadOnlySpan<int> ids)
+    public Tensor<float> Forward(ReadOnlySpan<int> ids)
     {
         TokenIds.Validate(ids, VocabularySize, nameof(ids));
-        var result = Tensor.Zeros(ids.Length, OutputSize);
-        var w = Weight.Value.Data;
+        var result = RnnTensors.Zeros(ids.Length, OutputSize);
+        var w = Weight.Value.Span;
         for (int i = 0; i < ids.Length; i++)
-            Array.Copy(w, ids[i] * OutputSize, result.Data, i * OutputSize, OutputSize);
+            w.Slice(ids[i] * OutputSize, OutputSize).CopyTo(result.Span.Slice(i * OutputSize));
         return result;
     }
 
-    public void Backward(ReadOnlySpan<int> ids, Tensor gradOutput)
+    public void Backward(ReadOnlySpan<int> ids, Tensor<float> gradOutput)
     {
         LayerShapes.Require(gradOutput, nameof(gradOutput), ids.Length, OutputSize);
         var g = Weight.Gradient.Span;

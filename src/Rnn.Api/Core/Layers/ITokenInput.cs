@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>Turns token ids into the vectors an RNN reads: a learned <see cref="Embedding"/> or a fixed <see cref="OneHotInput"/>.</summary>
@@ -11,8 +12,8 @@ public interface ITokenInput
     IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>One row (OutputSize wide) per id, in the ids' order.</summary>
-    Tensor Forward(ReadOnlySpan<int> ids);
+    Tensor<float> Forward(ReadOnlySpan<int> ids);
 
     /// <summary>Accumulates the gradients of the rows produced for <paramref name="ids"/>.</summary>
-    void Backward(ReadOnlySpan<int> ids, Tensor gradOutput);
+    void Backward(ReadOnlySpan<int> ids, Tensor<float> gradOutput);
 }

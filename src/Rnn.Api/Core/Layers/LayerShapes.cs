@@ -1,16 +1,17 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>Shape checks shared by the layers and losses; errors name the argument, the expected and the actual shape.</summary>
 public static class LayerShapes
 {
-    public static void Require(Tensor tensor, string argument, params int[] shape)
+    public static void Require(Tensor<float> tensor, string argument, params int[] shape)
     {
         ArgumentNullException.ThrowIfNull(tensor, argument);
         if (!tensor.HasShape(shape))
-            throw new ArgumentException($"{argument} must have shape {Tensor.ShapeToString(shape)}; got {tensor.ShapeString}.", argument);
+            throw new ArgumentException($"{argument} must have shape {RnnTensors.ShapeToString(shape)}; got {tensor.ShapeString}.", argument);
     }
 
-    public static void RequireMatrix(Tensor tensor, string argument, int columns, string columnMeaning)
+    public static void RequireMatrix(Tensor<float> tensor, string argument, int columns, string columnMeaning)
     {
         ArgumentNullException.ThrowIfNull(tensor, argument);
         if (tensor.Rank != 2 || tensor.Dim(1) != columns)

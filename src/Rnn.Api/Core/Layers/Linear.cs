@@ -27,53 +27,53 @@ public sealed class Linear
     public IReadOnlyList<Parameter> Parameters => Bias is null ? [Weight] : [Weight, Bias];
 
     /// <summary>x (rows, in) → y (rows, out).</summary>
-    public Tensor Forward(Tensor input)
+    public Tensor<float> Forward(Tensor<float> input)
     {
         LayerShapes.RequireMatrix(input, nameof(input), InputSize, "input features");
         int rows = input.Dim(0);
-        var y = Tensor.Zeros(rows, OutputSize);
-        var w = Weight.Value.Data;
-        var b = Bias?.Value.Data;
+        var y = RnnTensors.Zeros(rows, OutputSize);
+        var w = Weight.Value.Span;
+        var b = Bias is null ? default : Bias.Value.Span;
         for (int r = 0; r < rows; r++)
         {
             var x = input.Span.Slice(r * InputSize, InputSize);
             for (int o = 0; o < OutputSize; o++)
-                y.Data[r * OutputSize + o] = TensorPrimitives.Dot(w.AsSpan(o * InputSize, InputSize), x) + (b is null ? 0f : b[o]);
+                y.Span[r * OutputSize + o] = TensorPrimitives.Dot(w.Slice(o * InputSize, InputSize), x) + (b.IsEmpty ? 0f : b[o]);
         }
         return y;
     }
 
     /// <summary>Accumulates dW += dyᵀ·x and db += Σ dy; returns dx = dy·W.</summary>
-    public Tensor Backward(Tensor input, Tensor gradOutput)
+    public Tensor<float> Backward(Tensor<float> input, Tensor<float> gradOutput)
     {
         LayerShapes.RequireMatrix(input, nameof(input), InputSize, "input features");
         int rows = input.Dim(0);
         LayerShapes.Require(gradOutput, nameof(gradOutput), rows, OutputSize);
-        var dx = Tensor.Zeros(rows, InputSize);
-        var w = Weight.Value.Data;
-        var dw = Weight.Gradient.Data;
-        var db = Bias?.Gradient.Data;
+        var dx = RnnTensors.Zeros(rows, InputSize);
+        var w = Weight.Value.Span;
+        var dw = Weight.Gradient.Span;
+        var db = Bias is null ? default : Bias.Gradient.Span;
         for (int r = 0; r < rows; r++)
         {
             var x = input.Span.Slice(r * InputSize, InputSize);
             var dxRow = dx.Span.Slice(r * InputSize, InputSize);
             for (int o = 0; o < OutputSize; o++)
             {
-                float g = gradOutput.Data[r * OutputSize + o];
+                float g = gradOutput.Span[r * OutputSize + o];
                 if (g == 0f) continue;
-                var dwRow = dw.AsSpan(o * InputSize, InputSize);
+                var dwRow = dw.Slice(o * InputSize, InputSize);
                 TensorPrimitives.MultiplyAdd(x, g, dwRow, dwRow);
-                TensorPrimitives.MultiplyAdd(w.AsSpan(o * InputSize, InputSize), g, dxRow, dxRow);
-                if (db is not null) db[o] += g;
+                TensorPrimitives.MultiplyAdd(w.Slice(o * InputSize, InputSize), g, dxRow, dxRow);
+                if (!db.IsEmpty) db[o] += g;
             }
         }
         return dx;
     }
 
-    private static Tensor Uniform(Random rng, float bound, params int[] shape)
+    private static Tensor<float> Uniform(Random rng, float bound, params int[] shape)
     {
-        var t = Tensor.Zeros(shape);
-        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1) * bound;
+        var t = RnnTensors.Zeros(shape);
+        for (int i = 0; i < t.Length; i++) t.Span[i] = (float)(rng.NextDouble() * 2 - 1) * bound;
         return t;
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>Token i becomes the unit vector e_i: the lecture notes' one-hot letters. Nothing to learn.</summary>
@@ -10,14 +11,14 @@ public sealed class OneHotInput(int vocabularySize) : ITokenInput
     public int OutputSize => VocabularySize;
     public IReadOnlyList<Parameter> Parameters => [];
 
-    public Tensor Forward(ReadOnlySpan<int> ids)
+    public Tensor<float> Forward(ReadOnlySpan<int> ids)
     {
         TokenIds.Validate(ids, VocabularySize, nameof(ids));
-        var result = Tensor.Zeros(ids.Length, VocabularySize);
-        for (int i = 0; i < ids.Length; i++) result.Data[i * VocabularySize + ids[i]] = 1f;
+        var result = RnnTensors.Zeros(ids.Length, VocabularySize);
+        for (int i = 0; i < ids.Length; i++) result.Span[i * VocabularySize + ids[i]] = 1f;
         return result;
     }
 
-    public void Backward(ReadOnlySpan<int> ids, Tensor gradOutput) =>
+    public void Backward(ReadOnlySpan<int> ids, Tensor<float> gradOutput) =>
         LayerShapes.Require(gradOutput, nameof(gradOutput), ids.Length, VocabularySize);
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -6,18 +7,18 @@ namespace RnnNative.Models;
 /// </summary>
 public sealed class Parameter
 {
-    public Parameter(string name, Tensor value)
+    public Parameter(string name, Tensor<float> value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(value);
         Name = name;
         Value = value;
-        Gradient = Tensor.Zeros(value.Shape.ToArray());
+        Gradient = RnnTensors.Zeros(value.Shape.ToArray());
     }
 
     public string Name { get; }
-    public Tensor Value { get; }
-    public Tensor Gradient { get; }
+    public Tensor<float> Value { get; }
+    public Tensor<float> Gradient { get; }
 
     public void ZeroGradient() => Gradient.Span.Clear();
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -56,14 +57,14 @@ public sealed class RecurrentLayer : IDisposable
     public IReadOnlyList<Parameter> Parameters => _parameters;
 
     /// <summary>x (T, N, I) time-major; lengths per sequence (null = all T); optional initial state (L·D, N, H).</summary>
-    public RecurrentPass Forward(Tensor input, int[]? lengths, RecurrentState? initial, bool training)
+    public RecurrentPass Forward(Tensor<float> input, int[]? lengths, RecurrentState? initial, bool training)
     {
         var stages = new RnnForwardResult[_stages.Length];
         var masks = new float[]?[_stages.Length];
         var mode = training ? RnnMode.Training : RnnMode.Inference;
         var x = input;
-        var hidden = new List<Tensor>();
-        var cell = new List<Tensor>();
+        var hidden = new List<Tensor<float>>();
+        var cell = new List<Tensor<float>>();
         try
         {
             for (int s = 0; s < _stages.Length; s++)
@@ -95,13 +96,13 @@ public sealed class RecurrentLayer : IDisposable
     /// Backpropagates dL/dy (T, N, D·H) and dL/dh_n, dL/dc_n (any may be null = zero), accumulating into
     /// <see cref="Parameters"/>' gradients. Returns dL/dx and the gradient of the initial state.
     /// </summary>
-    public (Tensor Input, RecurrentState Initial) Backward(RecurrentPass pass, Tensor? gradOutput, Tensor? gradHidden, Tensor? gradCell)
+    public (Tensor<float> Input, RecurrentState Initial) Backward(RecurrentPass pass, Tensor<float>? gradOutput, Tensor<float>? gradHidden, Tensor<float>? gradCell)
     {
         ArgumentNullException.ThrowIfNull(pass);
         if (!pass.IsTraining) throw new ArgumentException("This pass ran in inference mode; run Forward with training: true to backpropagate.", nameof(pass));
-        var dh0 = new Tensor[_stages.Length];
-        var dc0 = new Tensor?[_stages.Length];
-        Tensor? dy = gradOutput;
+        var dh0 = new Tensor<float>[_stages.Length];
+        var dc0 = new Tensor<float>?[_stages.Length];
+        Tensor<float>? dy = gradOutput;
         for (int s = _stages.Length - 1; s >= 0; s--)
         {
             var st = _stages[s];
@@ -135,7 +136,7 @@ public sealed class RecurrentLayer : IDisposable
     }
 
     /// <summary>The rows (layers·directions) of a (L·D, N, width) state that one stage owns; width is the h or c state size.</summary>
-    private Tensor SliceRows(Tensor state, int width, Stage st, string argument)
+    private Tensor<float> SliceRows(Tensor<float> state, int width, Stage st, string argument)
     {
         int rows = Spec.NumLayers * Spec.Directions;
         if (state.Rank != 3 || state.Dim(0) != rows || state.Dim(2) != width)
@@ -144,22 +145,22 @@ public sealed class RecurrentLayer : IDisposable
         int stageRows = st.Spec.Directions;
         int block = stageRows * state.Dim(1) * width;
         var data = new float[block];
-        Array.Copy(state.Data, st.LayerOffset * block, data, 0, block);
-        return new Tensor(data, stageRows, state.Dim(1), width);
+        state.Span.Slice(st.LayerOffset * block, block).CopyTo(data);
+        return RnnTensors.Create(data, stageRows, state.Dim(1), width);
     }
 
-    private static Tensor ConcatRows(IReadOnlyList<Tensor> parts)
+    private static Tensor<float> ConcatRows(IReadOnlyList<Tensor<float>> parts)
     {
         if (parts.Count == 1) return parts[0];
-        var data = parts.SelectMany(p => p.Data).ToArray();
-        return new Tensor(data, parts.Sum(p => p.Dim(0)), parts[0].Dim(1), parts[0].Dim(2));
+        var data = parts.SelectMany(p => p.Span.ToArray()).ToArray();
+        return RnnTensors.Create(data, parts.Sum(p => p.Dim(0)), parts[0].Dim(1), parts[0].Dim(2));
     }
 
-    private sealed class Stage(RnnSpec spec, RnnParameters parameters, IRnnExecutor executor, int layerOffset)
+    private sealed class Stage(RnnSpec spec, RnnParameters parameters, RnnExecutor executor, int layerOffset)
     {
         public RnnSpec Spec { get; } = spec;
         public RnnParameters Parameters { get; } = parameters;
-        public IRnnExecutor Executor { get; } = executor;
+        public RnnExecutor Executor { get; } = executor;
         public int LayerOffset { get; } = layerOffset;
         /// <summary>The exposed parameter for each of this stage's own (l0-based) names.</summary>
         public Dictionary<string, Parameter> Gradients { get; } = [];

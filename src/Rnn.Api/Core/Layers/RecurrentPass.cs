@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -7,7 +8,7 @@ namespace RnnNative.Models;
 /// </summary>
 public sealed class RecurrentPass : IDisposable
 {
-    internal RecurrentPass(Tensor output, RecurrentState final, RnnForwardResult[] stages, float[]?[] masks, bool training)
+    internal RecurrentPass(Tensor<float> output, RecurrentState final, RnnForwardResult[] stages, float[]?[] masks, bool training)
     {
         Output = output;
         Final = final;
@@ -16,7 +17,7 @@ public sealed class RecurrentPass : IDisposable
         IsTraining = training;
     }
 
-    public Tensor Output { get; }
+    public Tensor<float> Output { get; }
     public RecurrentState Final { get; }
     public bool IsTraining { get; }
     internal RnnForwardResult[] Stages { get; }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>Token ids → vectors (<see cref="ITokenInput"/>) → RNN: the front every ready model shares.</summary>
@@ -21,14 +22,14 @@ public sealed class TokenSequenceEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         var x = Input.Forward(batch.Ids);
-        return Rnn.Forward(new Tensor(x.Data, batch.SeqLen, batch.Batch, Input.OutputSize), batch.Lengths, initial, training);
+        return Rnn.Forward(x.WithShape(batch.SeqLen, batch.Batch, Input.OutputSize), batch.Lengths, initial, training);
     }
 
     /// <summary>Backpropagates into the RNN and the token input; returns the gradient of the initial state.</summary>
-    public RecurrentState Backward(TokenBatch batch, RecurrentPass pass, Tensor? gradOutput, Tensor? gradHidden, Tensor? gradCell)
+    public RecurrentState Backward(TokenBatch batch, RecurrentPass pass, Tensor<float>? gradOutput, Tensor<float>? gradHidden, Tensor<float>? gradCell)
     {
         var (dx, initial) = Rnn.Backward(pass, gradOutput, gradHidden, gradCell);
-        Input.Backward(batch.Ids, new Tensor(dx.Data, batch.Ids.Length, Input.OutputSize));
+        Input.Backward(batch.Ids, dx.WithShape(batch.Ids.Length, Input.OutputSize));
         return initial;
     }
 

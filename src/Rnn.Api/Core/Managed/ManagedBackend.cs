@@ -17,7 +17,7 @@ public sealed class ManagedBackend : IRnnBackend
 
     public bool Supports(RnnPrecision precision) => precision == RnnPrecision.F32;
 
-    public IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
+    public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         options ??= RnnExecutorOptions.Default;

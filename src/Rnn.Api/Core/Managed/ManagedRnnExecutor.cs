@@ -1,45 +1,24 @@
+using System.Numerics.Tensors;
+
 namespace RnnNative.Managed;
 
-/// <summary>Runs <see cref="ReferenceRnn"/> behind the executor contract: converts float tensors to double and back.</summary>
-internal sealed class ManagedRnnExecutor : IRnnExecutor
+/// <summary>Runs <see cref="ReferenceRnn"/> behind the executor contract: converts float data to double and back.</summary>
+internal sealed class ManagedRnnExecutor : RnnExecutor
 {
     private readonly WorkspacePool<ReferenceWorkspace> _workspaces = new(() => new ReferenceWorkspace());
     private volatile ReferenceWeights _weights;
-    private bool _disposed;
 
     public ManagedRnnExecutor(ManagedBackend backend, RnnParameters parameters, RnnExecutorOptions options)
+        : base(backend, parameters.Spec, options)
     {
-        Backend = backend;
-        Options = options;
-        Spec = parameters.Spec;
         _weights = ReferenceWeights.From(parameters);
     }
 
-    public RnnSpec Spec { get; }
-    public IRnnBackend Backend { get; }
-    public RnnExecutorOptions Options { get; }
+    // The reference computes on its caller's thread.
+    protected override bool RunsCallsOnSeveralThreads => false;
 
-    public RnnForwardResult Forward(RnnInput input, RnnMode mode = RnnMode.Inference)
+    protected override void ForwardCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var shape = RnnBatchValidator.Validate(Spec, input);
-        var weights = _weights;
-        var x = ToDouble(SequenceLayout.ToTimeMajor(input.Input, input.BatchFirst))!;
-        var forward = ReferenceRnn.Forward(weights, x, shape.SeqLen, shape.Batch, shape.Lengths,
-            ToDouble(input.InitialHidden), ToDouble(input.InitialCell), keepCache: mode == RnnMode.Training);
-
-        var y = SequenceLayout.FromTimeMajor(ToTensor(forward.Output, shape.SeqLen, shape.Batch, Spec.OutputSize), shape.BatchFirst);
-        int rows = Spec.NumLayers * Spec.Directions;
-        var hn = ToTensor(forward.Hidden, rows, shape.Batch, Spec.HiddenStateSize);
-        var cn = forward.Cell is null ? null : ToTensor(forward.Cell, rows, shape.Batch, Spec.CellStateSize);
-        var context = mode == RnnMode.Training ? new ManagedTrainingContext(this, shape, weights, forward) : null;
-        return new RnnForwardResult(y, hn, cn, context);
-    }
-
-    public void Forward(in RnnInferenceRequest request, in RnnOutputBuffers outputs)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        RnnBatchValidator.Validate(Spec, request, outputs);
         var work = _workspaces.Take();
         try
         {
@@ -53,49 +32,77 @@ internal sealed class ManagedRnnExecutor : IRnnExecutor
 
     internal int WorkspacesCreated => _workspaces.Created;
 
-    public RnnGradients Backward(RnnTrainingContext context, RnnOutputGradients gradients)
+    protected override RnnTrainingContext ForwardForTrainingCore(in RnnInferenceRequest request, in RnnOutputBuffers outputs, RnnBatchShape shape)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentNullException.ThrowIfNull(context);
-        context.EnsureUsableBy(this);
+        var weights = _weights;
+        var x = ToTimeMajorDouble(request.Input, shape, Spec.InputSize);
+        var forward = ReferenceRnn.Forward(weights, x, shape.SeqLen, shape.Batch, shape.Lengths,
+            ToDouble(request.InitialHidden), ToDouble(request.InitialCell), keepCache: true);
+        FromTimeMajor(forward.Output, shape, Spec.OutputSize, outputs.Output);
+        Narrow(forward.Hidden, outputs.Hidden);
+        if (forward.Cell is not null && !outputs.Cell.IsEmpty) Narrow(forward.Cell, outputs.Cell);
+        return new ManagedTrainingContext(this, shape, weights, forward);
+    }
+
+    protected override RnnGradients BackwardCore(RnnTrainingContext context, RnnOutputGradients gradients)
+    {
         var ctx = (ManagedTrainingContext)context;
         var shape = ctx.Shape;
-        RnnBatchValidator.ValidateGradients(Spec, shape, gradients);
+        double[]? dy = gradients.Output is null ? null : ToTimeMajorDouble(gradients.Output.Span, shape, Spec.OutputSize);
+        var backward = ReferenceRnn.Backward(ctx.Weights, ctx.Forward, dy,
+            gradients.Hidden is null ? null : ToDouble(gradients.Hidden.Span), gradients.Cell is null ? null : ToDouble(gradients.Cell.Span));
 
-        double[]? dy = gradients.Output is null ? null : ToDouble(SequenceLayout.ToTimeMajor(gradients.Output, shape.BatchFirst));
-        var backward = ReferenceRnn.Backward(ctx.Weights, ctx.Forward, dy, ToDouble(gradients.Hidden), ToDouble(gradients.Cell));
-        context.Dispose();
-
-        var dx = SequenceLayout.FromTimeMajor(ToTensor(backward.Input, shape.SeqLen, shape.Batch, Spec.InputSize), shape.BatchFirst);
         int rows = Spec.NumLayers * Spec.Directions;
-        var dh0 = ToTensor(backward.InitialHidden, rows, shape.Batch, Spec.HiddenStateSize);
-        var dc0 = backward.InitialCell is null ? null : ToTensor(backward.InitialCell, rows, shape.Batch, Spec.CellStateSize);
+        var dx = shape.BatchFirst ? RnnTensors.Zeros(shape.Batch, shape.SeqLen, Spec.InputSize) : RnnTensors.Zeros(shape.SeqLen, shape.Batch, Spec.InputSize);
+        FromTimeMajor(backward.Input, shape, Spec.InputSize, dx.Span);
+        var dh0 = RnnTensors.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
+        Narrow(backward.InitialHidden, dh0.Span);
+        Tensor<float>? dc0 = null;
+        if (backward.InitialCell is not null)
+        {
+            dc0 = RnnTensors.Zeros(rows, shape.Batch, Spec.CellStateSize);
+            Narrow(backward.InitialCell, dc0.Span);
+        }
         return new RnnGradients(dx, dh0, dc0, backward.Parameters.ToParameters());
     }
 
-    public void UpdateParameters(RnnParameters parameters)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        RnnBatchValidator.ValidateParameters(Spec, parameters);
-        _weights = ReferenceWeights.From(parameters);
-    }
+    protected override void UpdateParametersCore(RnnParameters parameters) => _weights = ReferenceWeights.From(parameters);
 
-    public void Dispose() => _disposed = true;
-
-    private static double[]? ToDouble(Tensor? t)
+    private static double[]? ToDouble(ReadOnlySpan<float> values)
     {
-        if (t is null) return null;
-        var d = new double[t.Length];
-        var src = t.Data;
-        for (int i = 0; i < d.Length; i++) d[i] = src[i];
+        if (values.IsEmpty) return null;
+        var d = new double[values.Length];
+        for (int i = 0; i < d.Length; i++) d[i] = values[i];
         return d;
     }
 
-    private static Tensor ToTensor(double[] data, params int[] shape)
+    /// <summary>(T, N, C) or (N, T, C) floats → time-major doubles.</summary>
+    private static double[] ToTimeMajorDouble(ReadOnlySpan<float> source, RnnBatchShape shape, int width)
     {
-        var f = new float[data.Length];
-        for (int i = 0; i < f.Length; i++) f[i] = (float)data[i];
-        return new Tensor(f, shape);
+        var d = new double[source.Length];
+        for (int t = 0; t < shape.SeqLen; t++)
+        for (int n = 0; n < shape.Batch; n++)
+        {
+            int from = (shape.BatchFirst ? n * shape.SeqLen + t : t * shape.Batch + n) * width, to = (t * shape.Batch + n) * width;
+            for (int c = 0; c < width; c++) d[to + c] = source[from + c];
+        }
+        return d;
+    }
+
+    /// <summary>Time-major doubles → floats in the caller's layout.</summary>
+    private static void FromTimeMajor(double[] source, RnnBatchShape shape, int width, Span<float> destination)
+    {
+        for (int t = 0; t < shape.SeqLen; t++)
+        for (int n = 0; n < shape.Batch; n++)
+        {
+            int from = (t * shape.Batch + n) * width, to = (shape.BatchFirst ? n * shape.SeqLen + t : t * shape.Batch + n) * width;
+            for (int c = 0; c < width; c++) destination[to + c] = (float)source[from + c];
+        }
+    }
+
+    private static void Narrow(double[] source, Span<float> destination)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = (float)source[i];
     }
 
     private sealed class ManagedTrainingContext(ManagedRnnExecutor owner, RnnBatchShape shape, ReferenceWeights weights, ReferenceForward forward)

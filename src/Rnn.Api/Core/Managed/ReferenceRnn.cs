@@ -60,7 +60,7 @@ internal static class ReferenceRnn
         work.Ensure(spec, seqLen, batch);
 
         var x = work.Input.AsSpan(0, seqLen * batch * inSize0);
-        var src = request.Input.Span;
+        var src = request.Input;
         for (int t = 0; t < seqLen; t++)
         for (int n = 0; n < batch; n++)
         {
@@ -70,9 +70,9 @@ internal static class ReferenceRnn
         }
         var lengths = work.Lengths.AsSpan(0, batch);
         if (request.Lengths.IsEmpty) lengths.Fill(seqLen);
-        else request.Lengths.Span.CopyTo(lengths);
-        Span<double> h0 = request.InitialHidden.IsEmpty ? default : Widen(request.InitialHidden.Span, work.H0);
-        Span<double> c0 = request.InitialCell.IsEmpty ? default : Widen(request.InitialCell.Span, work.C0);
+        else request.Lengths.CopyTo(lengths);
+        Span<double> h0 = request.InitialHidden.IsEmpty ? default : Widen(request.InitialHidden, work.H0);
+        Span<double> c0 = request.InitialCell.IsEmpty ? default : Widen(request.InitialCell, work.C0);
         var hn = work.Hn.AsSpan(0, rows * spec.HiddenStateSize);
         var cn = spec.Cell.HasCellState() ? work.Cn.AsSpan(0, rows * spec.CellStateSize) : default;
 
@@ -87,7 +87,7 @@ internal static class ReferenceRnn
             layerInput = layerOutput;
         }
 
-        var y = outputs.Output.Span;
+        var y = outputs.Output;
         for (int t = 0; t < seqLen; t++)
         for (int n = 0; n < batch; n++)
         {
@@ -95,8 +95,8 @@ internal static class ReferenceRnn
             var to = y.Slice((request.BatchFirst ? n * seqLen + t : t * batch + n) * outWidth, outWidth);
             for (int i = 0; i < outWidth; i++) to[i] = (float)from[i];
         }
-        Narrow(hn, outputs.Hidden.Span);
-        if (!outputs.Cell.IsEmpty) Narrow(cn, outputs.Cell.Span);
+        Narrow(hn, outputs.Hidden);
+        if (!outputs.Cell.IsEmpty) Narrow(cn, outputs.Cell);
     }
 
     private static Span<double> Widen(ReadOnlySpan<float> src, double[] dst)

@@ -56,7 +56,7 @@ internal sealed class ReferenceWeights
         var w = new ReferenceWeights(parameters.Spec);
         foreach (var info in parameters.Infos)
         {
-            var src = parameters[info.Name].Data;
+            var src = parameters[info.Name].Span;
             var dst = w.Array(info);
             for (int k = 0; k < src.Length; k++) dst[k] = src[k];
         }
@@ -69,7 +69,7 @@ internal sealed class ReferenceWeights
         foreach (var info in p.Infos)
         {
             var src = Array(info);
-            var dst = p[info.Name].Data;
+            var dst = p[info.Name].Span;
             for (int k = 0; k < src.Length; k++) dst[k] = (float)src[k];
         }
         return p;

@@ -38,13 +38,13 @@ public static class RnnBatchValidator
 
         int[] hiddenShape = HiddenStateShape(spec, batch), cellShape = CellStateShape(spec, batch);
         if (input.InitialHidden is { } h0 && !h0.HasShape(hiddenShape))
-            throw new ArgumentException($"h0 must have shape {Tensor.ShapeToString(hiddenShape)} {HiddenStateAxes(spec)}; got {h0.ShapeString}.", "h0");
+            throw new ArgumentException($"h0 must have shape {RnnTensors.ShapeToString(hiddenShape)} {HiddenStateAxes(spec)}; got {h0.ShapeString}.", "h0");
         if (input.InitialCell is { } c0)
         {
             if (!spec.Cell.HasCellState())
                 throw new ArgumentException($"c0 was given, but a {spec.Cell.ToModeName()} model has no cell state.", "c0");
             if (!c0.HasShape(cellShape))
-                throw new ArgumentException($"c0 must have shape {Tensor.ShapeToString(cellShape)} (layers·directions, N, hidden); got {c0.ShapeString}.", "c0");
+                throw new ArgumentException($"c0 must have shape {RnnTensors.ShapeToString(cellShape)} (layers·directions, N, hidden); got {c0.ShapeString}.", "c0");
         }
         return new RnnBatchShape(seqLen, batch, lengths, input.BatchFirst);
     }
@@ -68,7 +68,7 @@ public static class RnnBatchValidator
         {
             if (request.Lengths.Length != batch)
                 throw new ArgumentException($"lengths must have one entry per sequence ({batch}); got {request.Lengths.Length}.", "lengths");
-            var lengths = request.Lengths.Span;
+            var lengths = request.Lengths;
             for (int n = 0; n < batch; n++)
             {
                 int len = lengths[n];
@@ -119,15 +119,15 @@ public static class RnnBatchValidator
         int[] yShape = shape.BatchFirst ? [shape.Batch, shape.SeqLen, spec.OutputSize] : [shape.SeqLen, shape.Batch, spec.OutputSize];
         int[] hiddenShape = HiddenStateShape(spec, shape.Batch), cellShape = CellStateShape(spec, shape.Batch);
         if (grads.Output is { } dy && !dy.HasShape(yShape))
-            throw new ArgumentException($"grad_output must have the output's shape {Tensor.ShapeToString(yShape)}; got {dy.ShapeString}.", "gradOutput");
+            throw new ArgumentException($"grad_output must have the output's shape {RnnTensors.ShapeToString(yShape)}; got {dy.ShapeString}.", "gradOutput");
         if (grads.Hidden is { } dh && !dh.HasShape(hiddenShape))
-            throw new ArgumentException($"grad_hn must have shape {Tensor.ShapeToString(hiddenShape)}; got {dh.ShapeString}.", "gradHn");
+            throw new ArgumentException($"grad_hn must have shape {RnnTensors.ShapeToString(hiddenShape)}; got {dh.ShapeString}.", "gradHn");
         if (grads.Cell is { } dc)
         {
             if (!spec.Cell.HasCellState())
                 throw new ArgumentException($"grad_cn was given, but a {spec.Cell.ToModeName()} model has no cell state.", "gradCn");
             if (!dc.HasShape(cellShape))
-                throw new ArgumentException($"grad_cn must have shape {Tensor.ShapeToString(cellShape)}; got {dc.ShapeString}.", "gradCn");
+                throw new ArgumentException($"grad_cn must have shape {RnnTensors.ShapeToString(cellShape)}; got {dc.ShapeString}.", "gradCn");
         }
     }
 

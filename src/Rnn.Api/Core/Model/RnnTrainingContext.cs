@@ -6,13 +6,13 @@ namespace RnnNative;
 /// </summary>
 public abstract class RnnTrainingContext : IDisposable
 {
-    protected RnnTrainingContext(IRnnExecutor owner, RnnBatchShape shape)
+    protected RnnTrainingContext(RnnExecutor owner, RnnBatchShape shape)
     {
         Owner = owner;
         Shape = shape;
     }
 
-    public IRnnExecutor Owner { get; }
+    public RnnExecutor Owner { get; }
     public RnnBatchShape Shape { get; }
     public bool IsDisposed { get; private set; }
 
@@ -42,7 +42,7 @@ public abstract class RnnTrainingContext : IDisposable
     protected virtual void Release() { }
 
     /// <summary>Throws unless this context belongs to <paramref name="executor"/> and is still alive.</summary>
-    public void EnsureUsableBy(IRnnExecutor executor)
+    public void EnsureUsableBy(RnnExecutor executor)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!ReferenceEquals(executor, Owner))

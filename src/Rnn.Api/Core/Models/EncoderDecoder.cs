@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -38,7 +39,7 @@ public sealed class EncoderDecoder : SequenceModel
     /// should predict (target + [EOS], time-major) and the mask of real steps, and returns the logits' gradient.
     /// </summary>
     public void Backpropagate(IReadOnlyList<IReadOnlyList<int>> sources, IReadOnlyList<IReadOnlyList<int>> targets,
-        Func<Tensor, int[], bool[], Tensor> logitsGradient)
+        Func<Tensor<float>, int[], bool[], Tensor<float>> logitsGradient)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(targets);
@@ -53,7 +54,7 @@ public sealed class EncoderDecoder : SequenceModel
         using var decoded = _decoder.Forward(decoderIn, encoded.Final, training: true);
         var features = Rows(decoded.Output);
         var dFeatures = _fc.Backward(features, logitsGradient(_fc.Forward(features), decoderOut, decoderIn.StepMask()));
-        var dInitial = _decoder.Backward(decoderIn, decoded, new Tensor(dFeatures.Data, decoded.Output.Shape.ToArray()), null, null);
+        var dInitial = _decoder.Backward(decoderIn, decoded, dFeatures.WithShape(decoded.Output.Shape), null, null);
         _encoder.Backward(source, encoded, null, dInitial.Hidden, dInitial.Cell);
     }
 

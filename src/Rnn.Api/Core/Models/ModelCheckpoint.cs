@@ -1,4 +1,5 @@
 using RnnNative.Formats;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Models;
 
@@ -16,11 +17,11 @@ public static class ModelCheckpoint
 
     /// <summary>Writes the model; <paramref name="extraMetadata"/> and <paramref name="extraTensors"/> must use <see cref="ReservedPrefix"/>.</summary>
     public static void Save(string path, SequenceModel model,
-        IReadOnlyDictionary<string, string>? extraMetadata = null, IEnumerable<KeyValuePair<string, Tensor>>? extraTensors = null)
+        IReadOnlyDictionary<string, string>? extraMetadata = null, IEnumerable<KeyValuePair<string, Tensor<float>>>? extraTensors = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var metadata = new Dictionary<string, string>(model.Config.ToMetadata());
-        var tensors = model.Parameters.Select(p => new KeyValuePair<string, Tensor>(p.Name, p.Value)).ToList();
+        var tensors = model.Parameters.Select(p => new KeyValuePair<string, Tensor<float>>(p.Name, p.Value)).ToList();
         foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
             metadata[RequireReserved(key, nameof(extraMetadata))] = value;
         foreach (var entry in extraTensors ?? [])

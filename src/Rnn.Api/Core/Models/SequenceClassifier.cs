@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -22,7 +23,7 @@ public sealed class SequenceClassifier : SequenceModel
     protected override IEnumerable<RecurrentLayer> RecurrentLayers => [_encoder.Rnn];
 
     /// <summary>Class logits (N, classes).</summary>
-    public Tensor Logits(TokenBatch batch)
+    public Tensor<float> Logits(TokenBatch batch)
     {
         using var pass = _encoder.Forward(batch, null, training: false);
         return _fc.Forward(LastLayerState(pass.Final.Hidden));
@@ -39,7 +40,7 @@ public sealed class SequenceClassifier : SequenceModel
     /// Forward in training mode, then backward from the gradient <paramref name="logitsGradient"/> returns for the
     /// logits (N, classes); accumulates the parameter gradients (no update). The loss itself is the caller's.
     /// </summary>
-    public void Backpropagate(TokenBatch batch, Func<Tensor, Tensor> logitsGradient)
+    public void Backpropagate(TokenBatch batch, Func<Tensor<float>, Tensor<float>> logitsGradient)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(logitsGradient);
@@ -50,25 +51,25 @@ public sealed class SequenceClassifier : SequenceModel
     }
 
     /// <summary>(N, D·H): the last layer's h_n rows, directions side by side.</summary>
-    private Tensor LastLayerState(Tensor hidden)
+    private Tensor<float> LastLayerState(Tensor<float> hidden)
     {
         int dirs = Config.RnnSpec.Directions, batch = hidden.Dim(1), h = Config.HiddenSize;
         int first = (Config.NumLayers - 1) * dirs;
-        var features = Tensor.Zeros(batch, dirs * h);
+        var features = RnnTensors.Zeros(batch, dirs * h);
         for (int d = 0; d < dirs; d++)
             for (int n = 0; n < batch; n++)
-                Array.Copy(hidden.Data, ((first + d) * batch + n) * h, features.Data, (n * dirs + d) * h, h);
+                hidden.Span.Slice(((first + d) * batch + n) * h, h).CopyTo(features.Span.Slice((n * dirs + d) * h));
         return features;
     }
 
-    private Tensor ScatterLastLayer(Tensor dFeatures, Tensor hiddenLike)
+    private Tensor<float> ScatterLastLayer(Tensor<float> dFeatures, Tensor<float> hiddenLike)
     {
         int dirs = Config.RnnSpec.Directions, batch = hiddenLike.Dim(1), h = Config.HiddenSize;
         int first = (Config.NumLayers - 1) * dirs;
-        var dh = Tensor.Zeros(hiddenLike.Shape.ToArray());
+        var dh = RnnTensors.Zeros(hiddenLike.Shape.ToArray());
         for (int d = 0; d < dirs; d++)
             for (int n = 0; n < batch; n++)
-                Array.Copy(dFeatures.Data, (n * dirs + d) * h, dh.Data, ((first + d) * batch + n) * h, h);
+                dFeatures.Span.Slice((n * dirs + d) * h, h).CopyTo(dh.Span.Slice(((first + d) * batch + n) * h));
         return dh;
     }
 }

@@ -42,6 +42,6 @@ public sealed class SequenceGenerator : SequenceTagger
     {
         var batch = TokenBatch.FromSequences([[token]]);
         var (logits, final) = Logits(batch, state);
-        return (logits.Data, final);
+        return (logits.Span.ToArray(), final);
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -35,7 +36,7 @@ public abstract class SequenceModel : IDisposable
     }
 
     /// <summary>Copies named tensors (a PyTorch state_dict of the same structure) into the parameters; names and shapes must match exactly.</summary>
-    public void LoadParameters(IReadOnlyDictionary<string, Tensor> tensors)
+    public void LoadParameters(IReadOnlyDictionary<string, Tensor<float>> tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (var p in Parameters)
@@ -66,7 +67,7 @@ public abstract class SequenceModel : IDisposable
     }
 
     /// <summary>y (T, N, W) time-major as a (T·N, W) matrix over the same memory.</summary>
-    protected static Tensor Rows(Tensor sequence) => new(sequence.Data, sequence.Dim(0) * sequence.Dim(1), sequence.Dim(2));
+    protected static Tensor<float> Rows(Tensor<float> sequence) => sequence.WithShape(sequence.Dim(0) * sequence.Dim(1), sequence.Dim(2));
 
     protected static int ArgMax(ReadOnlySpan<float> row) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
 }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 namespace RnnNative.Models;
 
 /// <summary>
@@ -26,7 +27,7 @@ public class SequenceTagger : SequenceModel
     protected override IEnumerable<RecurrentLayer> RecurrentLayers => [_encoder.Rnn];
 
     /// <summary>Logits (T·N, classes), time-major rows, and the final state.</summary>
-    public (Tensor Logits, RecurrentState Final) Logits(TokenBatch batch, RecurrentState? initial = null)
+    public (Tensor<float> Logits, RecurrentState Final) Logits(TokenBatch batch, RecurrentState? initial = null)
     {
         using var pass = _encoder.Forward(batch, initial, training: false);
         return (_fc.Forward(Rows(pass.Output)), pass.Final);
@@ -46,7 +47,7 @@ public class SequenceTagger : SequenceModel
     /// Forward in training mode, then backward from the gradient <paramref name="logitsGradient"/> returns for the
     /// logits (T·N, classes, time-major rows); accumulates the parameter gradients and returns the final state.
     /// </summary>
-    public RecurrentState Backpropagate(TokenBatch batch, RecurrentState? initial, Func<Tensor, Tensor> logitsGradient)
+    public RecurrentState Backpropagate(TokenBatch batch, RecurrentState? initial, Func<Tensor<float>, Tensor<float>> logitsGradient)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(logitsGradient);
@@ -54,7 +55,7 @@ public class SequenceTagger : SequenceModel
         var features = Rows(pass.Output);
         var dFeatures = _fc.Backward(features, logitsGradient(_fc.Forward(features)));
         // The initial state's gradient is dropped: a carried state is a constant (truncated BPTT).
-        _encoder.Backward(batch, pass, new Tensor(dFeatures.Data, pass.Output.Shape.ToArray()), null, null);
+        _encoder.Backward(batch, pass, dFeatures.WithShape(pass.Output.Shape), null, null);
         return pass.Final;
     }
 }

@@ -1,4 +1,5 @@
 using RnnNative.Managed;
+using System.Numerics.Tensors;
 
 namespace RnnNative;
 
@@ -38,7 +39,7 @@ public static class Int8Calibration
                 Observe(input, sample, ref min[l], ref max[l]);
                 var h0 = Rows(sample.InitialHidden, l, spec);
                 var c0 = Rows(sample.InitialCell, l, spec);
-                if (h0 is not null) Observe(h0.Data, ref min[l], ref max[l]);
+                if (h0 is not null) Observe(h0.Span, ref min[l], ref max[l]);
                 using var executor = ManagedBackend.Instance.CreateExecutor(layers[l]);
                 using var result = executor.Forward(new RnnInput(input, sample.Lengths, h0, c0, sample.BatchFirst));
                 Observe(result.Output, sample, ref min[l], ref max[l]);
@@ -56,33 +57,33 @@ public static class Int8Calibration
     {
         var spec = parameters.Spec;
         var single = new RnnSpec(spec.Cell, spec.LayerInputSize(layer), spec.HiddenSize, 1, spec.Bidirectional, spec.HasBias, spec.ProjectionSize);
-        var tensors = new Dictionary<string, Tensor>();
+        var tensors = new Dictionary<string, Tensor<float>>();
         foreach (var info in RnnParameterInfo.Enumerate(single))
             tensors[info.Name] = parameters.Get(info.Kind, layer, info.Direction);
         return RnnParameters.FromTensors(single, tensors);
     }
 
-    private static Tensor? Rows(Tensor? states, int layer, RnnSpec spec)
+    private static Tensor<float>? Rows(Tensor<float>? states, int layer, RnnSpec spec)
     {
         if (states is null) return null;
         int d = spec.Directions, n = states.Dim(1), h = states.Dim(2);
-        return new Tensor(states.Data.AsSpan(layer * d * n * h, d * n * h).ToArray(), d, n, h);
+        return RnnTensors.Create(states.Span.Slice(layer * d * n * h, d * n * h).ToArray(), d, n, h);
     }
 
     // Values of a (T, N, C) or (N, T, C) tensor at live steps only: padding is not data.
-    private static void Observe(Tensor sequence, RnnInput batch, ref double min, ref double max)
+    private static void Observe(Tensor<float> sequence, RnnInput batch, ref double min, ref double max)
     {
         int t = batch.BatchFirst ? sequence.Dim(1) : sequence.Dim(0);
         int n = batch.BatchFirst ? sequence.Dim(0) : sequence.Dim(1);
         int c = sequence.Dim(2);
-        var data = sequence.Data;
+        var data = sequence.Span;
         for (int s = 0; s < n; s++)
         {
             int length = batch.Lengths?[s] ?? t;
             for (int step = 0; step < length; step++)
             {
                 int offset = (batch.BatchFirst ? s * t + step : step * n + s) * c;
-                Observe(data.AsSpan(offset, c), ref min, ref max);
+                Observe(data.Slice(offset, c), ref min, ref max);
             }
         }
     }

@@ -1,4 +1,5 @@
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Training;
 
@@ -9,13 +10,13 @@ namespace RnnNative.Training;
 /// </summary>
 public static class BinaryCrossEntropy
 {
-    public static LossResult Compute(Tensor logits, float[] targets, bool[]? mask = null)
+    public static LossResult Compute(Tensor<float> logits, float[] targets, bool[]? mask = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(targets);
         LayerShapes.RequireLength(targets, nameof(targets), logits.Length);
         LayerShapes.RequireLength(mask, nameof(mask), logits.Length);
-        var grad = Tensor.Zeros(logits.Shape.ToArray());
+        var grad = RnnTensors.Zeros(logits.Shape.ToArray());
         double total = 0;
         int count = 0;
         for (int i = 0; i < logits.Length; i++)
@@ -24,9 +25,9 @@ public static class BinaryCrossEntropy
             double y = targets[i];
             if (!(y >= 0 && y <= 1))
                 throw new ArgumentException($"targets[{i}] = {y} is not in [0, 1].", nameof(targets));
-            double z = logits.Data[i];
+            double z = logits.Span[i];
             total += Math.Max(z, 0) - z * y + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-            grad.Data[i] = (float)(1.0 / (1.0 + Math.Exp(-z)) - y);
+            grad.Span[i] = (float)(1.0 / (1.0 + Math.Exp(-z)) - y);
             count++;
         }
         if (count == 0) return new LossResult(0, grad, 0);

@@ -1,4 +1,5 @@
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Training;
 
@@ -9,7 +10,7 @@ namespace RnnNative.Training;
 /// </summary>
 public static class SoftmaxCrossEntropy
 {
-    public static LossResult Compute(Tensor logits, int[] targets, bool[]? mask = null, float[]? classWeights = null)
+    public static LossResult Compute(Tensor<float> logits, int[] targets, bool[]? mask = null, float[]? classWeights = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         if (logits.Rank != 2 || logits.Dim(1) < 1)
@@ -20,7 +21,7 @@ public static class SoftmaxCrossEntropy
         LayerShapes.RequireLength(mask, nameof(mask), rows);
         LayerShapes.RequireLength(classWeights, nameof(classWeights), classes);
 
-        var grad = Tensor.Zeros(rows, classes);
+        var grad = RnnTensors.Zeros(rows, classes);
         var prob = new double[classes];
         double total = 0, weightSum = 0;
         for (int r = 0; r < rows; r++)
@@ -39,7 +40,7 @@ public static class SoftmaxCrossEntropy
             total += w * (logSum - (x[t] - max));
             weightSum += w;
             for (int c = 0; c < classes; c++) prob[c] = w * (prob[c] / sum - (c == t ? 1 : 0));
-            for (int c = 0; c < classes; c++) grad.Data[r * classes + c] = (float)prob[c];
+            for (int c = 0; c < classes; c++) grad.Span[r * classes + c] = (float)prob[c];
         }
         if (weightSum <= 0) return new LossResult(0, grad, 0);
         System.Numerics.Tensors.TensorPrimitives.Multiply(grad.Span, (float)(1.0 / weightSum), grad.Span);

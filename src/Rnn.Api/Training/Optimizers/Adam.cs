@@ -1,4 +1,5 @@
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Training;
 
@@ -26,12 +27,12 @@ public sealed class Adam : Optimizer
     public override IReadOnlyDictionary<string, double> Settings =>
         new Dictionary<string, double> { ["beta1"] = Beta1, ["beta2"] = Beta2, ["eps"] = Epsilon };
 
-    protected override void Update(Parameter parameter, Tensor[] slots, double learningRate, int step)
+    protected override void Update(Parameter parameter, Tensor<float>[] slots, double learningRate, int step)
     {
-        var w = parameter.Value.Data;
-        var g = parameter.Gradient.Data;
-        var m = slots[0].Data;
-        var v = slots[1].Data;
+        var w = parameter.Value.Span;
+        var g = parameter.Gradient.Span;
+        var m = slots[0].Span;
+        var v = slots[1].Span;
         double c1 = 1 - Math.Pow(Beta1, step), c2 = 1 - Math.Pow(Beta2, step);
         for (int i = 0; i < w.Length; i++)
         {

@@ -10,7 +10,7 @@ public static class GradientClipping
     {
         double sum = 0;
         foreach (var p in parameters)
-            foreach (float g in p.Gradient.Data) sum += (double)g * g;
+            foreach (float g in p.Gradient.Span) sum += (double)g * g;
         return Math.Sqrt(sum);
     }
 

@@ -1,4 +1,5 @@
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Training;
 
@@ -9,7 +10,7 @@ namespace RnnNative.Training;
 /// </summary>
 public abstract class Optimizer
 {
-    private readonly Dictionary<string, Tensor[]> _state = [];
+    private readonly Dictionary<string, Tensor<float>[]> _state = [];
 
     protected Optimizer(double learningRate)
     {
@@ -47,28 +48,28 @@ public abstract class Optimizer
         foreach (var p in parameters)
         {
             if (!_state.TryGetValue(p.Name, out var slots))
-                _state[p.Name] = slots = SlotNames.Select(_ => Tensor.Zeros(p.Value.Shape.ToArray())).ToArray();
+                _state[p.Name] = slots = SlotNames.Select(_ => RnnTensors.Zeros(p.Value.Shape.ToArray())).ToArray();
             Update(p, slots, lr, StepCount);
         }
     }
 
     /// <summary>Applies one step to one parameter; <paramref name="step"/> counts from 1.</summary>
-    protected abstract void Update(Parameter parameter, Tensor[] slots, double learningRate, int step);
+    protected abstract void Update(Parameter parameter, Tensor<float>[] slots, double learningRate, int step);
 
     /// <summary>The state as named tensors, "slot.parameter" (e.g. "exp_avg.rnn.weight_ih_l0").</summary>
-    public IEnumerable<KeyValuePair<string, Tensor>> ExportState() =>
+    public IEnumerable<KeyValuePair<string, Tensor<float>>> ExportState() =>
         _state.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .SelectMany(kv => SlotNames.Select((slot, i) => new KeyValuePair<string, Tensor>($"{slot}.{kv.Key}", kv.Value[i])));
+            .SelectMany(kv => SlotNames.Select((slot, i) => new KeyValuePair<string, Tensor<float>>($"{slot}.{kv.Key}", kv.Value[i])));
 
     /// <summary>Restores what <see cref="ExportState"/> produced, and the step count.</summary>
-    public void ImportState(IReadOnlyDictionary<string, Tensor> state, int stepCount, IEnumerable<Parameter> parameters)
+    public void ImportState(IReadOnlyDictionary<string, Tensor<float>> state, int stepCount, IEnumerable<Parameter> parameters)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
         _state.Clear();
         foreach (var p in parameters)
         {
-            var slots = new Tensor[SlotNames.Length];
+            var slots = new Tensor<float>[SlotNames.Length];
             bool any = false;
             for (int i = 0; i < SlotNames.Length; i++)
             {
@@ -79,7 +80,7 @@ public abstract class Optimizer
                 any = true;
             }
             if (!any) continue;
-            for (int i = 0; i < slots.Length; i++) slots[i] ??= Tensor.Zeros(p.Value.Shape.ToArray());
+            for (int i = 0; i < slots.Length; i++) slots[i] ??= RnnTensors.Zeros(p.Value.Shape.ToArray());
             _state[p.Name] = slots;
         }
         StepCount = stepCount;

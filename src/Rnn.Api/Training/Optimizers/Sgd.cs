@@ -1,4 +1,5 @@
 using RnnNative.Models;
+using System.Numerics.Tensors;
 
 namespace RnnNative.Training;
 
@@ -20,11 +21,11 @@ public sealed class Sgd : Optimizer
     protected override string[] SlotNames => ["momentum_buffer"];
     public override IReadOnlyDictionary<string, double> Settings => new Dictionary<string, double> { ["momentum"] = Momentum };
 
-    protected override void Update(Parameter parameter, Tensor[] slots, double learningRate, int step)
+    protected override void Update(Parameter parameter, Tensor<float>[] slots, double learningRate, int step)
     {
-        var w = parameter.Value.Data;
-        var g = parameter.Gradient.Data;
-        var v = slots[0].Data;
+        var w = parameter.Value.Span;
+        var g = parameter.Gradient.Span;
+        var v = slots[0].Span;
         float mu = (float)Momentum, lr = (float)learningRate;
         for (int i = 0; i < w.Length; i++)
         {
