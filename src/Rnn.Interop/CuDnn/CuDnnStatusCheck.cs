@@ -4,33 +4,32 @@ using RnnNative.Interop.CuDnn.Native;
 
 namespace RnnNative.Interop.CuDnn;
 
-/// <summary>A cuDNN call failed; the message carries the call, the status and cuDNN's last error message for this thread.</summary>
-public sealed class CuDnnException : RnnBackendException
+/// <summary>
+/// Turns a failed cuDNN call into the matching <see cref="RnnBackendException"/>; the message carries the call, the
+/// status and cuDNN's last error message for this thread.
+/// </summary>
+internal static class CuDnnStatusCheck
 {
-    internal CuDnnException(string call, int status, string description)
-        : base("cudnn", ErrorCodeOf(status), status, $"{call} failed: {description}")
-    {
-        Call = call;
-    }
-
-    public string Call { get; }
-
-    /// <summary>The cudnnStatus_t value (cuDNN 9 numbering: 2000 BAD_PARAM, 3000 NOT_SUPPORTED, ...).</summary>
-    public int Status => NativeCode;
-
-    /// <summary>cuDNN 9 groups its statuses by thousands: 2xxx bad parameter, 3xxx not supported, 4xxx internal, 5xxx execution.</summary>
-    internal static RnnBackendErrorCode ErrorCodeOf(int status) => (status / 1000) switch
-    {
-        2 => RnnBackendErrorCode.InvalidArgument,
-        3 => RnnBackendErrorCode.Unsupported,
-        4 => RnnBackendErrorCode.Internal,
-        _ => RnnBackendErrorCode.LibraryFailure,
-    };
-
     internal static void Check(CuDnnStatus status, string call)
     {
-        if (status != CuDnnStatus.Success) throw new CuDnnException(call, (int)status, Describe(status));
+        if (status != CuDnnStatus.Success) throw ToException(call, (int)status, Describe(status));
     }
+
+    internal static RnnBackendException ToException(string call, int status, string description) =>
+        RnnBackendException.Create("cudnn", ErrorCodeOf(status), status, $"{call} failed: {description}");
+
+    /// <summary>
+    /// cuDNN 9 groups its statuses by thousands: 2xxx bad parameter, 3xxx not supported, 4xxx internal, 5xxx execution;
+    /// the two allocation failures inside the internal group are out-of-memory.
+    /// </summary>
+    internal static RnnBackendErrorCode ErrorCodeOf(int status) => status switch
+    {
+        (int)CuDnnStatus.InternalErrorHostAllocationFailed or (int)CuDnnStatus.InternalErrorDeviceAllocationFailed => RnnBackendErrorCode.OutOfMemory,
+        >= 2000 and < 3000 => RnnBackendErrorCode.InvalidArgument,
+        >= 3000 and < 4000 => RnnBackendErrorCode.Unsupported,
+        >= 4000 and < 5000 => RnnBackendErrorCode.Internal,
+        _ => RnnBackendErrorCode.LibraryFailure,
+    };
 
     internal static string Describe(CuDnnStatus status)
     {
