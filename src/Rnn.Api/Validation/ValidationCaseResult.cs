@@ -2,8 +2,8 @@ namespace RnnNative.Validation;
 
 /// <summary>
 /// The outcome of one case: every tensor's comparison, or the error the backend raised instead of a result, or its
-/// <see cref="Refusal"/>: a <see cref="NotSupportedException"/> that states a limitation of the backend (such as oneDNN's
-/// bf16 LSTM projections), which is neither a pass nor a wrong result.
+/// <see cref="Refusal"/>: a <see cref="NotSupportedException"/> or <see cref="RnnBackendUnsupportedException"/> that
+/// states a limitation of the backend (such as oneDNN's bf16 LSTM projections), which is neither a pass nor a wrong result.
 /// </summary>
 public sealed record ValidationCaseResult(ValidationCase Case, IReadOnlyList<TensorComparison> Comparisons, string? Error, string? Refusal = null)
 {

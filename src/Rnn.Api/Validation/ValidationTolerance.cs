@@ -75,7 +75,7 @@ public static class ValidationTolerance
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(quantization);
         var spec = parameters.Spec;
-        quantization.EnsureFits(spec);
+        quantization.EnsureFits(spec, nameof(quantization));
         double worst = 0;
         for (int layer = 0; layer < spec.NumLayers; layer++)
         {

@@ -36,10 +36,10 @@ public sealed class CuDnnBackend : IRnnBackend
         {
             return new CuDnnRnnExecutor(this, parameters, options, precision);
         }
-        catch (CuDnnException ex) when (ex.Status is >= 3000 and < 4000)
+        catch (RnnBackendUnsupportedException ex)
         {
             // NOT_SUPPORTED family: this cuDNN or GPU cannot run the model in this precision (e.g. bf16 on an old GPU).
-            throw new RnnBackendUnavailableException(Name, $"{parameters.Spec} in {precision.Name} is not supported here: {ex.Message}");
+            throw new RnnBackendUnavailableException(Name, $"{parameters.Spec} in {precision.Name} is not supported here: {ex.Message}", ex);
         }
     }
 }

@@ -13,12 +13,12 @@ internal sealed class CuDnnDropoutDescriptor : SafeHandleZeroOrMinusOneIsInvalid
 
     public static CuDnnDropoutDescriptor CreateDisabled(CuDnnHandle handle)
     {
-        CuDnnException.Check(CuDnnNative.cudnnCreateDropoutDescriptor(out var raw), "cudnnCreateDropoutDescriptor");
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnCreateDropoutDescriptor(out var raw), "cudnnCreateDropoutDescriptor");
         var descriptor = new CuDnnDropoutDescriptor();
         descriptor.SetHandle(raw);
         try
         {
-            CuDnnException.Check(CuDnnNative.cudnnSetDropoutDescriptor(descriptor, handle, 0f, IntPtr.Zero, 0, 0), "cudnnSetDropoutDescriptor");
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnSetDropoutDescriptor(descriptor, handle, 0f, IntPtr.Zero, 0, 0), "cudnnSetDropoutDescriptor");
         }
         catch
         {

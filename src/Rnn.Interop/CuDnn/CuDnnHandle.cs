@@ -10,13 +10,13 @@ internal sealed class CuDnnHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     public static CuDnnHandle Create()
     {
-        CuDnnException.Check(CuDnnNative.cudnnCreate(out var raw), "cudnnCreate");
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnCreate(out var raw), "cudnnCreate");
         var handle = new CuDnnHandle();
         handle.SetHandle(raw);
         return handle;
     }
 
-    public void SetStream(CudaStream stream) => CuDnnException.Check(CuDnnNative.cudnnSetStream(this, stream), "cudnnSetStream");
+    public void SetStream(CudaStream stream) => CuDnnStatusCheck.Check(CuDnnNative.cudnnSetStream(this, stream), "cudnnSetStream");
 
     protected override bool ReleaseHandle() => CuDnnNative.cudnnDestroy(handle) == CuDnnStatus.Success;
 }

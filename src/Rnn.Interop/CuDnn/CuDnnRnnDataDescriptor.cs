@@ -18,7 +18,7 @@ internal sealed class CuDnnRnnDataDescriptor : SafeHandleZeroOrMinusOneIsInvalid
 
     public static CuDnnRnnDataDescriptor Create()
     {
-        CuDnnException.Check(CuDnnNative.cudnnCreateRNNDataDescriptor(out var raw), "cudnnCreateRNNDataDescriptor");
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnCreateRNNDataDescriptor(out var raw), "cudnnCreateRNNDataDescriptor");
         var descriptor = new CuDnnRnnDataDescriptor();
         descriptor.SetHandle(raw);
         return descriptor;
@@ -28,7 +28,7 @@ internal sealed class CuDnnRnnDataDescriptor : SafeHandleZeroOrMinusOneIsInvalid
     {
         fixed (int* lengthPtr = lengths)
         {
-            CuDnnException.Check(CuDnnNative.cudnnSetRNNDataDescriptor(this, dataType, CuDnnRnnDataLayout.SeqMajorUnpacked,
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnSetRNNDataDescriptor(this, dataType, CuDnnRnnDataLayout.SeqMajorUnpacked,
                 maxSeqLength, lengths.Length, vectorSize, lengthPtr, ZeroFill), "cudnnSetRNNDataDescriptor");
         }
     }

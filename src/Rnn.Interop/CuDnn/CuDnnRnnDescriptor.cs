@@ -10,7 +10,7 @@ internal sealed class CuDnnRnnDescriptor : SafeHandleZeroOrMinusOneIsInvalid
 
     public static CuDnnRnnDescriptor Create()
     {
-        CuDnnException.Check(CuDnnNative.cudnnCreateRNNDescriptor(out var raw), "cudnnCreateRNNDescriptor");
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnCreateRNNDescriptor(out var raw), "cudnnCreateRNNDescriptor");
         var descriptor = new CuDnnRnnDescriptor();
         descriptor.SetHandle(raw);
         return descriptor;
@@ -19,7 +19,7 @@ internal sealed class CuDnnRnnDescriptor : SafeHandleZeroOrMinusOneIsInvalid
     public void Configure(RnnSpec spec, CuDnnPrecision precision, CuDnnDropoutDescriptor dropout)
     {
         // ALGO_STANDARD is the only algorithm that accepts per-sequence lengths (and projections).
-        CuDnnException.Check(CuDnnNative.cudnnSetRNNDescriptor_v8(this, CuDnnRnnAlgo.Standard, CuDnnCellModes.For(spec.Cell),
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnSetRNNDescriptor_v8(this, CuDnnRnnAlgo.Standard, CuDnnCellModes.For(spec.Cell),
             spec.HasBias ? CuDnnRnnBiasMode.DoubleBias : CuDnnRnnBiasMode.NoBias,
             spec.Bidirectional ? CuDnnDirectionMode.Bidirectional : CuDnnDirectionMode.Unidirectional,
             CuDnnRnnInputMode.LinearInput, precision.DataType, precision.MathPrecision, precision.MathType,

@@ -47,7 +47,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
             _rnn = Own(CuDnnRnnDescriptor.Create());
             _rnn.Configure(Spec, precision, _dropout);
 
-            CuDnnException.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(first.Handle, _rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(first.Handle, _rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
             var memory = Own(CudaDeviceMemory.Allocate(_device, (long)weightBytes));
             _layout = CuDnnWeightLayout.Query(first.Handle, _rnn, Spec, precision, memory);
             _weights = new CuDnnWeightSpace(memory);
@@ -129,7 +129,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
                 StageState(ws, request.InitialHidden, hxHost, host, hx, ioBase);
                 StageState(ws, request.InitialCell, cxHost, host, cx, ioBase);
 
-                CuDnnException.Check(CuDnnNative.cudnnRNNForward(ws.Handle, _rnn, fwdMode, lengths.At(ioBase),
+                CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNForward(ws.Handle, _rnn, fwdMode, lengths.At(ioBase),
                     ws.XDesc, x.At(ioBase), ws.YDesc, y.At(ioBase), ws.StateDesc, hx.At(ioBase), hy.At(scratchBase),
                     ws.CellDesc, cx.At(ioBase), cy.At(scratchBase), (nuint)_layout.SizeInBytes, weights.Address,
                     workBytes, work.At(scratchBase), (nuint)reserve.Bytes, reserve.At(ioBase)), "cudnnRNNForward");
@@ -211,16 +211,16 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
             StageState(ws, gradients.Hidden is null ? default : gradients.Hidden.Span, dhyHost, host, dhy, scratchBase);
             StageState(ws, gradients.Cell is null ? default : gradients.Cell.Span, dcyHost, host, dcy, scratchBase);
             // Weight gradients accumulate (CUDNN_WGRAD_MODE_ADD), so they start from zero.
-            CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(dw, 0, (nuint)_layout.SizeInBytes, ws.Stream), "cudaMemsetAsync");
+            CudaStatusCheck.Check(CudaRuntimeNative.cudaMemsetAsync(dw, 0, (nuint)_layout.SizeInBytes, ws.Stream), "cudaMemsetAsync");
 
             // Backward data first: it consumes and updates the reserve space that backward weights then reads.
-            CuDnnException.Check(CuDnnNative.cudnnRNNBackwardData_v8(ws.Handle, _rnn, ctx.Lengths.At(ctxBase),
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNBackwardData_v8(ws.Handle, _rnn, ctx.Lengths.At(ctxBase),
                 ws.YDesc, ctx.Y.At(ctxBase), dy.At(scratchBase), ws.XDesc, dx.At(scratchBase),
                 ws.StateDesc, ctx.Hx.At(ctxBase), dhy.At(scratchBase), dhx.At(scratchBase),
                 ws.CellDesc, ctx.Cx.At(ctxBase), dcy.At(scratchBase), dcx.At(scratchBase),
                 (nuint)_layout.SizeInBytes, ctx.Weights.Address, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardData_v8");
-            CuDnnException.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(ws.Handle, _rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(ws.Handle, _rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
                 ws.XDesc, ctx.X.At(ctxBase), ws.StateDesc, ctx.Hx.At(ctxBase), ws.YDesc, ctx.Y.At(ctxBase),
                 (nuint)_layout.SizeInBytes, dw, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardWeights_v8");
@@ -228,7 +228,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
             Download(ws, dx, scratchBase, dxHost, host);
             Download(ws, dhx, scratchBase, dhxHost, host);
             Download(ws, dcx, scratchBase, dcxHost, host);
-            CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(dwHost.At(host), dw, (nuint)_layout.SizeInBytes,
+            CudaStatusCheck.Check(CudaRuntimeNative.cudaMemcpyAsync(dwHost.At(host), dw, (nuint)_layout.SizeInBytes,
                 CudaMemcpyKind.DeviceToHost, ws.Stream), "cudaMemcpyAsync");
             ws.Stream.Synchronize();
             streamIdle = true;
@@ -340,7 +340,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
         ws.YDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.OutputSize, shape.Lengths);
         ws.StateDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.HiddenStateSize);
         ws.CellDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.CellStateSize);
-        CuDnnException.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(ws.Handle, _rnn, mode, ws.XDesc, out nuint work, out nuint reserve),
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(ws.Handle, _rnn, mode, ws.XDesc, out nuint work, out nuint reserve),
             "cudnnGetRNNTempSpaceSizes");
         return (work, reserve);
     }
@@ -350,7 +350,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
         IntPtr host = ws.Staging.Ensure(_layout.SizeInBytes);
         var image = new DeviceRegion(0, _layout.SizeInBytes);
         _layout.Pack(parameters, image.AsSpan(host));
-        CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(target.Address, host, (nuint)_layout.SizeInBytes,
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaMemcpyAsync(target.Address, host, (nuint)_layout.SizeInBytes,
             CudaMemcpyKind.HostToDevice, ws.Stream), "cudaMemcpyAsync");
         ws.Stream.Synchronize();
     }
@@ -376,20 +376,20 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
     }
 
     private static void Upload(CuDnnCallWorkspace ws, DeviceRegion hostRegion, IntPtr host, DeviceRegion deviceRegion, IntPtr deviceBase) =>
-        CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(deviceRegion.At(deviceBase), hostRegion.At(host), (nuint)deviceRegion.Bytes,
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaMemcpyAsync(deviceRegion.At(deviceBase), hostRegion.At(host), (nuint)deviceRegion.Bytes,
             CudaMemcpyKind.HostToDevice, ws.Stream), "cudaMemcpyAsync");
 
     private static void Download(CuDnnCallWorkspace ws, DeviceRegion deviceRegion, IntPtr deviceBase, DeviceRegion hostRegion, IntPtr host)
     {
         if (deviceRegion.IsEmpty) return;
-        CudaException.Check(CudaRuntimeNative.cudaMemcpyAsync(hostRegion.At(host), deviceRegion.At(deviceBase), (nuint)deviceRegion.Bytes,
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaMemcpyAsync(hostRegion.At(host), deviceRegion.At(deviceBase), (nuint)deviceRegion.Bytes,
             CudaMemcpyKind.DeviceToHost, ws.Stream), "cudaMemcpyAsync");
     }
 
     private static void Zero(CuDnnCallWorkspace ws, DeviceRegion region, IntPtr deviceBase) =>
-        CudaException.Check(CudaRuntimeNative.cudaMemsetAsync(region.At(deviceBase), 0, (nuint)region.Bytes, ws.Stream), "cudaMemsetAsync");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaMemsetAsync(region.At(deviceBase), 0, (nuint)region.Bytes, ws.Stream), "cudaMemsetAsync");
 
-    private void SetDevice() => CudaException.Check(CudaRuntimeNative.cudaSetDevice(_device), $"cudaSetDevice({_device})");
+    private void SetDevice() => CudaStatusCheck.Check(CudaRuntimeNative.cudaSetDevice(_device), $"cudaSetDevice({_device})");
 
     /// <summary>Byte sizes of one batch's tensors in the executor's precision; h states are P wide with a projection, c states H.</summary>
     private readonly record struct TensorSizes(long X, long Y, long State, long Cell, long Lengths)

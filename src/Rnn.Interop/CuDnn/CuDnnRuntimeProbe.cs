@@ -34,7 +34,7 @@ internal static class CuDnnRuntimeProbe
 
             var countError = CudaRuntimeNative.cudaGetDeviceCount(out int count);
             if (countError != CudaError.Success)
-                return BackendAvailability.Unavailable($"no CUDA device (cudaGetDeviceCount: {CudaException.Describe(countError)})");
+                return BackendAvailability.Unavailable($"no CUDA device (cudaGetDeviceCount: {CudaStatusCheck.Describe(countError)})");
             if (count < 1) return BackendAvailability.Unavailable("no CUDA device (cudaGetDeviceCount reported 0 devices)");
 
             long version = (long)CuDnnNative.cudnnGetVersion();
@@ -42,7 +42,7 @@ internal static class CuDnnRuntimeProbe
                 return BackendAvailability.Unavailable(
                     $"cuDNN {version} ({NvidiaVersions.DecodeCuDnn(version)}) loaded from {cudnn.LoadedFrom} is not supported: this binding speaks the cuDNN 9 API (90000 ≤ cudnnGetVersion() < 100000)");
 
-            CudaException.Check(CudaRuntimeNative.cudaSetDevice(0), "cudaSetDevice(0)");
+            CudaStatusCheck.Check(CudaRuntimeNative.cudaSetDevice(0), "cudaSetDevice(0)");
             using (CuDnnHandle.Create())
             using (CuDnnRnnDescriptor.Create())
             {
@@ -55,7 +55,8 @@ internal static class CuDnnRuntimeProbe
             return BackendAvailability.Available(
                 $"cuDNN {NvidiaVersions.DecodeCuDnn(version)} from {cudnn.LoadedFrom}, {count} CUDA device{(count == 1 ? "" : "s")}{cublasNote}");
         }
-        catch (CuDnnException ex) when (ex.Status == (int)CuDnnStatus.SublibraryLoadingFailed)
+        // CUDA errors never map to LibraryFailure, so this code is cuDNN's.
+        catch (RnnBackendLibraryException ex) when (ex.NativeCode == (int)CuDnnStatus.SublibraryLoadingFailed)
         {
             return BackendAvailability.Unavailable(
                 $"{ex.Message}. cuDNN could not load its sub-libraries (libcudnn_graph/_ops/_adv.so.9): put their folder on "
@@ -96,12 +97,12 @@ internal static class CuDnnRuntimeProbe
         });
         Try(facts, "cuda runtime", () =>
         {
-            CudaException.Check(CudaRuntimeNative.cudaRuntimeGetVersion(out int v), "cudaRuntimeGetVersion");
+            CudaStatusCheck.Check(CudaRuntimeNative.cudaRuntimeGetVersion(out int v), "cudaRuntimeGetVersion");
             return NvidiaVersions.DecodeCuda(v).ToString();
         });
         Try(facts, "cuda driver", () =>
         {
-            CudaException.Check(CudaRuntimeNative.cudaDriverGetVersion(out int v), "cudaDriverGetVersion");
+            CudaStatusCheck.Check(CudaRuntimeNative.cudaDriverGetVersion(out int v), "cudaDriverGetVersion");
             return $"supports CUDA {NvidiaVersions.DecodeCuda(v)}";
         });
         for (int device = 0; device < DeviceCount; device++)
@@ -115,11 +116,11 @@ internal static class CuDnnRuntimeProbe
 
     private static string DescribeDevice(int device)
     {
-        CudaException.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int major, CudaDeviceAttribute.ComputeCapabilityMajor, device), "cudaDeviceGetAttribute");
-        CudaException.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int minor, CudaDeviceAttribute.ComputeCapabilityMinor, device), "cudaDeviceGetAttribute");
-        CudaException.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int sms, CudaDeviceAttribute.MultiProcessorCount, device), "cudaDeviceGetAttribute");
-        CudaException.Check(CudaRuntimeNative.cudaSetDevice(device), "cudaSetDevice");
-        CudaException.Check(CudaRuntimeNative.cudaMemGetInfo(out nuint free, out nuint total), "cudaMemGetInfo");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int major, CudaDeviceAttribute.ComputeCapabilityMajor, device), "cudaDeviceGetAttribute");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int minor, CudaDeviceAttribute.ComputeCapabilityMinor, device), "cudaDeviceGetAttribute");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int sms, CudaDeviceAttribute.MultiProcessorCount, device), "cudaDeviceGetAttribute");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaSetDevice(device), "cudaSetDevice");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaMemGetInfo(out nuint free, out nuint total), "cudaMemGetInfo");
         const double GiB = 1024.0 * 1024 * 1024;
         return string.Create(CultureInfo.InvariantCulture,
             $"{DeviceName(device)}, compute capability {major}.{minor}, {sms} SMs, {free / GiB:F1} of {total / GiB:F1} GiB free");

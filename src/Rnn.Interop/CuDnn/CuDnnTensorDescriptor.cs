@@ -12,7 +12,7 @@ internal sealed class CuDnnTensorDescriptor : SafeHandleZeroOrMinusOneIsInvalid
 
     public static CuDnnTensorDescriptor Create()
     {
-        CuDnnException.Check(CuDnnNative.cudnnCreateTensorDescriptor(out var raw), "cudnnCreateTensorDescriptor");
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnCreateTensorDescriptor(out var raw), "cudnnCreateTensorDescriptor");
         var descriptor = new CuDnnTensorDescriptor();
         descriptor.SetHandle(raw);
         return descriptor;
@@ -23,14 +23,14 @@ internal sealed class CuDnnTensorDescriptor : SafeHandleZeroOrMinusOneIsInvalid
     {
         int* dims = stackalloc int[3] { d0, d1, d2 };
         int* strides = stackalloc int[3] { d1 * d2, d2, 1 };
-        CuDnnException.Check(CuDnnNative.cudnnSetTensorNdDescriptor(this, dataType, 3, dims, strides), "cudnnSetTensorNdDescriptor");
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnSetTensorNdDescriptor(this, dataType, 3, dims, strides), "cudnnSetTensorNdDescriptor");
     }
 
     public unsafe (CuDnnDataType DataType, int[] Dims) Get()
     {
         int* dims = stackalloc int[MaxDims];
         int* strides = stackalloc int[MaxDims];
-        CuDnnException.Check(CuDnnNative.cudnnGetTensorNdDescriptor(this, MaxDims, out var dataType, out int rank, dims, strides),
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnGetTensorNdDescriptor(this, MaxDims, out var dataType, out int rank, dims, strides),
             "cudnnGetTensorNdDescriptor");
         return (dataType, new ReadOnlySpan<int>(dims, Math.Clamp(rank, 0, MaxDims)).ToArray());
     }

@@ -31,7 +31,7 @@ internal sealed class CuDnnWeightLayout
         var blocks = CuDnnWeightMapping.For(spec);
         foreach (var group in blocks.GroupBy(b => (b.PseudoLayer, b.LinLayerId)))
         {
-            CuDnnException.Check(CuDnnNative.cudnnGetRNNWeightParams(handle, rnn, group.Key.PseudoLayer, (nuint)weightSpace.Bytes,
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNWeightParams(handle, rnn, group.Key.PseudoLayer, (nuint)weightSpace.Bytes,
                 weightSpace.Address, group.Key.LinLayerId, matrixDesc, out var matrixAddress, biasDesc, out var biasAddress),
                 $"cudnnGetRNNWeightParams(pseudoLayer {group.Key.PseudoLayer}, linLayerID {group.Key.LinLayerId})");
             foreach (var block in group)

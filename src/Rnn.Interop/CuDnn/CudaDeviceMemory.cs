@@ -23,7 +23,7 @@ internal sealed class CudaDeviceMemory : SafeHandleZeroOrMinusOneIsInvalid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
         var error = CudaRuntimeNative.cudaMalloc(out var raw, (nuint)bytes);
         if (error != CudaError.Success)
-            throw new CudaException("cudaMalloc", (int)error, $"{CudaException.Describe(error)} (requested {bytes} bytes on device {device})");
+            throw CudaStatusCheck.ToException("cudaMalloc", error, $"{CudaStatusCheck.Describe(error)} (requested {bytes} bytes on device {device})");
         var memory = new CudaDeviceMemory(device, bytes);
         memory.SetHandle(raw);
         return memory;

@@ -17,7 +17,7 @@ internal sealed class CudaPinnedMemory : SafeHandleZeroOrMinusOneIsInvalid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bytes);
         var error = CudaRuntimeNative.cudaMallocHost(out var raw, (nuint)bytes);
         if (error != CudaError.Success)
-            throw new CudaException("cudaMallocHost", (int)error, $"{CudaException.Describe(error)} (requested {bytes} bytes)");
+            throw CudaStatusCheck.ToException("cudaMallocHost", error, $"{CudaStatusCheck.Describe(error)} (requested {bytes} bytes)");
         var memory = new CudaPinnedMemory(bytes);
         memory.SetHandle(raw);
         return memory;

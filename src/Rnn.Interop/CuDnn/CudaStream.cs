@@ -10,13 +10,13 @@ internal sealed class CudaStream : SafeHandleZeroOrMinusOneIsInvalid
 
     public static CudaStream Create()
     {
-        CudaException.Check(CudaRuntimeNative.cudaStreamCreateWithFlags(out var raw, CudaRuntimeNative.StreamNonBlocking), "cudaStreamCreateWithFlags");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaStreamCreateWithFlags(out var raw, CudaRuntimeNative.StreamNonBlocking), "cudaStreamCreateWithFlags");
         var stream = new CudaStream();
         stream.SetHandle(raw);
         return stream;
     }
 
-    public void Synchronize() => CudaException.Check(CudaRuntimeNative.cudaStreamSynchronize(this), "cudaStreamSynchronize");
+    public void Synchronize() => CudaStatusCheck.Check(CudaRuntimeNative.cudaStreamSynchronize(this), "cudaStreamSynchronize");
 
     protected override bool ReleaseHandle() => CudaRuntimeNative.cudaStreamDestroy(handle) == CudaError.Success;
 }

@@ -15,7 +15,7 @@ public sealed unsafe class OneDnnInt8Executor : RnnExecutor
         RnnBatchValidator.ValidateParameters(Spec, parameters);
         if (Spec.Cell != RnnCellKind.Lstm) throw UnsupportedCell(Spec.Cell);
         var quantization = options.Quantization ?? throw new InvalidOperationException(MissingCalibrationMessage);
-        quantization.EnsureFits(Spec);
+        quantization.EnsureFits(Spec, nameof(options));
         Quantization = quantization;
         var desc = NativeModelDesc.From(Spec, options with { Precision = RnnPrecision.F32 });
         var flat = FlatParameterLayout.Flatten(parameters);

@@ -1,6 +1,6 @@
 namespace RnnNative.Interop.OneDnn;
 
-/// <summary>Turns a shim status into the matching .NET exception, carrying the shim's message for the calling thread.</summary>
+/// <summary>Turns a shim status into the matching <see cref="RnnBackendException"/>, carrying the shim's message for the calling thread.</summary>
 internal static class OneDnnStatusCheck
 {
     public static void Ensure(NativeStatus status)
@@ -9,13 +9,8 @@ internal static class OneDnnStatusCheck
         throw ToException(status, OneDnnNative.LastError());
     }
 
-    internal static Exception ToException(NativeStatus status, string message) => status switch
-    {
-        NativeStatus.InvalidArgument => new ArgumentException(message),
-        NativeStatus.Unsupported => new NotSupportedException(message),
-        NativeStatus.OutOfMemory => new InsufficientMemoryException(message),
-        _ => new OneDnnException(status, message),
-    };
+    internal static RnnBackendException ToException(NativeStatus status, string message) =>
+        RnnBackendException.Create("onednn", ErrorCodeOf(status), (int)status, message);
 
     internal static RnnBackendErrorCode ErrorCodeOf(NativeStatus status) => status switch
     {

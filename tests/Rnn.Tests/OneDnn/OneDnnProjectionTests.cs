@@ -85,7 +85,7 @@ public class OneDnnProjectionTests
     {
         RequireBackend();
         var parameters = RnnParameters.InitializeUniform(new RnnSpec(RnnCellKind.Lstm, 4, 8, projectionSize: 3), seed: 1);
-        var e = Assert.Throws<NotSupportedException>(() => OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Bf16)));
+        var e = Assert.Throws<RnnBackendUnsupportedException>(() => OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Bf16)));
         Assert.That(e!.Message, Does.Contain("bf16").And.Contain("proj").And.Contain("wrong"));
     }
 
@@ -97,7 +97,7 @@ public class OneDnnProjectionTests
         var parameters = RnnParameters.InitializeUniform(spec, seed: 2);
         var input = RandomInput(spec, new Random(3), 4, 2, null, withStates: false, batchFirst: false);
         var quantization = Int8Calibration.Calibrate(parameters, input);
-        var e = Assert.Throws<NotSupportedException>(() =>
+        var e = Assert.Throws<RnnBackendUnsupportedException>(() =>
             OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(RnnPrecision.Int8, Quantization: quantization)));
         Assert.That(e!.Message, Does.Contain("int8").And.Contain("proj"));
     }

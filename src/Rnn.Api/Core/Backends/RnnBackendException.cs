@@ -1,13 +1,14 @@
 namespace RnnNative;
 
 /// <summary>
-/// A backend's native layer failed on a request that passed validation. Every backend's native exceptions derive from
-/// it, so one catch handles them all; <see cref="ErrorCode"/> says what kind of failure, <see cref="NativeCode"/> keeps
-/// the library's own number.
+/// A backend could not run a request. Every backend failure derives from it, one subclass per
+/// <see cref="RnnBackendErrorCode"/>, so one catch handles them all and a narrower catch picks a kind;
+/// <see cref="NativeCode"/> keeps the native library's own number. Argument errors the caller can fix are
+/// <see cref="ArgumentException"/>s thrown before any native call, never these.
 /// </summary>
-public class RnnBackendException : InvalidOperationException
+public abstract class RnnBackendException : Exception
 {
-    public RnnBackendException(string backend, RnnBackendErrorCode errorCode, int nativeCode, string message, Exception? inner = null)
+    protected RnnBackendException(string backend, RnnBackendErrorCode errorCode, int nativeCode, string message, Exception? inner = null)
         : base(message, inner)
     {
         Backend = backend;
@@ -20,6 +21,23 @@ public class RnnBackendException : InvalidOperationException
 
     public RnnBackendErrorCode ErrorCode { get; }
 
-    /// <summary>The native status as the library numbers it (rnn_status, cudnnStatus_t, cudaError_t).</summary>
+    /// <summary>The native status as the library numbers it (rnn_status, cudnnStatus_t, cudaError_t); 0 where there is none.</summary>
     public int NativeCode { get; }
+
+    /// <summary>
+    /// The exception for a failure of kind <paramref name="errorCode"/>: the one place each backend's status check
+    /// turns a mapped native status into its subclass.
+    /// </summary>
+    public static RnnBackendException Create(string backend, RnnBackendErrorCode errorCode, int nativeCode, string message, Exception? inner = null) =>
+        errorCode switch
+        {
+            RnnBackendErrorCode.InvalidArgument => new RnnBackendInvalidArgumentException(backend, nativeCode, message, inner),
+            RnnBackendErrorCode.Unsupported => new RnnBackendUnsupportedException(backend, nativeCode, message, inner),
+            RnnBackendErrorCode.OutOfMemory => new RnnBackendOutOfMemoryException(backend, nativeCode, message, inner),
+            RnnBackendErrorCode.LibraryFailure => new RnnBackendLibraryException(backend, nativeCode, message, inner),
+            RnnBackendErrorCode.DeviceFailure => new RnnBackendDeviceException(backend, nativeCode, message, inner),
+            RnnBackendErrorCode.Unavailable => new RnnBackendUnavailableException(backend, message, inner),
+            // Throwing here would hide the native failure being reported; an unknown kind is a bug in the native layer's mapping.
+            _ => new RnnBackendInternalException(backend, nativeCode, message, inner),
+        };
 }

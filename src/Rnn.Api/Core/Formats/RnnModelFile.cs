@@ -61,7 +61,7 @@ public static partial class RnnModelFile
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(quantization);
-        quantization.EnsureFits(parameters.Spec);
+        quantization.EnsureFits(parameters.Spec, nameof(quantization));
         var metadata = new Dictionary<string, string>(MetadataFor(parameters.Spec));
         for (int l = 0; l < quantization.Layers.Count; l++)
         {

@@ -31,12 +31,15 @@ public readonly record struct Int8LayerQuantization(float Scale, float Shift)
         return new((float)scale, (float)Math.Clamp(-min * scale, 0, 255));
     }
 
-    /// <summary>Checks what the shim checks, with a message that names the layer.</summary>
-    public void Validate(int layer)
+    /// <summary>
+    /// Checks what the shim checks, with a message that names the layer; the exception names <paramref name="paramName"/>,
+    /// the argument through which the caller passed this layer's quantization.
+    /// </summary>
+    public void Validate(int layer, string? paramName = null)
     {
         if (!(Scale > 0) || !float.IsFinite(Scale))
-            throw new ArgumentException($"int8 layer {layer}: scale must be positive and finite; got {Scale}.");
+            throw new ArgumentException($"int8 layer {layer}: scale must be positive and finite; got {Scale}.", paramName);
         if (!(Shift >= 0 && Shift <= 255))
-            throw new ArgumentException($"int8 layer {layer}: shift must be in [0, 255]; got {Shift}.");
+            throw new ArgumentException($"int8 layer {layer}: shift must be in [0, 255]; got {Shift}.", paramName);
     }
 }

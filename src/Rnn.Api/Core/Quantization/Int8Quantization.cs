@@ -12,18 +12,21 @@ public sealed record Int8Quantization
     {
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ArgumentException("An int8 quantization needs at least one layer.", nameof(layers));
-        for (int l = 0; l < layers.Count; l++) layers[l].Validate(l);
+        for (int l = 0; l < layers.Count; l++) layers[l].Validate(l, nameof(layers));
         Layers = layers.ToArray();
     }
 
     public IReadOnlyList<Int8LayerQuantization> Layers { get; }
 
-    /// <summary>Throws unless this quantization has one entry per layer of <paramref name="spec"/>.</summary>
-    public void EnsureFits(RnnSpec spec)
+    /// <summary>
+    /// Throws unless this quantization has one entry per layer of <paramref name="spec"/>; the exception names
+    /// <paramref name="paramName"/>, the argument through which the caller passed this quantization.
+    /// </summary>
+    public void EnsureFits(RnnSpec spec, string? paramName = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (Layers.Count != spec.NumLayers)
-            throw new ArgumentException($"The int8 quantization has {Layers.Count} layer(s), but the model {spec} has {spec.NumLayers}; recalibrate it for this model (rnn calibrate).");
+            throw new ArgumentException($"The int8 quantization has {Layers.Count} layer(s), but the model {spec} has {spec.NumLayers}; recalibrate it for this model (rnn calibrate).", paramName);
     }
 
     public bool Equals(Int8Quantization? other) => other is not null && Layers.SequenceEqual(other.Layers);

@@ -4,7 +4,7 @@ namespace RnnNative.Interop.CuDnn.Native;
 
 /// <summary>
 /// The CUDA runtime API (libcudart.so.13 or .so.12, found by <see cref="CudaLibraryLocator"/>). Every function returns
-/// a <see cref="CudaError"/>; <see cref="CudaException.Check"/> turns failures into exceptions with the runtime's own text.
+/// a <see cref="CudaError"/>; <see cref="CudaStatusCheck.Check"/> turns failures into exceptions with the runtime's own text.
 /// </summary>
 internal static unsafe partial class CudaRuntimeNative
 {

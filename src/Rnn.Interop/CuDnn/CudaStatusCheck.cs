@@ -3,32 +3,27 @@ using RnnNative.Interop.CuDnn.Native;
 
 namespace RnnNative.Interop.CuDnn;
 
-/// <summary>A CUDA runtime call failed; the message carries the call, the error name and the runtime's description.</summary>
-public sealed class CudaException : RnnBackendException
+/// <summary>
+/// Turns a failed CUDA runtime call into the matching <see cref="RnnBackendException"/> (of the cudnn backend, which
+/// made the call); the message carries the call, the error name and the runtime's description.
+/// </summary>
+internal static class CudaStatusCheck
 {
-    internal CudaException(string call, int code, string description)
-        : base("cudnn", ErrorCodeOf(code), code, $"{call} failed: {description}")
+    internal static void Check(CudaError error, string call)
     {
-        Call = call;
+        if (error != CudaError.Success) throw ToException(call, error, Describe(error));
     }
 
-    public string Call { get; }
-
-    /// <summary>The cudaError_t value.</summary>
-    public int Code => NativeCode;
+    internal static RnnBackendException ToException(string call, CudaError error, string description) =>
+        RnnBackendException.Create("cudnn", ErrorCodeOf((int)error), (int)error, $"{call} failed: {description}");
 
     /// <summary>cudaErrorInvalidValue (1) and cudaErrorMemoryAllocation (2) have their own kinds; the rest are device failures.</summary>
     internal static RnnBackendErrorCode ErrorCodeOf(int code) => code switch
     {
-        1 => RnnBackendErrorCode.InvalidArgument,
-        2 => RnnBackendErrorCode.OutOfMemory,
+        (int)CudaError.InvalidValue => RnnBackendErrorCode.InvalidArgument,
+        (int)CudaError.MemoryAllocation => RnnBackendErrorCode.OutOfMemory,
         _ => RnnBackendErrorCode.DeviceFailure,
     };
-
-    internal static void Check(CudaError error, string call)
-    {
-        if (error != CudaError.Success) throw new CudaException(call, (int)error, Describe(error));
-    }
 
     /// <summary>"cudaErrorNoDevice (100): no CUDA-capable device is detected", from the loaded runtime's own tables.</summary>
     internal static string Describe(CudaError error)
