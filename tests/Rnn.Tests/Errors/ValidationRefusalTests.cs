@@ -29,7 +29,7 @@ public class ValidationRefusalTests
     {
         public override string Name => "throwing";
 
-        public override IRnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
+        public override RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null) =>
             throw RnnBackendException.Create(Name, code, 2, "not on this CPU");
     }
 }
