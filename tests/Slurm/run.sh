@@ -135,7 +135,7 @@ case "$node_line" in "NodeName=$node "*) ;; *) node_line="NodeName=$node CPUs=$(
 ctld_port=$(free_port) && slurmd_port=$(free_port) && [ "$ctld_port" != "$slurmd_port" ] || fail "no free TCP ports"
 cat >"$conf" <<EOF
 ClusterName=rnnpredict
-SlurmctldHost=$node
+SlurmctldHost=$node(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
