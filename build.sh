@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # RnnNative build entry point: ./build.sh [build|test|pack|demo|bench|clean]
 #   build  native shim and its bundled runtime (CMake, Release) + managed solution (Release)
-#   test   build, run the NUnit suite, pack, and run the package smoke test (tests/PackageSmoke);
-#          ends with "N passed, N failed, N skipped"
+#   test   build, run the NUnit suite, pack, run the package smoke test (tests/PackageSmoke), the Slurm array of
+#          docs/scale-out.md on a one-node cluster (tests/Slurm) and its Kubernetes manifests' schema check
+#          (tests/Kubernetes); ends with "N passed, N failed, N skipped"
 #   pack   build, then write every NuGet package to artifacts/packages/
 #   demo   build, then the quickstart: train the sentiment sample, rnn predict on the bundled reviews, a short
 #          throughput run against ONNX Runtime (README: Quickstart)
@@ -108,8 +109,20 @@ cmd_test() {
   else
     echo "FAIL dotnet pack" | tee -a "$smoke"; smoke_rc=1
   fi
+  # docs/scale-out.md made real: its Slurm array on a one-node cluster started here, its Kubernetes Jobs checked
+  # against the batch/v1 schema. Where they cannot run they print "SKIP <name>: why", counted as skipped.
+  log "scale-out: Slurm array (tests/Slurm), Kubernetes manifests (tests/Kubernetes)"
+  # The Slurm test bounds its own waits (installation 240 s, the rest 300 s); the timeout is a last resort (TERM lets
+  # it stop its daemons).
+  if ! timeout -k 30 600 tests/Slurm/run.sh "$ROOT/src/Rnn.Cli/bin/$CONFIG/net10.0/rnn.dll" \
+       "$ROOT/bench/Rnn.Bench/bin/$CONFIG/net10.0/Rnn.Bench.dll" | tee -a "$smoke"; then
+    smoke_rc=1
+    grep -qE '^(PASS|FAIL|SKIP) slurm' "$smoke" || echo "FAIL slurm: stopped after 600 s" | tee -a "$smoke"
+  fi
+  tests/Kubernetes/run.sh | tee -a "$smoke" || smoke_rc=1
   passed=$((passed + $(grep -c '^PASS ' "$smoke" || true)))
   failed=$((failed + $(grep -c '^FAIL ' "$smoke" || true)))
+  skipped=$((skipped + $(grep -c '^SKIP ' "$smoke" || true)))
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$smoke_rc" -eq 0 ]
 }
