@@ -21,12 +21,12 @@ internal sealed class ClassifierInference(TokenInputTable input, RecurrentNetwor
         statistics.AddPass(Useful(batch), (long)n * steps);
         int first = (rnn.Spec.NumLayers - 1) * dirs;
         var features = new float[dirs * h];
-        var logits = new float[fc.Classes];
         var results = new PredictionResult[n];
         for (int b = 0; b < n; b++)
         {
             for (int d = 0; d < dirs; d++)
                 pass.Hidden.Span.Slice(((first + d) * n + b) * h, h).CopyTo(features.AsSpan(d * h));
+            var logits = new float[fc.Classes];
             fc.Logits(features, logits);
             var probabilities = new float[fc.Classes];
             OutputProjection.Softmax(logits, probabilities);
@@ -34,10 +34,11 @@ internal sealed class ClassifierInference(TokenInputTable input, RecurrentNetwor
             {
                 Label = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits),
                 Probabilities = probabilities,
+                Logits = logits,
             };
         }
         return results;
     }
 
-    public override void Dispose() => rnn.Dispose();
+    private protected override void Release() => rnn.Dispose();
 }

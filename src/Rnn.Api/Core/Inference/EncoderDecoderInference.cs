@@ -62,7 +62,7 @@ internal sealed class EncoderDecoderInference(
         return batch.Select((r, b) => new PredictionResult(r) { Tokens = [.. produced[b]] }).ToArray();
     }
 
-    public override void Dispose()
+    private protected override void Release()
     {
         encoder.Dispose();
         decoder.Dispose();

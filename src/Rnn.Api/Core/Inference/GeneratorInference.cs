@@ -64,5 +64,5 @@ internal sealed class GeneratorInference(TokenInputTable input, RecurrentNetwork
         return batch.Select((r, b) => new PredictionResult(r) { Tokens = [.. produced[b]] }).ToArray();
     }
 
-    public override void Dispose() => rnn.Dispose();
+    private protected override void Release() => rnn.Dispose();
 }

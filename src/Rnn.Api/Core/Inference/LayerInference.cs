@@ -45,5 +45,5 @@ internal sealed class LayerInference(RecurrentNetwork rnn, bool fullOutput) : In
         return results;
     }
 
-    public override void Dispose() => rnn.Dispose();
+    private protected override void Release() => rnn.Dispose();
 }

@@ -18,6 +18,8 @@ public sealed class PredictionResult
     public int Label { get; internal init; }
     /// <summary>Softmax over the classes.</summary>
     public float[]? Probabilities { get; internal init; }
+    /// <summary>A classifier's logits (the output layer before the softmax), one per class.</summary>
+    public float[]? Logits { get; internal init; }
     /// <summary>One class per step.</summary>
     public int[]? Labels { get; internal init; }
     /// <summary>Softmax per step: T × classes, row-major.</summary>

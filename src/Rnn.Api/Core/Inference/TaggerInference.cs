@@ -34,5 +34,5 @@ internal sealed class TaggerInference(TokenInputTable input, RecurrentNetwork rn
         return results;
     }
 
-    public override void Dispose() => rnn.Dispose();
+    private protected override void Release() => rnn.Dispose();
 }

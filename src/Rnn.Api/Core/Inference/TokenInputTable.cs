@@ -21,7 +21,7 @@ internal sealed class TokenInputTable
     {
         for (int i = 0; i < tokens.Length; i++)
             if ((uint)tokens[i] >= (uint)VocabularySize)
-                return $"token id {tokens[i]} at position {i} is outside the vocabulary [0, {VocabularySize})";
+                return $"token id {tokens[i]} at step {i} is outside the vocabulary [0, {VocabularySize})";
         return null;
     }
 
