@@ -14,8 +14,16 @@ public sealed class CuDnnBackend : IRnnBackend
 
     public IReadOnlyList<KeyValuePair<string, string>> Describe() => CuDnnRuntimeProbe.Facts;
 
-    /// <summary>f32 (FMA math, exact to the reference's tolerance), and f16/bf16 storage with tensor-core math.</summary>
-    public bool Supports(RnnPrecision precision) => Enum.IsDefined(precision) && precision != RnnPrecision.Int8;
+    /// <summary>
+    /// f32 (FMA math, exact to the reference's tolerance) and f16 storage with tensor-core math; bf16 only where
+    /// <see cref="CuDnnBf16Support"/> allows it on the default device (cuDNN ≥ 9.13 and compute capability ≥ 8.0).
+    /// </summary>
+    public bool Supports(RnnPrecision precision) => precision switch
+    {
+        RnnPrecision.F32 or RnnPrecision.F16 => true,
+        RnnPrecision.Bf16 => CuDnnRuntimeProbe.Bf16Refusal(RnnExecutorOptions.Default.Device) is null,
+        _ => false,
+    };
 
     public RnnExecutor CreateExecutor(RnnParameters parameters, RnnExecutorOptions? options = null)
     {
@@ -23,13 +31,16 @@ public sealed class CuDnnBackend : IRnnBackend
         options ??= RnnExecutorOptions.Default;
         var availability = Availability;
         if (!availability.IsAvailable) throw new RnnBackendUnavailableException(Name, availability.Reason);
-        if (!Supports(options.Precision))
+        if (options.Precision is not (RnnPrecision.F32 or RnnPrecision.F16 or RnnPrecision.Bf16))
             throw new RnnBackendUnavailableException(Name, options.Precision == RnnPrecision.Int8
                 ? "precision Int8 runs on the onednn backend only (LSTM inference); use f32, f16 or bf16 on cudnn."
                 : $"precision {options.Precision} is not supported.");
         int devices = CuDnnRuntimeProbe.DeviceCount;
         if (options.Device < 0 || options.Device >= devices)
             throw new ArgumentException($"options.Device must be a CUDA device index from 0 to {devices - 1}; got {options.Device}.", nameof(options));
+        // bf16 depends on the chosen device, not only the default one Supports looks at.
+        if (options.Precision == RnnPrecision.Bf16 && CuDnnRuntimeProbe.Bf16Refusal(options.Device) is { } refusal)
+            throw new RnnBackendUnavailableException(Name, refusal);
 
         var precision = CuDnnPrecision.For(options.Precision);
         try

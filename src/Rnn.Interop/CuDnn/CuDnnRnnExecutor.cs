@@ -5,9 +5,9 @@ using System.Numerics.Tensors;
 namespace RnnNative.Interop.CuDnn;
 
 /// <summary>
-/// One model on one GPU through cuDNN 9's RNN API. Any number of threads may call it at once: the RNN descriptor,
-/// the weight layout and the weight space are shared and read-only during calls, and everything a call mutates (a
-/// stream with its own cuDNN handle, the batch descriptors, device scratch, pinned staging) is a
+/// One model on one GPU through cuDNN 9's RNN API. Any number of threads may call it at once: the weight layout and
+/// the weight space are shared and read-only during calls, and everything a call hands to cuDNN (a stream with its own
+/// cuDNN handle, its own RNN descriptor, the batch descriptors, device scratch, pinned staging) is a
 /// <see cref="CuDnnCallWorkspace"/> lent by the executor's pool, so calls run side by side on their own streams. The
 /// only locks are the pool's free list and the weight-space pointer, each held for a few instructions. Each call leaves
 /// its stream idle before returning.
@@ -17,8 +17,6 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
     private readonly CuDnnPrecision _precision;
     private readonly int _device;
     private readonly CallWorkspacePool<CuDnnCallWorkspace> _workspaces;
-    private readonly CuDnnDropoutDescriptor _dropout;
-    private readonly CuDnnRnnDescriptor _rnn;
     private readonly CuDnnWeightLayout _layout;
     // Guards which weight space is current: a call retains the current one for its duration, and UpdateParameters
     // swaps in a fresh one while any call or training context still holds the old.
@@ -41,15 +39,12 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
         {
             SetDevice();
             // Every thread that creates a workspace has made the executor's device current first.
-            _workspaces = Own(new CallWorkspacePool<CuDnnCallWorkspace>(() => CuDnnCallWorkspace.Create(_device)));
+            _workspaces = Own(new CallWorkspacePool<CuDnnCallWorkspace>(CreateWorkspace));
             var first = Own(_workspaces.Take());
-            _dropout = Own(CuDnnDropoutDescriptor.CreateDisabled(first.Handle));
-            _rnn = Own(CuDnnRnnDescriptor.Create());
-            _rnn.Configure(Spec, precision, _dropout);
 
-            CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(first.Handle, _rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(first.Handle, first.Rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
             var memory = Own(CudaDeviceMemory.Allocate(_device, (long)weightBytes));
-            _layout = CuDnnWeightLayout.Query(first.Handle, _rnn, Spec, precision, memory);
+            _layout = CuDnnWeightLayout.Query(first.Handle, first.Rnn, Spec, precision, memory);
             _weights = new CuDnnWeightSpace(memory);
             UploadWeights(parameters, _weights, first);
             _workspaces.Return(first);
@@ -129,7 +124,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
                 StageState(ws, request.InitialHidden, hxHost, host, hx, ioBase);
                 StageState(ws, request.InitialCell, cxHost, host, cx, ioBase);
 
-                CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNForward(ws.Handle, _rnn, fwdMode, lengths.At(ioBase),
+                CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNForward(ws.Handle, ws.Rnn, fwdMode, lengths.At(ioBase),
                     ws.XDesc, x.At(ioBase), ws.YDesc, y.At(ioBase), ws.StateDesc, hx.At(ioBase), hy.At(scratchBase),
                     ws.CellDesc, cx.At(ioBase), cy.At(scratchBase), (nuint)_layout.SizeInBytes, weights.Address,
                     workBytes, work.At(scratchBase), (nuint)reserve.Bytes, reserve.At(ioBase)), "cudnnRNNForward");
@@ -214,13 +209,13 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
             CudaStatusCheck.Check(CudaRuntimeNative.cudaMemsetAsync(dw, 0, (nuint)_layout.SizeInBytes, ws.Stream), "cudaMemsetAsync");
 
             // Backward data first: it consumes and updates the reserve space that backward weights then reads.
-            CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNBackwardData_v8(ws.Handle, _rnn, ctx.Lengths.At(ctxBase),
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNBackwardData_v8(ws.Handle, ws.Rnn, ctx.Lengths.At(ctxBase),
                 ws.YDesc, ctx.Y.At(ctxBase), dy.At(scratchBase), ws.XDesc, dx.At(scratchBase),
                 ws.StateDesc, ctx.Hx.At(ctxBase), dhy.At(scratchBase), dhx.At(scratchBase),
                 ws.CellDesc, ctx.Cx.At(ctxBase), dcy.At(scratchBase), dcx.At(scratchBase),
                 (nuint)_layout.SizeInBytes, ctx.Weights.Address, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardData_v8");
-            CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(ws.Handle, _rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnRNNBackwardWeights_v8(ws.Handle, ws.Rnn, CuDnnWgradMode.Add, ctx.Lengths.At(ctxBase),
                 ws.XDesc, ctx.X.At(ctxBase), ws.StateDesc, ctx.Hx.At(ctxBase), ws.YDesc, ctx.Y.At(ctxBase),
                 (nuint)_layout.SizeInBytes, dw, workBytes, work.At(scratchBase),
                 (nuint)ctx.Reserve.Bytes, ctx.Reserve.At(ctxBase)), "cudnnRNNBackwardWeights_v8");
@@ -302,9 +297,6 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
         // Best effort: releasing must not throw, and each handle frees itself even if this fails.
         CudaRuntimeNative.cudaSetDevice(_device);
         lock (_weightsGate) _weights.Release();
-        _rnn.Dispose();
-        // The dropout descriptor was set up with a pooled workspace's handle, so it goes before the workspaces.
-        _dropout.Dispose();
         _workspaces.Dispose();
     }
 
@@ -321,6 +313,30 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
             return;
         }
         _workspaces.Return(ws);
+    }
+
+    /// <summary>
+    /// A workspace for the pool, made on a thread whose current device is the executor's. Every workspace after the first
+    /// must describe a weight space of the size the layout was queried for: cuDNN sizing identically configured
+    /// descriptors differently would mean their layouts differ too, and the shared weights would be misread.
+    /// </summary>
+    private CuDnnCallWorkspace CreateWorkspace()
+    {
+        var ws = CuDnnCallWorkspace.Create(_device, Spec, _precision);
+        if (_layout is null) return ws; // the first workspace, whose descriptor the layout is queried from
+        try
+        {
+            CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNWeightSpaceSize(ws.Handle, ws.Rnn, out nuint weightBytes), "cudnnGetRNNWeightSpaceSize");
+            if ((long)weightBytes != _layout.SizeInBytes)
+                throw new InvalidOperationException(
+                    $"cuDNN sized a second RNN descriptor for {Spec} at {weightBytes} bytes of weights; the first had {_layout.SizeInBytes}.");
+            return ws;
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The current weights, held by the calling call until it releases them.</summary>
@@ -340,7 +356,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
         ws.YDesc.SetSequenceMajor(_precision.DataType, shape.SeqLen, Spec.OutputSize, shape.Lengths);
         ws.StateDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.HiddenStateSize);
         ws.CellDesc.SetPacked3d(_precision.DataType, Spec.NumLayers * Spec.Directions, shape.Batch, Spec.CellStateSize);
-        CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(ws.Handle, _rnn, mode, ws.XDesc, out nuint work, out nuint reserve),
+        CuDnnStatusCheck.Check(CuDnnNative.cudnnGetRNNTempSpaceSizes(ws.Handle, ws.Rnn, mode, ws.XDesc, out nuint work, out nuint reserve),
             "cudnnGetRNNTempSpaceSizes");
         return (work, reserve);
     }

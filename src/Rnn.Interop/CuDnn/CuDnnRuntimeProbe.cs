@@ -22,6 +22,9 @@ internal static class CuDnnRuntimeProbe
     /// <summary>The number of CUDA devices; only meaningful when <see cref="Availability"/> says available.</summary>
     public static int DeviceCount { get; private set; }
 
+    /// <summary>cudnnGetVersion() of the loaded cuDNN; only meaningful when <see cref="Availability"/> says available.</summary>
+    public static long CuDnnVersion { get; private set; }
+
     private static BackendAvailability ProbeAvailability()
     {
         try
@@ -49,6 +52,7 @@ internal static class CuDnnRuntimeProbe
                 // Creating both proves the context, libcudnn_graph and libcudnn_adv are usable.
             }
             DeviceCount = count;
+            CuDnnVersion = version;
             string cublasNote = locator.Load(CudaLibraryRole.CublasLt).IsLoaded
                 ? ""
                 : "; cuBLASLt was not found, so RNN calls may fail (see the warnings in the backend description)";
@@ -111,13 +115,42 @@ internal static class CuDnnRuntimeProbe
             Try(facts, $"gpu {d}", () => DescribeDevice(d));
         }
         Add("f32 math", "FMA (no TF32), matches the reference within 1e-4");
+        Add("bf16", Bf16Refusal(0) ?? "supported on gpu 0 (cuDNN ≥ 9.13, compute capability ≥ 8.0)");
         return facts;
+    }
+
+    /// <summary>
+    /// Null when bf16 RNNs can run on <paramref name="device"/>; otherwise why not: the backend is unavailable, there is
+    /// no such device, or <see cref="CuDnnBf16Support"/> refuses this cuDNN version or this GPU.
+    /// </summary>
+    public static string? Bf16Refusal(int device)
+    {
+        var availability = Availability;
+        if (!availability.IsAvailable) return availability.Reason;
+        if (device < 0 || device >= DeviceCount) return $"there is no CUDA device {device} (this machine has {DeviceCount})";
+        try
+        {
+            var (major, minor) = ComputeCapability(device);
+            string? refusal = CuDnnBf16Support.Refusal(CuDnnVersion, major, minor);
+            return refusal is null ? null : $"device {device}: {refusal}";
+        }
+        catch (RnnBackendException ex)
+        {
+            return $"the compute capability of device {device} could not be read: {ex.Message}";
+        }
+    }
+
+    /// <summary>The device's compute capability (8.0 for A100, 9.0 for H100); throws an <see cref="RnnBackendException"/> when unreadable.</summary>
+    public static (int Major, int Minor) ComputeCapability(int device)
+    {
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int major, CudaDeviceAttribute.ComputeCapabilityMajor, device), "cudaDeviceGetAttribute");
+        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int minor, CudaDeviceAttribute.ComputeCapabilityMinor, device), "cudaDeviceGetAttribute");
+        return (major, minor);
     }
 
     private static string DescribeDevice(int device)
     {
-        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int major, CudaDeviceAttribute.ComputeCapabilityMajor, device), "cudaDeviceGetAttribute");
-        CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int minor, CudaDeviceAttribute.ComputeCapabilityMinor, device), "cudaDeviceGetAttribute");
+        var (major, minor) = ComputeCapability(device);
         CudaStatusCheck.Check(CudaRuntimeNative.cudaDeviceGetAttribute(out int sms, CudaDeviceAttribute.MultiProcessorCount, device), "cudaDeviceGetAttribute");
         CudaStatusCheck.Check(CudaRuntimeNative.cudaSetDevice(device), "cudaSetDevice");
         CudaStatusCheck.Check(CudaRuntimeNative.cudaMemGetInfo(out nuint free, out nuint total), "cudaMemGetInfo");

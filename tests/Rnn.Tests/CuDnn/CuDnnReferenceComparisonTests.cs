@@ -70,6 +70,7 @@ public class CuDnnReferenceComparisonTests
     [TestCase(RnnPrecision.Bf16, 4e-2)]
     public void ReducedPrecisionForwardStaysNearTheReference(RnnPrecision precision, double tolerance)
     {
+        if (precision == RnnPrecision.Bf16 && CuDnnRuntimeProbe.Bf16Refusal(0) is { } refusal) Assert.Ignore(refusal);
         var spec = new RnnSpec(RnnCellKind.Lstm, 16, 32, 2, bidirectional: true);
         var rng = new Random(5);
         var parameters = RnnParameters.InitializeUniform(spec, 9);

@@ -40,7 +40,7 @@ internal static unsafe partial class CuDnnNative
     public static partial CuDnnStatus cudnnDestroy(IntPtr handle);
 
     [LibraryImport(LibraryName)]
-    public static partial CuDnnStatus cudnnSetStream(CuDnnHandle handle, CudaStream stream);
+    public static partial CuDnnStatus cudnnSetStream(CuDnnHandle handle, CudaStream streamId);
 
     // cudnn_ops.h: tensor and dropout descriptors
 

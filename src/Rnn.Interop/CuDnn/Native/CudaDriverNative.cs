@@ -23,5 +23,5 @@ internal static unsafe partial class CudaDriverNative
 
     /// <summary>CUresult cuDeviceGetName(char *name, int len, CUdevice dev); writes a NUL-terminated ASCII name.</summary>
     [LibraryImport(LibraryName)]
-    public static partial int cuDeviceGetName(byte* name, int length, int device);
+    public static partial int cuDeviceGetName(byte* name, int len, int dev);
 }

@@ -24,7 +24,7 @@ internal static unsafe partial class CudaRuntimeNative
     public static partial CudaError cudaSetDevice(int device);
 
     [LibraryImport(LibraryName)]
-    public static partial CudaError cudaDeviceGetAttribute(out int value, CudaDeviceAttribute attribute, int device);
+    public static partial CudaError cudaDeviceGetAttribute(out int value, CudaDeviceAttribute attr, int device);
 
     [LibraryImport(LibraryName)]
     public static partial CudaError cudaRuntimeGetVersion(out int runtimeVersion);
@@ -54,7 +54,7 @@ internal static unsafe partial class CudaRuntimeNative
     public static partial CudaError cudaMemsetAsync(IntPtr devPtr, int value, nuint count, CudaStream stream);
 
     [LibraryImport(LibraryName)]
-    public static partial CudaError cudaStreamCreateWithFlags(out IntPtr stream, uint flags);
+    public static partial CudaError cudaStreamCreateWithFlags(out IntPtr pStream, uint flags);
 
     [LibraryImport(LibraryName)]
     public static partial CudaError cudaStreamDestroy(IntPtr stream);
