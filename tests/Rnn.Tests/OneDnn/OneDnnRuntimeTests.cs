@@ -51,6 +51,21 @@ public class OneDnnRuntimeTests
         Assert.That(OneDnnNative.LastError(), Does.Contain("capacity"));
     }
 
+    // libgomp reads its wait policy from the C library's environment when the shim loads it: passive there unless the
+    // user chose a policy or a spin count.
+    [Test]
+    public void OpenMpWaitsPassivelyUnlessTheUserChose()
+    {
+        if (!OpenMpWaitPolicy.Applied)
+        {
+            Assert.That(Environment.GetEnvironmentVariable(OpenMpWaitPolicy.PolicyVariable) ?? Environment.GetEnvironmentVariable(OpenMpWaitPolicy.SpinCountVariable),
+                Is.Not.Null, "the policy was left alone, so the user must have set one of the variables");
+            return;
+        }
+        Assert.That(OpenMpWaitPolicy.NativeValue(), Is.EqualTo("passive"));
+        Assert.That(Environment.GetEnvironmentVariable(OpenMpWaitPolicy.PolicyVariable), Is.EqualTo("passive"));
+    }
+
     [Test]
     public void ReleasingFreedMemoryReachesTheShim() =>
         Assert.That(OneDnnNative.RuntimeReleaseFreeMemory(), Is.EqualTo(NativeStatus.Ok), OneDnnNative.LastError());

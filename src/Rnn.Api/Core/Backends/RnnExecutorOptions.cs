@@ -13,8 +13,12 @@ namespace RnnNative;
 /// CPU threads each call runs on; 0 = all cores. Any number of threads may call one executor at once, and each call
 /// gets this many threads of its own (or its request's <see cref="RnnInferenceRequest.Threads"/>), so the rule is
 /// callers × threads ≤ cores: 4 callers × 1 thread fill 4 cores side by side, while 4 callers × all cores make the
-/// calls compete for the same cores and each one slows down. The managed reference runs each call on its caller's
-/// thread and ignores it.
+/// calls compete for the same cores and each one slows down. On a machine shared with other busy processes, count
+/// only the cores they leave free, and prefer 1 thread per call for small models (hidden size a few hundred, short
+/// batches), which has no thread team to wait on. The oneDNN backend loads OpenMP with passive waiting (unless
+/// OMP_WAIT_POLICY or GOMP_SPINCOUNT is set), so a call on several threads slows down with the competition instead
+/// of collapsing; OMP_WAIT_POLICY=active, set before the process starts, buys back some latency on cores the
+/// process has to itself. The managed reference runs each call on its caller's thread and ignores it.
 /// </param>
 /// <param name="Device">The GPU a GPU backend runs on.</param>
 /// <param name="Quantization">For <see cref="RnnPrecision.Int8"/>: the calibrated activation quantization.</param>

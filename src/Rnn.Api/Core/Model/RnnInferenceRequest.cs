@@ -33,7 +33,9 @@ public readonly struct RnnInferenceRequest
     /// <summary>
     /// CPU threads for this call; 0 uses <see cref="RnnExecutorOptions.Threads"/>. With K callers on one executor,
     /// keep K × threads ≤ cores: K callers × 1 thread fill K cores side by side, while more threads than cores in all
-    /// make the calls compete and each one slows down. The managed reference ignores it.
+    /// make the calls compete and each one slows down. On a machine shared with other busy processes, count only the
+    /// cores they leave free, and prefer 1 thread for small models (see <see cref="RnnExecutorOptions.Threads"/> for
+    /// how the oneDNN backend waits). The managed reference ignores it.
     /// </summary>
     public int Threads { get; init; }
 
