@@ -590,7 +590,10 @@ void tuning_validation() {
 // as it was afterwards, for f32 inference, training forward and backward, and int8 (split and whole) alike.
 void openmp_setting_restored() {
     const int T = 3, N = 2, I = 3, H = 4;
-    rnn_model_desc desc {RNN_CELL_LSTM, I, H, 1, 1, 1, RNN_PRECISION_F32, 2};
+    // Under RNNSHIM_CYCLE_THREADS=1 every call stays on its calling thread; otherwise calls on 1 and 2 threads, and the
+    // int8 executor's 2 threads split its batch of 2.
+    const std::vector<int> call_threads = cycle_threads() > 0 ? std::vector<int> {cycle_threads()} : std::vector<int> {1, 2};
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, 1, 1, 1, RNN_PRECISION_F32, cycle_threads() > 0 ? cycle_threads() : 2};
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
     std::vector<float> params(static_cast<size_t>(count), 0.1f);
@@ -616,7 +619,7 @@ void openmp_setting_restored() {
 
     const int saved = omp_get_max_threads();
     omp_set_num_threads(3); // what the application chose for its own regions, unlike any count the calls run on
-    for (int threads : {1, 2}) {
+    for (int threads : call_threads) {
         f.threads = threads;
         expect(rnn_executor_forward(e, &f, 0, nullptr) == RNN_STATUS_OK, "inference (OpenMP restore)");
         expect(omp_get_max_threads() == 3, "an inference call leaves the caller's OpenMP thread count as it was");
