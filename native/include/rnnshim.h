@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct below changes; the C# side refuses a shim with another value. */
-#define RNN_SHIM_ABI_VERSION 3
+#define RNN_SHIM_ABI_VERSION 4
 
 typedef enum rnn_status {
     RNN_STATUS_OK = 0,
@@ -50,6 +50,17 @@ typedef struct rnn_model_desc {
     int32_t threads;       /* 0 = all cores */
     int32_t proj_size;     /* PyTorch's proj_size: 0 = none; LSTM only, 1 <= proj_size < hidden_size; f32 only (oneDNN
                             * 2.6 computes bf16 LSTM projections wrongly) and not int8 */
+    /* How the executor runs; 0 in any of these asks for its default, so a zeroed tail runs as the defaults do. They
+     * change speed and memory, never results. rnn_model_param_count reads only the fields above. */
+    int32_t chunk_steps;   /* unidirectional inference runs each layer over at most this many steps before the next
+                            * layer, so its workspace holds one chunk, not seq_len steps: 0 = 32; -1 = none (every layer
+                            * over all steps, as training and bidirectional models run); else 1 to 1048576 */
+    int32_t parallel_directions; /* both directions of a bidirectional layer side by side, one thread each: 0 = when a
+                                  * call runs on 2 or 3 threads; 1 = always; -1 = never */
+    int32_t int8_batch_split;    /* int8 only: a call on several threads splits its batch into one part per thread,
+                                  * each run on one thread: 0 = yes; 1 = yes; -1 = never */
+    int32_t primitive_cache_capacity; /* primitives (one per shape a call meets) the executor keeps, least recently
+                                       * used dropped first: 0 = 32, or 128 for int8; else 1 to 65536 */
 } rnn_model_desc;
 
 typedef struct rnn_capabilities {
@@ -70,7 +81,8 @@ typedef struct rnn_forward_args {
     int32_t seq_len;
     int32_t batch;
     int32_t batch_first;
-    int32_t threads;       /* OpenMP threads for this call; 0 = the executor's. Concurrent calls x threads <= cores. */
+    int32_t threads;       /* OpenMP threads for this call; 0 = the executor's. Concurrent calls x threads <= cores. The
+                            * calling thread's OpenMP thread count (omp_get_max_threads) is as it was when the call returns. */
     const int32_t *lengths;
     const float *input; int64_t input_count;
     const float *h0; int64_t h0_count;
@@ -122,6 +134,19 @@ RNN_API rnn_status rnn_int8_executor_destroy(rnn_int8_executor *executor);
 RNN_API rnn_status rnn_int8_executor_forward(rnn_int8_executor *executor, const rnn_forward_args *args);
 /* int8_bytes: the prepared s8 weights (with oneDNN's compensation) and f32 bias; f32_bytes: the same tensors in f32. */
 RNN_API rnn_status rnn_int8_executor_weight_bytes(rnn_int8_executor *executor, int64_t *int8_bytes, int64_t *f32_bytes);
+
+/* Process-wide choices. No executor makes them: the application calls these where its workload needs them.
+ *
+ * oneDNN keeps every primitive it creates in a process-wide cache of its own (1024 by default, or
+ * ONEDNN_PRIMITIVE_CACHE_CAPACITY), besides each executor's bounded cache; a primitive an executor dropped stays alive
+ * there. A long run meeting thousands of shapes (batches of varied sizes) bounds its memory by setting this near the
+ * executors' primitive_cache_capacity; 0 turns oneDNN's cache off. capacity: 0 to 1048576. */
+RNN_API rnn_status rnn_runtime_set_primitive_cache_capacity(int32_t capacity);
+RNN_API rnn_status rnn_runtime_primitive_cache_capacity(int32_t *capacity);
+/* Hands the heap's free pages back to the OS (glibc's malloc_trim; elsewhere nothing). Primitives dropped from a cache
+ * free a few hundred KiB each amid live allocations, which glibc keeps resident: a long run that drops many calls this
+ * now and then (e.g. once per few thousand records). It walks every arena, so not on every call. */
+RNN_API rnn_status rnn_runtime_release_free_memory(void);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 
 #include "error.hpp"
 #include "executor.hpp"
+#include "executor_tuning.hpp"
 #include "handle_registry.hpp"
 #include "int8_executor.hpp"
 #include "model.hpp"
@@ -115,8 +116,9 @@ RNN_API rnn_status rnn_executor_create(const rnn_model_desc *desc, const float *
         *out = nullptr;
         const model_shape m = validate_model(desc);
         check_precision_supported(m);
+        const executor_tuning tuning = tuning_of(*desc, executor_kind::f32);
         require(params, params_count, param_count(m), "params");
-        auto e = std::make_shared<executor>(m, params);
+        auto e = std::make_shared<executor>(m, tuning, params);
         *out = static_cast<rnn_executor *>(executors().add(std::move(e)));
     });
 }
@@ -272,9 +274,10 @@ RNN_API rnn_status rnn_int8_executor_create(const rnn_model_desc *desc, const fl
         *out = nullptr;
         const model_shape m = validate_model(desc);
         check_int8_model(m);
+        const executor_tuning tuning = tuning_of(*desc, executor_kind::int8);
         require(params, params_count, param_count(m), "params");
         auto q = validate_qparams(m, data_scales, data_shifts, layer_count);
-        auto e = std::make_shared<int8_executor>(m, params, q);
+        auto e = std::make_shared<int8_executor>(m, tuning, params, q);
         *out = static_cast<rnn_int8_executor *>(int8_executors().add(std::move(e)));
     });
 }

@@ -1,12 +1,12 @@
 #include "executor.hpp"
 
 #include "error.hpp"
+#include "openmp_threads_scope.hpp"
 #include "weight_conversion.hpp"
 
 #include <omp.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 
@@ -18,41 +18,13 @@ using tag = memory::format_tag;
 
 namespace {
 
-// oneDNN runs single-threaded inside an OpenMP parallel region, so running the two directions of a layer side by side
-// uses exactly two threads: worth it for 2-3 threads (small per-direction GEMMs scale poorly), not beyond.
-// RNNSHIM_PARALLEL_DIRECTIONS=0/1 overrides the choice.
-bool choose_parallel_directions(const model_shape &m, int threads) {
-    if (m.directions != 2) return false;
-    if (const char *env = std::getenv("RNNSHIM_PARALLEL_DIRECTIONS")) return env[0] == '1';
-    return threads >= 2 && threads <= 3;
-}
-
-// Unidirectional inference runs chunk-major: each layer at most this many steps at a time, then the next layer over the
-// same steps. A call's workspace then holds one chunk of activations between layers (not T steps), and oneDNN's
-// scratchpad, which grows with a primitive's steps (about 1 MiB a step for a 512-wide LSTM at batch 64), one chunk's
-// worth: both stop growing with seq_len. Fewer steps per primitive shrink its input GEMM and add a primitive run per
-// chunk and layer: 32 steps measured within run-to-run noise of layer-major on lstm-infer (T = 100) with 1 and 2
-// callers; 4 steps left lstm-infer f32 within noise too but cost rnn-infer 15-18 % and bf16 lstm-infer 5-20 %, for a
-// workspace of about 0.25 MiB less per step (batch 64, 512 wide).
-// RNNSHIM_CHUNK_STEPS=n overrides it when an executor is made; 0 runs inference layer-major as training does.
-constexpr int64_t default_chunk_steps = 32;
-
-int64_t choose_chunk_steps() {
-    const char *env = std::getenv("RNNSHIM_CHUNK_STEPS");
-    if (!env || !*env) return default_chunk_steps;
-    char *end = nullptr;
-    const long v = std::strtol(env, &end, 10);
-    return *end == '\0' && v >= 0 ? int64_t(v) : default_chunk_steps;
-}
-
 char *offset(void *base, int64_t elements, dt type) { return static_cast<char *>(base) + elements * int64_t(size_of(type)); }
 
 } // namespace
 
-executor::executor(const model_shape &m, const float *params)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)), chunk_steps_(choose_chunk_steps()),
-      cache_(executor_primitive_capacity), pool_(engine_) {
-    bound_onednn_primitive_cache(int(executor_primitive_capacity));
+executor::executor(const model_shape &m, const executor_tuning &tuning, const float *params)
+    : m_(m), tuning_(tuning), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)),
+      cache_(tuning.primitive_cache_capacity), pool_(engine_) {
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
 }
 
@@ -78,7 +50,9 @@ memory executor::scratchpad_for(const dnnl::primitive_desc_base &pd, direction_s
 
 template <class Body>
 void executor::for_each_direction(int threads, Body &&body) {
-    if (choose_parallel_directions(m_, threads)) {
+    // oneDNN runs single-threaded inside an OpenMP parallel region, so running the two directions of a layer side by
+    // side uses exactly two threads: worth it for 2-3 threads (small per-direction GEMMs scale poorly), not beyond.
+    if (m_.directions == 2 && tuning_.run_directions_in_parallel(threads)) {
         std::exception_ptr errors[2];
 #pragma omp parallel num_threads(2)
         {
@@ -98,7 +72,7 @@ void executor::for_each_direction(int threads, Body &&body) {
 }
 
 void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int threads, training_context *ctx) {
-    omp_set_num_threads(threads);
+    openmp_threads_scope omp_threads(threads);
     workspace_pool::lease work = pool_.take();
     std::shared_ptr<prepared_weights> weights = current_weights();
     const int64_t t_len = plan.seq_len, n = plan.batch, in = m_.input_size, dh = m_.output_size();
@@ -139,7 +113,7 @@ void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int th
 
     // A right-to-left direction needs the whole of the layer below before its first step, and training keeps every
     // layer's output for backward anyway: only unidirectional inference can run chunk by chunk.
-    if (!ctx && m_.directions == 1 && chunk_steps_ > 0) {
+    if (!ctx && m_.directions == 1 && tuning_.chunk_steps > 0) {
         const sequence_view dst = layer_output(true, work->output_work);
         forward_chunked(src, dst, plan, a, threads, *weights, *work);
         if (!direct) scatter_sequence(dst.base, data_type_, plan, dh, a.output, batch_first);
@@ -229,13 +203,14 @@ void executor::forward_chunked(const sequence_view &src, const sequence_view &ds
 
     // Layer l writes its chunk into chunk[l % 2], where layer l + 1 reads it: (steps, rows) of a (chunk, N, dh) buffer.
     char *chunk[2] = {nullptr, nullptr};
-    const int64_t chunk_capacity = std::min(chunk_steps_, plan.seq_len), chunk_stride_t = n * dh, chunk_stride_n = dh;
+    const int64_t chunk_steps = tuning_.chunk_steps, chunk_capacity = std::min(chunk_steps, plan.seq_len);
+    const int64_t chunk_stride_t = n * dh, chunk_stride_n = dh;
     for (int64_t i = 0; i < std::min<int64_t>(2, layers - 1); ++i)
         chunk[i] = static_cast<char *>(work.layer_work[i].ensure(size_t(chunk_capacity * n * dh) * es));
 
     for (const time_segment &seg : plan.segments) {
         // Near-equal pieces rather than full chunks and a short tail: as few primitive runs, none of a step or two.
-        const int64_t pieces = (seg.steps() + chunk_steps_ - 1) / chunk_steps_;
+        const int64_t pieces = (seg.steps() + chunk_steps - 1) / chunk_steps;
         int64_t t0 = seg.t0;
         for (int64_t p = 0; p < pieces; ++p) {
             const int64_t steps = seg.steps() / pieces + (p < seg.steps() % pieces ? 1 : 0);
@@ -288,7 +263,7 @@ void executor::execute_forward(const segment_primitives &prims, int64_t index, c
 void executor::backward(training_context &ctx, const rnn_backward_args &a) {
     // The context's primitives were built for its forward pass's thread count; backward runs with the same one.
     const int threads = ctx.threads;
-    omp_set_num_threads(threads);
+    openmp_threads_scope omp_threads(threads);
     workspace_pool::lease work = pool_.take();
     const batch_plan &plan = ctx.plan;
     const int64_t t_len = plan.seq_len, n = plan.batch, dh = m_.output_size();

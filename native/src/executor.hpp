@@ -6,9 +6,10 @@
 // comes from a workspace_pool lease held for that call alone. The weights cache takes a reader lock to look up and a
 // writer lock only to insert; the primitive cache (bounded, least recently used) locks itself for lookups too, as a
 // lookup reorders it. Each call runs its own OpenMP team of `threads` threads (OpenMP settings belong to the calling
-// thread), so K callers x T threads should not exceed the cores.
+// thread, which gets its own count back when the call returns), so K callers x T threads should not exceed the cores.
 #pragma once
 
+#include "executor_tuning.hpp"
 #include "model.hpp"
 #include "prepared_weights.hpp"
 #include "primitive_cache.hpp"
@@ -49,7 +50,7 @@ struct training_context {
 
 class executor {
 public:
-    executor(const model_shape &m, const float *params);
+    executor(const model_shape &m, const executor_tuning &tuning, const float *params);
 
     const model_shape &shape() const { return m_; }
     void update_weights(const float *params);
@@ -72,7 +73,7 @@ private:
     void forward_direction(int64_t layer, int64_t dir, const sequence_view &src, const sequence_view &dst,
             const batch_plan &plan, const rnn_forward_args &args, int threads, prepared_weights &weights,
             direction_slot &slot, training_context *context);
-    // Chunk-major: for each chunk of at most chunk_steps_ steps, every layer in turn (unidirectional inference).
+    // Chunk-major: for each chunk of at most tuning_.chunk_steps steps, every layer in turn (unidirectional inference).
     void forward_chunked(const sequence_view &src, const sequence_view &dst, const batch_plan &plan,
             const rnn_forward_args &args, int threads, prepared_weights &weights, call_workspace &work);
     // One primitive run over a view of `steps` x `rows` starting at src / dst; the states are rows-wide buffers.
@@ -86,9 +87,9 @@ private:
     std::shared_ptr<prepared_weights> current_weights() const;
 
     model_shape m_;
+    executor_tuning tuning_;
     dnnl::engine engine_;
     dnnl::memory::data_type data_type_;
-    int64_t chunk_steps_; // 0: inference runs layer-major too
     std::shared_ptr<prepared_weights> weights_; // read and swapped with std::atomic_load / atomic_store
     primitive_cache<segment_shape, segment_primitives> cache_;
     workspace_pool pool_;

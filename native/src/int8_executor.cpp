@@ -1,6 +1,7 @@
 #include "int8_executor.hpp"
 
 #include "error.hpp"
+#include "openmp_threads_scope.hpp"
 #include "quantization.hpp"
 #include "sequence_io.hpp"
 #include "weight_conversion.hpp"
@@ -8,7 +9,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <unordered_map>
@@ -19,29 +19,10 @@ using dnnl::memory;
 using dt = memory::data_type;
 using tag = memory::format_tag;
 
-namespace {
-
-// More than the f32 executor's bound (primitive_cache.hpp): a call's per-thread parts multiply the shapes a batch
-// uses, and 32 cost 8-11 % of rnn predict's int8 throughput on the batch-inference workload.
-constexpr size_t int8_primitive_capacity = 128;
-
-// A call with several threads splits its batch into one part per thread, down to one row per part, and a call of one row
-// runs on one thread. oneDNN's int8 LSTM barely scales across threads inside one primitive (its per-step GEMMs have
-// M = rows, and every step pays a thread barrier) while independent parts scale almost linearly: measured with rnn bench
-// at 2 threads (lstm 256/512 x2, T=100), split against unsplit: batch 2 6.8 against 21 ms, 4: 9.5 against 25, 8: 13
-// against 31, 32: 45 against 64; a batch of one row: 6.3 ms on 1 thread against 15 ms on 2. RNNSHIM_INT8_SPLIT=0 never
-// splits (to measure the choice), read when an executor is made.
-
-bool choose_split() {
-    const char *env = std::getenv("RNNSHIM_INT8_SPLIT");
-    return !(env && env[0] == '0');
-}
-
-} // namespace
-
-int8_executor::int8_executor(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &data)
-    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_(data), split_(choose_split()), primitives_(int8_primitive_capacity) {
-    bound_onednn_primitive_cache(int(int8_primitive_capacity));
+int8_executor::int8_executor(const model_shape &m, const executor_tuning &tuning, const float *params,
+        const std::vector<int8_data_qparams> &data)
+    : m_(m), engine_(dnnl::engine::kind::cpu, 0), data_(data), split_(tuning.int8_batch_split),
+      primitives_(tuning.primitive_cache_capacity) {
     const int64_t h = m_.hidden_size, g = m_.gates();
     dnnl::stream stream(engine_);
     auto to_ldigo = [&](const memory &ldgoi) {
@@ -165,16 +146,24 @@ void zero_padding(const batch_plan &plan, int64_t channels, float *y) {
 
 } // namespace
 
-int64_t int8_executor::parts_for(const batch_plan &plan) const {
+// A call with several threads splits its batch into one part per thread, down to one row per part, and a call of one row
+// runs on one thread. oneDNN's int8 LSTM barely scales across threads inside one primitive (its per-step GEMMs have
+// M = rows, and every step pays a thread barrier) while independent parts scale almost linearly: measured with rnn bench
+// at 2 threads (lstm 256/512 x2, T=100), split against unsplit: batch 2 6.8 against 21 ms, 4: 9.5 against 25, 8: 13
+// against 31, 32: 45 against 64; a batch of one row: 6.3 ms on 1 thread against 15 ms on 2. int8_batch_split = -1
+// turns the split off (to measure the choice).
+int64_t int8_executor::parts_for(const batch_plan &plan, int threads) const {
     if (!split_) return 0; // the whole batch on all threads, as an unsplit call runs
-    return std::min<int64_t>(m_.threads, plan.batch); // down to one row per part
+    return std::min<int64_t>(threads, plan.batch); // down to one row per part
 }
 
 void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) const {
-    omp_set_num_threads(m_.threads);
-    const int64_t parts = parts_for(plan);
+    // The call's own thread count when it gives one, as for f32 executors.
+    const int threads = a.threads > 0 ? a.threads : m_.threads;
+    openmp_threads_scope omp_threads(threads);
+    const int64_t parts = parts_for(plan, threads);
     if (parts < 2) {
-        if (parts == 1) omp_set_num_threads(1); // one thread, or one row: that runs best on one thread
+        if (parts == 1) omp_threads.set(1); // one thread, or one row: that runs best on one thread
         forward_rows(a, plan);
         return;
     }

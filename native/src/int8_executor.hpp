@@ -13,6 +13,7 @@
 // lookups, never for compute.
 #pragma once
 
+#include "executor_tuning.hpp"
 #include "model.hpp"
 #include "primitive_cache.hpp"
 #include "time_segments.hpp"
@@ -34,7 +35,8 @@ struct int8_data_qparams {
 class int8_executor {
 public:
     // data: one entry per layer; validated by the caller.
-    int8_executor(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &data);
+    int8_executor(const model_shape &m, const executor_tuning &tuning, const float *params,
+            const std::vector<int8_data_qparams> &data);
 
     const model_shape &shape() const { return m_; }
     void forward(const rnn_forward_args &args, const batch_plan &plan) const;
@@ -67,7 +69,7 @@ private:
     dnnl::primitive_attr attr_for(int64_t layer, const std::vector<float> &scales, bool user_scratchpad) const;
     std::shared_ptr<cached_primitive> primitive_for(const primitive_key &key) const;
     dnnl::memory s8_weights(int64_t index, bool iter, const dnnl::memory::desc &want, dnnl::stream &stream) const;
-    int64_t parts_for(const batch_plan &plan) const;
+    int64_t parts_for(const batch_plan &plan, int threads) const;
     void forward_rows(const rnn_forward_args &a, const batch_plan &plan) const;
     void forward_direction(int64_t layer, int64_t dir, const uint8_t *src, float *dst, const batch_plan &plan,
             const rnn_forward_args &a, dnnl::stream &stream) const;
@@ -75,7 +77,7 @@ private:
     model_shape m_;
     dnnl::engine engine_;
     std::vector<int8_data_qparams> data_;
-    bool split_; // a call with several threads splits its batch into parts (RNNSHIM_INT8_SPLIT=0: never)
+    bool split_; // a call with several threads splits its batch into parts
     int64_t int8_bytes_ = 0;
     mutable std::vector<direction_weights> weights_;
     mutable std::mutex weights_mutex_;

@@ -6,17 +6,11 @@
 // is built or run). Values are shared_ptrs, so a call still running an evicted primitive keeps it alive until it
 // finishes.
 //
-// An evicted primitive frees its few hundred KiB amid live allocations, where glibc keeps them in its arenas: over a
-// long input of varied shapes the process's resident memory grows with the input though the cache does not. So every
-// `release_period` evictions the cache hands those free pages back to the OS (release_free_heap_pages).
+// Nothing here reaches beyond the cache: oneDNN's own process-wide primitive cache and the heap's free pages are the
+// application's to manage (rnn_runtime_set_primitive_cache_capacity, rnn_runtime_release_free_memory).
 #pragma once
 
-#include "heap_release.hpp"
-
-#include <oneapi/dnnl/dnnl.hpp>
-
 #include <cstddef>
-#include <cstdlib>
 #include <functional>
 #include <list>
 #include <map>
@@ -29,11 +23,6 @@ namespace rnnshim {
 template <class Key, class Value, class Less = std::less<Key>>
 class primitive_cache {
 public:
-    // Trimming walks every arena, and the pages it returns are faulted back in when reused; once per 64 evictions was
-    // within run-to-run noise of never trimming on the batch-inference workload (about 3,000 evictions per 100,000
-    // short records).
-    static constexpr size_t release_period = 64;
-
     explicit primitive_cache(size_t capacity) : capacity_(capacity < 1 ? 1 : capacity) {}
 
     size_t size() const {
@@ -52,7 +41,6 @@ public:
     // full, the least recently used entry goes first.
     std::shared_ptr<Value> insert(const Key &key, std::shared_ptr<Value> value) {
         std::shared_ptr<Value> evicted; // destroyed after the lock is released: freeing JIT code is not free
-        bool release = false;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             if (auto existing = find_locked(key)) return existing;
@@ -60,14 +48,12 @@ public:
                 evicted = std::move(recency_.back().second);
                 index_.erase(recency_.back().first);
                 recency_.pop_back();
-                release = ++evictions_ % release_period == 0;
             }
             recency_.emplace_front(key, std::move(value));
             index_.emplace(key, recency_.begin());
             value = recency_.front().second;
         }
         evicted.reset();
-        if (release) release_free_heap_pages();
         return value;
     }
 
@@ -85,28 +71,6 @@ private:
     mutable std::mutex mutex_;
     std::list<entry> recency_; // most recently used first
     std::map<Key, typename std::list<entry>::iterator, Less> index_;
-    size_t evictions_ = 0;
 };
-
-// The primitives an f32/bf16 executor keeps. The shapes in steady use (full batches) stay and the one-off ones go
-// first; each primitive holds a few hundred KiB, so the bound is most of what an executor's memory grows by as shapes
-// come and go. Measured on rnn predict: 32 rather than 128 took peak RSS over 500,000 short records from 138-144 to
-// 107 MiB, while the batch-inference workload (2-layer LSTM classifier) and a bidirectional GRU tagger over
-// long-tailed lengths stayed within run-to-run noise.
-constexpr size_t executor_primitive_capacity = 32;
-
-// oneDNN keeps every primitive it creates in its own process-wide cache as well (1024 by default), so a shim cache
-// bound alone does not bound memory: the evicted primitives stay alive there. Set oneDNN's capacity to the largest
-// `capacity` an executor asked for so far (enough to rebuild recently evicted shapes without JIT), unless the user
-// chose one with ONEDNN_PRIMITIVE_CACHE_CAPACITY, which then wins.
-inline void bound_onednn_primitive_cache(int capacity) {
-    static std::mutex mutex;
-    static int bound = 0;
-    std::lock_guard<std::mutex> lock(mutex);
-    if (capacity <= bound) return;
-    bound = capacity;
-    if (std::getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY") || std::getenv("DNNL_PRIMITIVE_CACHE_CAPACITY")) return;
-    dnnl::set_primitive_cache_capacity(capacity);
-}
 
 } // namespace rnnshim

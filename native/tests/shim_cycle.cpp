@@ -3,9 +3,12 @@
 #include "rnnshim.h"
 #include "../src/primitive_cache.hpp"
 
+#include <omp.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <thread>
 #include <vector>
@@ -481,7 +484,7 @@ void primitive_cache_bound() {
 }
 
 // Threads looking up and inserting at once on a small cache: every value found is the one made for its key, the bound
-// holds, and the evictions (with the heap release every release_period of them) race with lookups. Under TSan this is
+// holds, and the evictions race with lookups. Under TSan this is
 // what the cache's own lock is checked by.
 void primitive_cache_concurrent() {
     rnnshim::primitive_cache<int, int> cache(8);
@@ -506,15 +509,139 @@ void primitive_cache_concurrent() {
     }
 }
 
-// oneDNN's process-wide cache follows the largest bound any executor asked for, never a smaller later one.
-void onednn_cache_bound() {
-    if (std::getenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY") || std::getenv("DNNL_PRIMITIVE_CACHE_CAPACITY")) return;
-    rnnshim::bound_onednn_primitive_cache(40);
-    expect(dnnl::get_primitive_cache_capacity() == 40, "oneDNN cache takes an executor's bound");
-    rnnshim::bound_onednn_primitive_cache(20);
-    expect(dnnl::get_primitive_cache_capacity() == 40, "oneDNN cache keeps the larger bound");
-    rnnshim::bound_onednn_primitive_cache(200);
-    expect(dnnl::get_primitive_cache_capacity() == 200, "oneDNN cache grows to a larger bound");
+// oneDNN's process-wide cache is the application's: creating executors leaves it alone, and the runtime call sets it.
+void onednn_cache_is_explicit() {
+    int32_t before = -1;
+    expect(rnn_runtime_primitive_cache_capacity(&before) == RNN_STATUS_OK, "runtime cache capacity query");
+    rnn_model_desc desc {RNN_CELL_LSTM, 3, 4, 1, 0, 1, RNN_PRECISION_F32, 1};
+    desc.primitive_cache_capacity = 5;
+    int64_t count = 0;
+    rnn_model_param_count(&desc, &count);
+    std::vector<float> params(static_cast<size_t>(count), 0.1f);
+    rnn_executor *e = nullptr;
+    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create (cache bound 5)");
+    int32_t after = -1;
+    rnn_runtime_primitive_cache_capacity(&after);
+    expect(after == before, "creating an executor leaves oneDNN's process-wide cache as it was");
+    if (e) rnn_executor_destroy(e);
+
+    expect(rnn_runtime_set_primitive_cache_capacity(40) == RNN_STATUS_OK, "runtime cache capacity set");
+    rnn_runtime_primitive_cache_capacity(&after);
+    expect(after == 40, "oneDNN's cache takes the capacity set");
+    expect(rnn_runtime_set_primitive_cache_capacity(-1) == RNN_STATUS_INVALID_ARGUMENT, "negative oneDNN cache capacity refused");
+    expect(rnn_runtime_primitive_cache_capacity(nullptr) == RNN_STATUS_INVALID_ARGUMENT, "null capacity refused");
+    expect(rnn_runtime_release_free_memory() == RNN_STATUS_OK, "release free memory");
+    rnn_runtime_set_primitive_cache_capacity(before);
+}
+
+// The tail of rnn_model_desc: each field out of range is refused with its name, and each value in range is accepted.
+void tuning_validation() {
+    const rnn_model_desc base {RNN_CELL_LSTM, 3, 4, 1, 1, 1, RNN_PRECISION_F32, 1};
+    int64_t count = 0;
+    rnn_model_param_count(&base, &count);
+    std::vector<float> params(static_cast<size_t>(count), 0.1f);
+    const float scales[1] = {100.0f}, shifts[1] = {128.0f};
+    auto refused = [&](rnn_model_desc d, const char *field, const char *what) {
+        rnn_executor *e = nullptr;
+        rnn_int8_executor *q = nullptr;
+        expect(rnn_executor_create(&d, params.data(), count, &e) == RNN_STATUS_INVALID_ARGUMENT && !e, what);
+        expect(std::strstr(rnn_last_error(), field) != nullptr, what);
+        expect(rnn_int8_executor_create(&d, params.data(), count, scales, shifts, 1, &q) == RNN_STATUS_INVALID_ARGUMENT && !q, what);
+        expect(std::strstr(rnn_last_error(), field) != nullptr, what);
+    };
+    auto accepted = [&](rnn_model_desc d, const char *what) {
+        rnn_executor *e = nullptr;
+        rnn_int8_executor *q = nullptr;
+        expect(rnn_executor_create(&d, params.data(), count, &e) == RNN_STATUS_OK, what);
+        expect(rnn_int8_executor_create(&d, params.data(), count, scales, shifts, 1, &q) == RNN_STATUS_OK, what);
+        if (e) rnn_executor_destroy(e);
+        if (q) rnn_int8_executor_destroy(q);
+    };
+    rnn_model_desc d = base;
+    d.chunk_steps = -2;
+    refused(d, "chunk_steps", "chunk_steps -2 refused");
+    d.chunk_steps = (1 << 20) + 1;
+    refused(d, "chunk_steps", "chunk_steps above its limit refused");
+    d = base;
+    d.parallel_directions = 2;
+    refused(d, "parallel_directions", "parallel_directions 2 refused");
+    d = base;
+    d.int8_batch_split = -2;
+    refused(d, "int8_batch_split", "int8_batch_split -2 refused");
+    d = base;
+    d.primitive_cache_capacity = -1;
+    refused(d, "primitive_cache_capacity", "primitive_cache_capacity -1 refused");
+    d.primitive_cache_capacity = 65537;
+    refused(d, "primitive_cache_capacity", "primitive_cache_capacity above its limit refused");
+    d = base;
+    d.chunk_steps = -1;
+    d.parallel_directions = 1;
+    d.int8_batch_split = -1;
+    d.primitive_cache_capacity = 1;
+    accepted(d, "tuning at its lower limits accepted");
+    d.chunk_steps = 1 << 20;
+    d.parallel_directions = -1;
+    d.int8_batch_split = 1;
+    d.primitive_cache_capacity = 65536;
+    accepted(d, "tuning at its upper limits accepted");
+}
+
+// A call's OpenMP thread count is the caller's setting only for the call: omp_get_max_threads() on the calling thread is
+// as it was afterwards, for f32 inference, training forward and backward, and int8 (split and whole) alike.
+void openmp_setting_restored() {
+    const int T = 3, N = 2, I = 3, H = 4;
+    // Under RNNSHIM_CYCLE_THREADS=1 every call stays on its calling thread; otherwise calls on 1 and 2 threads, and the
+    // int8 executor's 2 threads split its batch of 2.
+    const std::vector<int> call_threads = cycle_threads() > 0 ? std::vector<int> {cycle_threads()} : std::vector<int> {1, 2};
+    rnn_model_desc desc {RNN_CELL_LSTM, I, H, 1, 1, 1, RNN_PRECISION_F32, cycle_threads() > 0 ? cycle_threads() : 2};
+    int64_t count = 0;
+    rnn_model_param_count(&desc, &count);
+    std::vector<float> params(static_cast<size_t>(count), 0.1f);
+    const float scales[1] = {100.0f}, shifts[1] = {128.0f};
+    rnn_executor *e = nullptr;
+    rnn_int8_executor *q = nullptr;
+    expect(rnn_executor_create(&desc, params.data(), count, &e) == RNN_STATUS_OK, "create (OpenMP restore)");
+    expect(rnn_int8_executor_create(&desc, params.data(), count, scales, shifts, 1, &q) == RNN_STATUS_OK, "int8 create (OpenMP restore)");
+    if (!e || !q) return;
+    const size_t states = size_t(2 * N * H);
+    std::vector<float> x(size_t(T * N * I), 0.2f), y(size_t(T * N * 2 * H)), hn(states), cn(states);
+    std::vector<float> dx(x.size()), dh0(states), dparams(static_cast<size_t>(count));
+    rnn_forward_args f {};
+    f.seq_len = T; f.batch = N;
+    f.input = x.data(); f.input_count = int64_t(x.size());
+    f.output = y.data(); f.output_count = int64_t(y.size());
+    f.hn = hn.data(); f.hn_count = int64_t(states);
+    f.cn = cn.data(); f.cn_count = int64_t(states);
+    rnn_backward_args b {};
+    b.grad_input = dx.data(); b.grad_input_count = int64_t(dx.size());
+    b.grad_h0 = dh0.data(); b.grad_h0_count = int64_t(states);
+    b.grad_params = dparams.data(); b.grad_params_count = count;
+
+    const int saved = omp_get_max_threads();
+    omp_set_num_threads(3); // what the application chose for its own regions, unlike any count the calls run on
+    for (int threads : call_threads) {
+        f.threads = threads;
+        expect(rnn_executor_forward(e, &f, 0, nullptr) == RNN_STATUS_OK, "inference (OpenMP restore)");
+        expect(omp_get_max_threads() == 3, "an inference call leaves the caller's OpenMP thread count as it was");
+        rnn_context *ctx = nullptr;
+        expect(rnn_executor_forward(e, &f, 1, &ctx) == RNN_STATUS_OK, "training forward (OpenMP restore)");
+        expect(omp_get_max_threads() == 3, "a training forward pass leaves the caller's OpenMP thread count as it was");
+        expect(rnn_executor_backward(e, ctx, &b) == RNN_STATUS_OK, "backward (OpenMP restore)");
+        expect(omp_get_max_threads() == 3, "a backward pass leaves the caller's OpenMP thread count as it was");
+        rnn_context_destroy(ctx);
+    }
+    for (int batch : {1, 2}) { // one row runs on one thread, two rows split into two parts
+        f.batch = batch;
+        f.threads = 0;
+        f.input_count = int64_t(T * batch * I);
+        f.output_count = int64_t(T * batch * 2 * H);
+        f.hn_count = f.cn_count = int64_t(2 * batch * H);
+        expect(rnn_int8_executor_forward(q, &f) == RNN_STATUS_OK, "int8 forward (OpenMP restore)");
+        expect(omp_get_max_threads() == 3, "an int8 call leaves the caller's OpenMP thread count as it was");
+    }
+    omp_set_num_threads(saved);
+    rnn_executor_destroy(e);
+    rnn_int8_executor_destroy(q);
 }
 
 int main() {
@@ -540,7 +667,9 @@ int main() {
     int8_concurrent_calls();
     primitive_cache_bound();
     primitive_cache_concurrent();
-    onednn_cache_bound();
+    onednn_cache_is_explicit();
+    tuning_validation();
+    openmp_setting_restored();
     std::printf(failures ? "%d failure(s)\n" : "all cycles ok\n", failures);
     return failures ? 1 : 0;
 }

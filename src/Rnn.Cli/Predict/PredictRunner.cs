@@ -31,8 +31,9 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput);
         long? total = settings.Quiet ? null : await RecordStream.CountAsync(settings.Inputs, settings.Shard).ConfigureAwait(false);
         var predictor = new BatchPredictor(model, settings.Engine);
+        var upkeep = OneDnnMemoryUpkeep.Start(settings.Backend, settings.Precision);
         var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);
-        string? stop = await progress.RunAsync(() => Task.Run(() => PredictAsync(predictor, records, output, shape))).ConfigureAwait(false);
+        string? stop = await progress.RunAsync(() => Task.Run(() => PredictAsync(predictor, records, output, shape, upkeep))).ConfigureAwait(false);
         if (stop is not null)
         {
             console.Err.WriteLine($"rnn: {CliFailures.OneLine(stop)}");
@@ -44,7 +45,8 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     }
 
     /// <summary>Runs the engine; returns why the run stopped early (too many errors), or null when every record was written.</summary>
-    private async Task<string?> PredictAsync(BatchPredictor predictor, RecordStream records, ChunkedOutput output, OutputShape shape)
+    private async Task<string?> PredictAsync(BatchPredictor predictor, RecordStream records, ChunkedOutput output, OutputShape shape,
+        OneDnnMemoryUpkeep? upkeep)
     {
         int window = settings.Engine.Window;
         long committedErrors = output.Manifest.Errors;
@@ -66,6 +68,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
                 if (chunk.Records == window)
                 {
                     output.Commit(chunk, predictor.Statistics, clock.Elapsed.TotalSeconds);
+                    upkeep?.WindowDone();
                     committedErrors += chunk.ErrorLines.Count;
                     chunk = output.BeginChunk(shape);
                     chunk.Start(predictor.Statistics);

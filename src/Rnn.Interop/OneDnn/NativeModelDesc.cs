@@ -2,7 +2,10 @@ using System.Runtime.InteropServices;
 
 namespace RnnNative.Interop.OneDnn;
 
-/// <summary>rnn_model_desc: the model geometry (projection included), precision and thread count the shim prepares an executor for.</summary>
+/// <summary>
+/// rnn_model_desc: the model geometry (projection included), precision and thread count the shim prepares an executor
+/// for, then how it runs (chunk length, direction parallelism, int8 batch split, primitive-cache bound; 0 = the default).
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct NativeModelDesc
 {
@@ -15,6 +18,10 @@ internal struct NativeModelDesc
     public int Precision;
     public int Threads;
     public int ProjSize;
+    public int ChunkSteps;             // 0: default (32); -1: layer-major
+    public int ParallelDirections;     // 0: automatic; 1: always; -1: never
+    public int Int8BatchSplit;         // 0: default (split); 1: split; -1: never
+    public int PrimitiveCacheCapacity; // 0: default (32, or 128 for int8)
 
     public static NativeModelDesc From(RnnSpec spec, RnnExecutorOptions options) => new()
     {
@@ -40,5 +47,9 @@ internal struct NativeModelDesc
         }),
         Threads = options.Threads,
         ProjSize = spec.ProjectionSize,
+        ChunkSteps = options.ChunkSteps switch { null => 0, 0 => -1, int steps => steps },
+        ParallelDirections = options.ParallelDirections switch { null => 0, true => 1, false => -1 },
+        Int8BatchSplit = options.Int8BatchSplit ? 1 : -1,
+        PrimitiveCacheCapacity = options.PrimitiveCacheCapacity ?? 0,
     };
 }

@@ -29,6 +29,10 @@ public sealed class OneDnnBackend : IRnnBackend
             new("bf16", caps.Bf16Native == 1 ? "native (AVX512_BF16)" : caps.Bf16 == 1 ? "emulated (AVX-512)" : "unsupported"),
             new("shim", $"{_probe.Value.Path} (ABI {caps.AbiVersion})"),
             new("concurrency", "any number of callers per executor; callers x threads <= cores"),
+            new("openmp wait", OpenMpWaitPolicy.Applied
+                ? "passive (set by RnnNative; OMP_WAIT_POLICY=active to spin)"
+                : $"{OpenMpWaitPolicy.PolicyVariable}={Environment.GetEnvironmentVariable(OpenMpWaitPolicy.PolicyVariable) ?? "(unset)"}, " +
+                  $"{OpenMpWaitPolicy.SpinCountVariable}={Environment.GetEnvironmentVariable(OpenMpWaitPolicy.SpinCountVariable) ?? "(unset)"}"),
         ];
     }
 

@@ -6,7 +6,7 @@ namespace RnnNative.Interop.OneDnn;
 internal static unsafe partial class OneDnnNative
 {
     /// <summary>RNN_SHIM_ABI_VERSION this assembly was written against; a shim reporting another is refused.</summary>
-    public const int AbiVersion = 3;
+    public const int AbiVersion = 4;
 
     private const string Library = OneDnnShimLibrary.ImportName;
 
@@ -45,4 +45,13 @@ internal static unsafe partial class OneDnnNative
 
     [LibraryImport(Library, EntryPoint = "rnn_context_destroy")]
     public static partial NativeStatus ContextDestroy(IntPtr context);
+
+    [LibraryImport(Library, EntryPoint = "rnn_runtime_set_primitive_cache_capacity")]
+    public static partial NativeStatus RuntimeSetPrimitiveCacheCapacity(int capacity);
+
+    [LibraryImport(Library, EntryPoint = "rnn_runtime_primitive_cache_capacity")]
+    public static partial NativeStatus RuntimePrimitiveCacheCapacity(out int capacity);
+
+    [LibraryImport(Library, EntryPoint = "rnn_runtime_release_free_memory")]
+    public static partial NativeStatus RuntimeReleaseFreeMemory();
 }

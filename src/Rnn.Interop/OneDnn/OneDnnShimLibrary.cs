@@ -6,8 +6,8 @@ namespace RnnNative.Interop.OneDnn;
 /// Finds and loads librnnshim.so: the path in RNNNATIVE_SHIM_PATH (a file or a folder) when set, else beside this
 /// assembly or the application, under runtimes/{rid}/native/ there, in the native folders the host lists for the app's
 /// packages (NATIVE_DLL_SEARCH_DIRECTORIES), else the system's library search path. The shim's RUNPATH ($ORIGIN) then
-/// loads the oneDNN, OpenMP and OpenCL libraries that sit beside it. A failure
-/// names the file and the missing dependency, and how to install it.
+/// loads the oneDNN, OpenMP and OpenCL libraries that sit beside it, OpenMP with passive waiting unless the user chose
+/// (<see cref="OpenMpWaitPolicy"/>). A failure names the file and the missing dependency, and how to install it.
 /// </summary>
 internal static class OneDnnShimLibrary
 {
@@ -16,7 +16,10 @@ internal static class OneDnnShimLibrary
     public const string OverrideVariable = "RNNNATIVE_SHIM_PATH";
 
     private static readonly Lazy<ShimLoadResult> Loaded = new(() =>
-        Load(Environment.GetEnvironmentVariable(OverrideVariable), ProbeDirectories()), LazyThreadSafetyMode.ExecutionAndPublication);
+    {
+        OpenMpWaitPolicy.PreferPassive(); // read by libgomp when the shim brings it in
+        return Load(Environment.GetEnvironmentVariable(OverrideVariable), ProbeDirectories());
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
 
     // Routes the [LibraryImport]s of OneDnnNative to the loaded shim; a static constructor registers exactly once.
     static OneDnnShimLibrary() =>

@@ -49,8 +49,10 @@ public readonly ref struct RnnInferenceRequest
     /// <summary>
     /// CPU threads for this call; 0 uses <see cref="RnnExecutorOptions.Threads"/>. With K callers on one executor,
     /// keep K × threads ≤ cores: K callers × 1 thread fill K cores side by side, while more threads than cores in all
-    /// make the calls compete and each one slows down. Backends that run a call on its caller's thread (the managed
-    /// reference, cuDNN's host side) refuse more than 1.
+    /// make the calls compete and each one slows down. On a machine shared with other busy processes, count only the
+    /// cores they leave free, and prefer 1 thread for small models (see <see cref="RnnExecutorOptions.Threads"/> for
+    /// how the oneDNN backend waits). Backends that run a call on its caller's thread (the managed reference, cuDNN's
+    /// host side) refuse more than 1.
     /// </summary>
     public int Threads { get; init; }
 }
