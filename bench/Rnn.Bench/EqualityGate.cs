@@ -1,5 +1,5 @@
 using RnnNative.Bench.Peers;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 using RnnNative.Validation;
 
 namespace RnnNative.Bench;

@@ -1,4 +1,4 @@
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Bench;
 

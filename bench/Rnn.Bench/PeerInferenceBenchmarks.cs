@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using RnnNative.Bench.Peers;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Bench;
 

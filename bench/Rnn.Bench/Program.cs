@@ -11,7 +11,7 @@ using RnnNative.Bench.CallerMemory;
 using RnnNative.Bench.Limits;
 using RnnNative.Bench.Peers;
 using RnnNative.Bench.Predict;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 // dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE] [--records N]
 //                                                        [--write-predict-workload DIR] [--short] [--predict-only]

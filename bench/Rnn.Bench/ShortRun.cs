@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using RnnNative.Bench.Limits;
 using RnnNative.Bench.Peers;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Bench;
 

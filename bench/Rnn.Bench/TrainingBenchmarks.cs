@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Bench;
 

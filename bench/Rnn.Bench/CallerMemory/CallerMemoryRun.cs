@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using RnnNative.Bench.Limits;
 using RnnNative.Bench.Peers;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 using RnnNative.Validation;
 
 namespace RnnNative.Bench.CallerMemory;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using RnnNative.Extensibility;
 
 namespace RnnNative.Validation;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using RnnNative.Benchmarking;
 using RnnNative.Cli.Benchmarking;
 using RnnNative.Interop;
 using RnnNative.Managed;

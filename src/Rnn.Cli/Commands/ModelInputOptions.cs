@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RnnNative.Formats;
+using RnnNative.Extensibility;
 
 namespace RnnNative.Cli.Commands;
 

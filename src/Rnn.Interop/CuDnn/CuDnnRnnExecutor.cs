@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using RnnNative.Interop.CuDnn.Native;
 using System.Numerics.Tensors;
+using RnnNative.Extensibility;
 
 namespace RnnNative.Interop.CuDnn;
 

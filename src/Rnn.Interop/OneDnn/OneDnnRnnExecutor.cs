@@ -1,3 +1,4 @@
+using RnnNative.Extensibility;
 namespace RnnNative.Interop.OneDnn;
 
 /// <summary>

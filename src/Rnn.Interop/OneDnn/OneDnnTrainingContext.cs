@@ -1,3 +1,4 @@
+using RnnNative.Extensibility;
 namespace RnnNative.Interop.OneDnn;
 
 /// <summary>A training forward pass's native state (per-segment workspaces, layer activations, the weights it used).</summary>

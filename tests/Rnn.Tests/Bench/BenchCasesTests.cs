@@ -1,5 +1,5 @@
 using RnnNative.Bench;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Tests.Bench;
 

@@ -1,7 +1,7 @@
 using RnnNative.Bench;
 using RnnNative.Bench.CallerMemory;
 using RnnNative.Bench.Peers;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 using RnnNative.Validation;
 
 namespace RnnNative.Tests.Bench;

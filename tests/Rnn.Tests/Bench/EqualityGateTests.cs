@@ -1,6 +1,6 @@
 using RnnNative.Bench;
 using RnnNative.Bench.Peers;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Tests.Bench;
 

@@ -1,5 +1,5 @@
 using RnnNative.Bench.Limits;
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 
 namespace RnnNative.Tests.Bench;
 

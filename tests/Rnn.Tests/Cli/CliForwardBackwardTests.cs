@@ -1,6 +1,7 @@
 using RnnNative.Formats;
 using RnnNative.Managed;
 using System.Numerics.Tensors;
+using RnnNative.Extensibility;
 
 namespace RnnNative.Tests.Cli;
 

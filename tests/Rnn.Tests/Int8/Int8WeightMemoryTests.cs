@@ -1,4 +1,4 @@
-using RnnNative.Benchmarking;
+using RnnNative.Cli.Benchmarking;
 using RnnNative.Interop.OneDnn;
 using RnnNative.Tests.OneDnn;
 

@@ -1,4 +1,5 @@
 using RnnNative.Managed;
+using RnnNative.Extensibility;
 
 namespace RnnNative.Tests.Validation;
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using RnnNative.Managed;
+using RnnNative.Extensibility;
 
 namespace RnnNative;
 

@@ -1,5 +1,6 @@
 using RnnNative.Managed;
 using System.Numerics.Tensors;
+using RnnNative.Extensibility;
 
 namespace RnnNative;
 

@@ -1,4 +1,4 @@
-namespace RnnNative;
+namespace RnnNative.Extensibility;
 
 /// <summary>Checks a batch against a spec, once, for every backend. Errors name the argument, the expected and the actual shape.</summary>
 public static class RnnBatchValidator

@@ -1,4 +1,4 @@
-namespace RnnNative;
+namespace RnnNative.Extensibility;
 
 /// <summary>
 /// The validated geometry of a batch: sequence length, batch size and each sequence's length.

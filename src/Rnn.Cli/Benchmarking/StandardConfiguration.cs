@@ -1,4 +1,4 @@
-namespace RnnNative.Benchmarking;
+namespace RnnNative.Cli.Benchmarking;
 
 /// <summary>
 /// A named benchmark configuration: the model and the batch geometry (forward inference, time-major, full lengths).

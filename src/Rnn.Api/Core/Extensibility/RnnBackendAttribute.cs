@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace RnnNative;
+namespace RnnNative.Extensibility;
 
 /// <summary>
 /// Declares, on a backend package's assembly, the backend it provides, so that <see cref="RnnBackends"/> finds it when
