@@ -230,9 +230,7 @@ internal sealed class CuDnnRnnExecutor : RnnExecutor
             streamIdle = true;
             context.Dispose();
 
-            var inputGradient = shape.BatchFirst
-                ? RnnTensors.Zeros(shape.Batch, shape.SeqLen, Spec.InputSize)
-                : RnnTensors.Zeros(shape.SeqLen, shape.Batch, Spec.InputSize);
+            var inputGradient = shape.NewSequence(Spec.InputSize);
             SequenceStaging.Unstage(dxHost.AsSpan(host), shape.BatchFirst, shape.SeqLen, shape.Batch, Spec.InputSize, shape.Lengths, _precision, inputGradient.Span);
             var hiddenGradient = DecodeState(dhxHost, host, shape.Batch, Spec.HiddenStateSize);
             var cellGradient = hasCell ? DecodeState(dcxHost, host, shape.Batch, Spec.CellStateSize) : null;

@@ -72,9 +72,7 @@ internal sealed unsafe class OneDnnRnnExecutor : RnnExecutor
         var ctx = (OneDnnTrainingContext)context;
         var shape = ctx.Shape;
         int rows = Spec.NumLayers * Spec.Directions;
-        var dx = shape.BatchFirst
-            ? RnnTensors.Zeros(shape.Batch, shape.SeqLen, Spec.InputSize)
-            : RnnTensors.Zeros(shape.SeqLen, shape.Batch, Spec.InputSize);
+        var dx = shape.NewSequence(Spec.InputSize);
         var dh0 = RnnTensors.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
         var dc0 = Spec.Cell.HasCellState() ? RnnTensors.Zeros(rows, shape.Batch, Spec.CellStateSize) : null;
         var dparams = new float[_parameterCount];

@@ -153,9 +153,7 @@ public abstract class RnnExecutor : IDisposable
     private (Tensor<float> Output, Tensor<float> Hidden, Tensor<float>? Cell) AllocateOutputs(RnnBatchShape shape)
     {
         int rows = Spec.NumLayers * Spec.Directions;
-        var y = shape.BatchFirst
-            ? RnnTensors.Zeros(shape.Batch, shape.SeqLen, Spec.OutputSize)
-            : RnnTensors.Zeros(shape.SeqLen, shape.Batch, Spec.OutputSize);
+        var y = shape.NewSequence(Spec.OutputSize);
         var hn = RnnTensors.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
         var cn = Spec.Cell.HasCellState() ? RnnTensors.Zeros(rows, shape.Batch, Spec.CellStateSize) : null;
         return (y, hn, cn);

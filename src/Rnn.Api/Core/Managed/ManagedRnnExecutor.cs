@@ -54,7 +54,7 @@ internal sealed class ManagedRnnExecutor : RnnExecutor
             gradients.Hidden is null ? null : ToDouble(gradients.Hidden.Span), gradients.Cell is null ? null : ToDouble(gradients.Cell.Span));
 
         int rows = Spec.NumLayers * Spec.Directions;
-        var dx = shape.BatchFirst ? RnnTensors.Zeros(shape.Batch, shape.SeqLen, Spec.InputSize) : RnnTensors.Zeros(shape.SeqLen, shape.Batch, Spec.InputSize);
+        var dx = shape.NewSequence(Spec.InputSize);
         FromTimeMajor(backward.Input, shape, Spec.InputSize, dx.Span);
         var dh0 = RnnTensors.Zeros(rows, shape.Batch, Spec.HiddenStateSize);
         Narrow(backward.InitialHidden, dh0.Span);
