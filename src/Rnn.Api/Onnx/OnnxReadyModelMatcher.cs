@@ -62,11 +62,12 @@ internal static class OnnxReadyModelMatcher
         var (weight, bias, headOutput, problem) = Head(graph, head);
         if (problem is not null) return (null, problem);
         if (headOutput != (softmax?.Input[0] ?? output)) return (null, "the linear head's result is not the graph output");
-        if (weight!.Rank != 2 || weight.Dim(1) != rnn.Spec.OutputSize || bias!.Rank != 1 || bias.Dim(0) != weight.Dim(0))
-            return (null, $"the linear head's weight {weight.ShapeString} and bias {bias!.ShapeString} do not fit the RNN's output width {rnn.Spec.OutputSize}");
-
+        // What the head reads first: its reason (h_n[-1] of one direction, say) is clearer than the width it implies.
         var (kind, why) = OnnxRecurrentView.WhatTheHeadReads(graph, stack, head.Input[0]);
         if (kind is null) return (null, why);
+
+        if (weight!.Rank != 2 || weight.Dim(1) != rnn.Spec.OutputSize || bias!.Rank != 1 || bias.Dim(0) != weight.Dim(0))
+            return (null, $"the linear head's weight {weight.ShapeString} and bias {bias!.ShapeString} do not fit the RNN's output width {rnn.Spec.OutputSize}");
         if (softmax is not null)
         {
             // Opset 13 made -1 the default axis; before it, 1 (the classes of a classifier's (N, C)).

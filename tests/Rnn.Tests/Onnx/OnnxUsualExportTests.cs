@@ -53,13 +53,14 @@ public sealed class OnnxUsualExportTests
         Assert.That(worst, Is.LessThanOrEqualTo(ProbabilityTolerance));
     }
 
-    [Test]
-    public void ABidirectionalHeadOnOutLastIsRefusedAndNothingIsWritten()
+    [TestCase("lstm_bi_out_last", "out[:, -1] of a bidirectional RNN")]
+    [TestCase("gru_bi_hn_last", "h_n[-1] of a bidirectional RNN, the backward direction alone")]
+    public void ABidirectionalHeadOnOneSideIsRefusedAndNothingIsWritten(string name, string reason)
     {
         using var folder = new TempFolder();
-        var result = CliRunner.Run("convert", Path.Combine(Folder("lstm_bi_out_last"), "model.onnx"), "--output", folder["model.safetensors"]);
+        var result = CliRunner.Run("convert", Path.Combine(Folder(name), "model.onnx"), "--output", folder["model.safetensors"]);
         Assert.That(result.ExitCode, Is.EqualTo(2));
-        Assert.That(result.Err, Does.Contain("not a ready model").And.Contain("out[:, -1] of a bidirectional RNN").And.Contain("--bare-layer").And.Contain("Gemm"));
+        Assert.That(result.Err, Does.Contain("not a ready model").And.Contain(reason).And.Contain("--bare-layer").And.Contain("Gemm"));
         Assert.That(result.Err.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(File.Exists(folder["model.safetensors"]), Is.False);
     }

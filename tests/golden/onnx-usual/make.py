@@ -9,6 +9,8 @@ modules (so Transposes around the RNN node), dynamic batch and sequence axes, an
   gru_tagger_bf   Embedding -> GRU(bidirectional, batch_first) -> fc(out)              tagger
   lstm_bi_out_last Embedding -> LSTM(bidirectional, batch_first) -> fc(out[:, -1])     not our classifier: the
                   backward half of out[:, -1] has seen one step, not the sequence (rnn convert must refuse it)
+  gru_bi_hn_last  Embedding -> GRU(bidirectional, batch_first) -> fc(h_n[-1])         not our classifier: h_n[-1] is
+                  the backward direction alone (refused)
 
 Each folder: model.onnx, tokens.npy (int32, (N, T)) and probabilities.npy (float32: PyTorch's softmax over the
 classes computed in float64; (N, classes), or (N, T, classes) for the tagger).
@@ -74,3 +76,4 @@ if __name__ == "__main__":
     make("lstm2_softmax", Model(torch.nn.LSTM(4, 5, num_layers=2, batch_first=True), 5, 4, "hn", softmax=True), 4)
     make("gru_tagger_bf", Model(torch.nn.GRU(4, 5, batch_first=True, bidirectional=True), 10, 3, "all"), 5)
     make("lstm_bi_out_last", Model(torch.nn.LSTM(4, 5, batch_first=True, bidirectional=True), 10, 3, "last"), 6)
+    make("gru_bi_hn_last", Model(torch.nn.GRU(4, 5, batch_first=True, bidirectional=True), 5, 3, "hn"), 7)

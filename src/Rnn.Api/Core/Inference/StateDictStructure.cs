@@ -14,7 +14,10 @@ namespace RnnNative.Inference;
 /// usual module names decide (<c>embedding</c>/<c>embed</c>/<c>emb</c>/<c>encoder</c>…; <c>fc</c>/<c>head</c>/
 /// <c>classifier</c>/<c>out</c>/<c>linear</c>/<c>decoder</c>…); where they do not, the error lists what was found.
 /// The cell, layers, direction and projection then follow from the RNN's own shapes (<see cref="RnnModelFile"/>).
-/// batch_first is not stored in a state_dict and does not matter here: records are read one sequence each.
+/// batch_first is not stored in a state_dict and does not matter here: records are read one sequence each. Nor is what
+/// a classifier's head reads: it is taken to be the last layer's final state (<c>h_n[-1]</c>, or
+/// <c>torch.cat((h_n[-2], h_n[-1]), 1)</c> when bidirectional), which <c>out[:, -1]</c> equals only for one direction;
+/// a bidirectional model whose head reads <c>out[:, -1]</c> has the same shapes and other numbers.
 /// </summary>
 internal sealed partial class StateDictStructure
 {
