@@ -40,7 +40,10 @@ public static class OnnxModelImporter
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count());
         var (ready, why) = OnnxReadyModelMatcher.Match(graph, stacks, layers);
-        return new OnnxImport(layers, ready, others, why);
+        // ConstantOfShape is how the exporter writes a default (zero) initial state: bookkeeping too.
+        bool more = others.Keys.Any(op => op != "ConstantOfShape")
+            || model.Graph.Node.Any(n => n.OpType == "Gather" && n.Input.Count == 2 && graph.TryConstant(n.Input[0]) is { Rank: 2 });
+        return new OnnxImport(layers, ready, others, why) { HoldsMoreThanRnns = more };
     }
 
     /// <summary>Consecutive nodes form one stacked RNN when each reads the previous one's Y (through shape-only operators) and agrees on everything but the input size.</summary>

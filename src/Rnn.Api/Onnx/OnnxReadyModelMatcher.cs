@@ -6,59 +6,77 @@ namespace RnnNative.Onnx;
 
 /// <summary>
 /// Recognises the graph of a ready model as <c>torch.onnx.export</c> writes it from an <c>nn.Module</c>:
-/// tokens → <c>Gather</c> on an embedding table → one (stacked) RNN → a linear head (<c>Gemm</c>, or <c>MatMul</c> +
-/// <c>Add</c>) that is a graph output. The head on the last time step (<c>out[-1]</c>, a <c>Gather</c> of index -1)
-/// makes a classifier, the head on every step a tagger. Anything else is reported as the reason it is not one.
+/// tokens → <c>Gather</c> on an embedding table (then a <c>Transpose</c> when the module is batch_first) → one
+/// (stacked) RNN starting from zeros → a linear head (<c>Gemm</c>, or <c>MatMul</c> + <c>Add</c>), optionally followed
+/// by a <c>Softmax</c> over the classes, that is the graph's one output. What the head reads is traced back through the
+/// exported indexing (<see cref="OnnxRecurrentView"/>): the last layer's final state (<c>h_n[-1]</c>, or
+/// <c>torch.cat((h_n[-2], h_n[-1]), 1)</c> when bidirectional) or the last step's output (<c>out[:, -1]</c>,
+/// <c>out[-1]</c>) makes a classifier, every step's output a tagger. Anything else is reported as the reason it is not one.
 /// </summary>
 internal static class OnnxReadyModelMatcher
 {
-    private static readonly HashSet<string> ShapeOnly = ["Squeeze", "Unsqueeze", "Transpose", "Reshape", "Identity", "Flatten"];
-
     public static (OnnxReadyModel? Model, string? WhyNot) Match(OnnxGraph graph, List<List<OnnxRecurrentNode>> stacks, List<OnnxRnnLayer> layers)
     {
         if (stacks.Count != 1) return (null, $"a ready model has one RNN; the graph has {stacks.Count}");
         var stack = stacks[0];
         var first = stack[0];
-        var last = stack[^1];
         var rnn = layers[0].Parameters;
         if (!rnn.Spec.HasBias) return (null, "the RNN has no biases; a ready model's RNN has them");
-        if (layers[0].BatchFirst) return (null, "the RNN is batch-first (layout = 1); ready models are time-major");
+        if (layers[0].BatchFirst) return (null, "the RNN node is batch-first (layout = 1), which torch.onnx.export does not write; a ready model's RNN node is time-major");
 
         var gather = graph.Producer(first.X);
+        // A batch_first module: torch.onnx.export gathers (N, T, E) and transposes it to the node's (T, N, E).
+        if (gather is { OpType: "Transpose" } transpose && OnnxRecurrentView.Permutation(transpose) is [1, 0, 2])
+            gather = graph.Producer(transpose.Input[0]);
         if (gather is not { OpType: "Gather" } || gather.Input.Count != 2 || Axis(gather) != 0
             || graph.TryConstant(gather.Input[0]) is not { Rank: 2 } embedding || !graph.IsGraphInput(gather.Input[1]))
             return (null, "the RNN's input is not an embedding lookup (Gather of a constant table by a graph input)");
         if (embedding.Dim(1) != rnn.Spec.InputSize) return (null, "the embedding width differs from the RNN's input size");
-
-        if (last.Y is not { } value) return (null, "the last RNN node's output Y is unused");
-        bool lastStep = false;
-        NodeProto? head = null;
-        for (int guard = 0; guard < graph.Graph.Node.Count && head is null; guard++)
+        foreach (var node in stack)
         {
-            var next = graph.Consumers(value).Where(n => n.Input.Count > 0 && n.Input[0] == value).ToList();
-            if (next.Count != 1) return (null, $"the RNN's output feeds {next.Count} operators, not one linear head");
-            var node = next[0];
-            if (ShapeOnly.Contains(node.OpType)) value = node.Output[0];
-            else if (node.OpType == "Gather" && !lastStep && Axis(node) == 0 && node.Input.Count == 2
-                     && graph.TryIntegers(node.Input[1]) is [-1])
-            {
-                lastStep = true;
-                value = node.Output[0];
-            }
-            else if (node.OpType is "Gemm" or "MatMul") head = node;
-            else return (null, $"the RNN's output goes to {node.OpType} node '{OnnxGraph.NameOf(node)}', not a linear head");
+            if (node.Node.Input.Count > 4 && node.Node.Input[4].Length > 0)
+                return (null, $"{node.Node.OpType} node '{node.Name}' reads sequence_lens; a ready model runs each record at its own length");
+            for (int i = 5; i < node.Node.Input.Count; i++)
+                if (node.Node.Input[i].Length > 0 && !OnnxRecurrentView.IsZeros(graph, node.Node.Input[i]))
+                    return (null, $"{node.Node.OpType} node '{node.Name}' starts from a state other than zeros ('{node.Node.Input[i]}'); a ready model starts from zeros");
         }
-        if (head is null) return (null, "no linear head follows the RNN");
-        if (lastStep && rnn.Spec.Bidirectional)
-            return (null, "a bidirectional out[-1] is not the final state of both directions that the ready classifier reads");
 
-        var (weight, bias, output, problem) = Head(graph, head);
+        if (graph.Graph.Output.Count != 1)
+            return (null, $"the graph has {graph.Graph.Output.Count} outputs ({string.Join(", ", graph.Graph.Output.Select(o => o.Name))}); a ready model has one, its logits or probabilities");
+        string output = graph.Graph.Output[0].Name;
+        var last = graph.Producer(output);
+        NodeProto? softmax = null;
+        if (last is { OpType: "Softmax" })
+        {
+            softmax = last;
+            last = graph.Producer(last.Input[0]);
+        }
+        NodeProto? head = last switch
+        {
+            { OpType: "Gemm" } => last,
+            { OpType: "Add", Input.Count: 2 } => graph.Producer(last.Input[0]) is { OpType: "MatMul" } m0 ? m0 : graph.Producer(last.Input[1]) is { OpType: "MatMul" } m1 ? m1 : null,
+            _ => null,
+        };
+        if (head is null)
+            return (null, $"the graph output '{output}' comes from {(last is null ? "no operator" : $"{last.OpType} node '{OnnxGraph.NameOf(last)}'")}, not from a linear head (Gemm, or MatMul + Add), with or without a Softmax");
+        var (weight, bias, headOutput, problem) = Head(graph, head);
         if (problem is not null) return (null, problem);
-        if (!graph.Graph.Output.Any(o => o.Name == output)) return (null, "the linear head's result is not a graph output");
+        if (headOutput != (softmax?.Input[0] ?? output)) return (null, "the linear head's result is not the graph output");
+        // What the head reads first: its reason (h_n[-1] of one direction, say) is clearer than the width it implies.
+        var (kind, why) = OnnxRecurrentView.WhatTheHeadReads(graph, stack, head.Input[0]);
+        if (kind is null) return (null, why);
+
         if (weight!.Rank != 2 || weight.Dim(1) != rnn.Spec.OutputSize || bias!.Rank != 1 || bias.Dim(0) != weight.Dim(0))
             return (null, $"the linear head's weight {weight.ShapeString} and bias {bias!.ShapeString} do not fit the RNN's output width {rnn.Spec.OutputSize}");
+        if (softmax is not null)
+        {
+            // Opset 13 made -1 the default axis; before it, 1 (the classes of a classifier's (N, C)).
+            long axis = softmax.Attribute.FirstOrDefault(a => a.Name == "axis")?.I ?? (graph.Opset >= 13 ? -1 : 1);
+            int rank = kind == ModelKind.Classifier ? 2 : 3;
+            if (axis != -1 && axis != rank - 1) return (null, $"the Softmax node '{OnnxGraph.NameOf(softmax)}' is over axis {axis}, not over the classes");
+        }
 
-        var config = new ModelConfig(lastStep ? ModelKind.Classifier : ModelKind.Tagger, rnn.Spec.Cell, embedding.Dim(0), embedding.Dim(1),
+        var config = new ModelConfig(kind.Value, rnn.Spec.Cell, embedding.Dim(0), embedding.Dim(1),
             rnn.Spec.HiddenSize, weight.Dim(0), rnn.Spec.NumLayers, rnn.Spec.Bidirectional);
         try
         {

@@ -58,8 +58,10 @@ internal static class CalibrateCommand
         string inputPath = parsed.GetRequiredValue(inputs.Input);
         if (!IsJsonl(inputPath))
             throw new CliUsageException($"--model {modelPath} is a whole model, which reads tokens: calibrate it on token records (.jsonl, one {{\"id\":..,\"tokens\":[..]}} per line).");
-        foreach (var (option, given) in new[] { ("--lengths", parsed.GetValue(inputs.Lengths)), ("--h0", parsed.GetValue(inputs.H0)), ("--c0", parsed.GetValue(inputs.C0)) })
-            if (given is not null) throw new CliUsageException($"{option} applies to a bare layer's X.npy; a whole model's records carry their own lengths.");
+        foreach (var (option, given) in new[] { ("--lengths", parsed.GetValue(inputs.Lengths)), ("--h0", parsed.GetValue(inputs.H0)), ("--c0", parsed.GetValue(inputs.C0)), ("--rnn", parsed.GetValue(inputs.Rnn)) })
+            if (given is not null) throw new CliUsageException(option == "--rnn"
+                ? "--rnn picks one RNN of a file to calibrate on X.npy; a whole model (embedding → RNN → head) has one RNN, found from its names and shapes."
+                : $"{option} applies to a bare layer's X.npy; a whole model's records carry their own lengths.");
         int records = 0, tokens = 0;
         var samples = TokenSampleFile.Read(inputPath).Select(t =>
         {

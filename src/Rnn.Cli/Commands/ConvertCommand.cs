@@ -6,8 +6,9 @@ namespace RnnNative.Cli.Commands;
 
 /// <summary>
 /// <c>rnn convert</c>: an ONNX model to safetensors. A ready-model graph (embedding → RNN → linear head) becomes a
-/// ready-model checkpoint; otherwise one RNN layer of the graph becomes an RNN model file, and the command says what
-/// else the graph contained.
+/// ready-model checkpoint. A graph that is only an RNN becomes an RNN model file. A graph that holds more but is not a
+/// ready model is refused with the reason, since its RNN alone would not compute what the model computes, unless the
+/// RNN alone is asked for (--bare-layer or --layer).
 /// </summary>
 internal static class ConvertCommand
 {
@@ -15,12 +16,14 @@ internal static class ConvertCommand
     {
         var model = new Argument<string>("model") { Description = "The ONNX model (.onnx)." };
         var output = new Option<string>("--output") { Description = "The safetensors file to write.", Required = true };
-        var layer = new Option<int?>("--layer") { Description = "Which RNN of the graph to write (0 = first), when it has several or to skip the ready model." };
+        var layer = new Option<int?>("--layer") { Description = "Which RNN of the graph to write alone (0 = first), when it has several or to skip the ready model." };
+        var bareLayer = new Option<bool>("--bare-layer") { Description = "Write the graph's RNN alone (an RNN model file) even though the graph computes more than it." };
 
         var command = new Command("convert", "Convert an ONNX model's LSTM/GRU/RNN nodes (or a whole embedding → RNN → linear model) to safetensors.");
         command.Add(model);
         command.Add(output);
         command.Add(layer);
+        command.Add(bareLayer);
         command.SetAction(parsed =>
         {
             string modelPath = parsed.GetRequiredValue(model);
@@ -32,13 +35,20 @@ internal static class ConvertCommand
             if (import.Layers.Count == 0)
                 throw new CliUsageException($"{modelPath} has no LSTM, GRU or RNN node (operators: {Describe(import.OtherOperators)}).");
             var o = console.Out;
-            if (layerIndex is null && import.Model is { } ready)
+            bool bare = parsed.GetValue(bareLayer) || layerIndex is not null;
+            if (!bare && import.Model is { } ready)
             {
                 var metadata = ready.Config.ToMetadata();
                 SafetensorsWriter.Write(outputPath, ready.Tensors, metadata);
                 o.WriteLine($"convert {modelPath}: {ready.Config.Kind} ({import.Layers[0].Parameters.Spec}, vocabulary {ready.Config.VocabularySize}, " +
                             $"{ready.Config.OutputSize} outputs) -> {outputPath}");
                 return ExitCodes.Success;
+            }
+            if (!bare && import.HoldsMoreThanRnns)
+            {
+                var leftOut = import.OtherOperators.Where(kv => kv.Key != "ConstantOfShape").ToDictionary(kv => kv.Key, kv => kv.Value);
+                throw new CliUsageException($"{modelPath} is not a ready model ({import.WhyNotReadyModel}); its RNN alone would leave out " +
+                    $"{(leftOut.Count == 0 ? "the embedding lookup" : Describe(leftOut))}. Nothing was written; write the RNN alone with --bare-layer.");
             }
             if (layerIndex is null && import.Layers.Count > 1)
                 throw new CliUsageException($"{modelPath} has {import.Layers.Count} separate RNNs ({string.Join("; ", import.Layers.Select((l, i) => $"{i}: {l.Parameters.Spec}"))}); choose one with --layer.");

@@ -10,13 +10,14 @@ namespace RnnNative.Cli.Commands;
 /// </summary>
 internal sealed class ModelInputOptions
 {
-    public Option<string> Model { get; } = new("--model") { Description = "Model weights (.safetensors, PyTorch state_dict names).", Required = true };
+    public Option<string> Model { get; } = new("--model") { Description = "Model weights (.safetensors, PyTorch state_dict names): a bare RNN layer, or a state_dict or checkpoint whose RNN is run (lstm.*, rnn.*, encoder.rnn.*, ...).", Required = true };
     public Option<string> Input { get; } = new("--input") { Description = "Input X (.npy): (T, N, input_size), or (N, T, input_size) with --batch-first.", Required = true };
     public Option<string?> Lengths { get; } = new("--lengths") { Description = "Sequence lengths (.npy, int32/int64, shape (N)); each 1 ≤ length ≤ T." };
     public Option<string?> H0 { get; } = new("--h0") { Description = "Initial hidden state (.npy): (layers·directions, N, hidden)." };
     public Option<string?> C0 { get; } = new("--c0") { Description = "Initial cell state for LSTM (.npy): (layers·directions, N, hidden)." };
     public Option<bool> BatchFirst { get; } = new("--batch-first") { Description = "X (and Y) are (N, T, ·) instead of (T, N, ·)." };
     public Option<string?> Mode { get; } = new("--mode") { Description = "lstm, gru, rnn_tanh or rnn_relu; needed only when the model file has no mode metadata and the tensors cannot tell." };
+    public Option<string?> Rnn { get; } = new("--rnn") { Description = "The RNN module's name (encoder.lstm for encoder.lstm.weight_ih_l0, ...), where the file holds several." };
 
     public void AddTo(Command command)
     {
@@ -27,6 +28,7 @@ internal sealed class ModelInputOptions
         command.Add(C0);
         command.Add(BatchFirst);
         command.Add(Mode);
+        command.Add(Rnn);
     }
 
     public RnnParameters LoadModel(ParseResult parsed)
@@ -38,7 +40,7 @@ internal sealed class ModelInputOptions
                 throw new CliUsageException($"--mode '{text}' is not one of lstm, gru, rnn_tanh, rnn_relu.");
             mode = cell;
         }
-        return RnnModelFile.Load(parsed.GetRequiredValue(Model), mode);
+        return RnnModelFile.LoadRnn(parsed.GetRequiredValue(Model), mode, parsed.GetValue(Rnn));
     }
 
     /// <summary>
@@ -49,7 +51,7 @@ internal sealed class ModelInputOptions
     {
         if (precision != RnnPrecision.Int8) return new RnnExecutorOptions(precision, threads);
         string path = parsed.GetRequiredValue(Model);
-        var quantization = RnnModelFile.LoadInt8Quantization(path)
+        var quantization = RnnModelFile.LoadRnnInt8Quantization(path, parsed.GetValue(Rnn))
             ?? throw new CliUsageException($"--model {path} has no int8 calibration (int8.* metadata); make one with " +
                 $"`rnn calibrate --model {path} --input SAMPLE.npy --output {CalibrateCommand.DefaultOutput(path)}` and run that file.");
         return new RnnExecutorOptions(precision, threads, Quantization: quantization);

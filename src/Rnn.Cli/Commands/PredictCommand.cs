@@ -33,6 +33,7 @@ internal static class PredictCommand
         var labels = new Option<string?>("--labels") { Description = "Class names, one per line: adds label_name (classifier) or label_names (tagger)." };
         var kind = new Option<string?>("--kind") { Description = "classifier, tagger or generator, for a plain state_dict whose names cannot tell." };
         var mode = new Option<string?>("--mode") { Description = "lstm, gru, rnn_tanh or rnn_relu, where the tensors cannot tell (rnn_relu)." };
+        var rnn = new Option<string?>("--rnn") { Description = "The RNN module's name in a state_dict that holds several (encoder.lstm for encoder.lstm.weight_ih_l0, ...)." };
         var probabilities = new Option<bool>("--probabilities") { Description = "Tagger: also write the softmax of every step." };
         var fullOutput = new Option<bool>("--full-output") { Description = "Bare RNN layer: also write every step's output." };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Generator: tokens to generate after each record's tokens (encoder-decoder: the longest decoded sequence).", DefaultValueFactory = _ => 20 };
@@ -51,7 +52,7 @@ internal static class PredictCommand
             command.Add(option);
         backendOptions.AddTo(command);
         foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, errors, maxErrors, summary, quiet, labels,
-                     kind, mode, probabilities, fullOutput, maxNewTokens, sampling, temperature, topK, seed, beginToken, endToken, shardIndex, numShards })
+                     kind, mode, rnn, probabilities, fullOutput, maxNewTokens, sampling, temperature, topK, seed, beginToken, endToken, shardIndex, numShards })
             command.Add(option);
         command.Add(CreateMerge(console));
 
@@ -98,6 +99,7 @@ internal static class PredictCommand
                 Engine = engine,
                 Kind = ParseKind(parsed.GetValue(kind)),
                 Mode = ParseMode(parsed.GetValue(mode)),
+                Rnn = parsed.GetValue(rnn),
                 StepProbabilities = parsed.GetValue(probabilities),
                 FullOutput = parsed.GetValue(fullOutput),
                 Generation = new GenerationOptions { MaxNewTokens = newTokens, Sampling = strategy, Seed = parsed.GetValue(seed) },

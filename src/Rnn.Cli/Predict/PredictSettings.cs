@@ -18,6 +18,7 @@ internal sealed record PredictSettings
     public required BatchPredictorOptions Engine { get; init; }
     public ModelKind? Kind { get; init; }
     public RnnCellKind? Mode { get; init; }
+    public string? Rnn { get; init; }
     public bool StepProbabilities { get; init; }
     public bool FullOutput { get; init; }
     public required GenerationOptions Generation { get; init; }
@@ -36,6 +37,7 @@ internal sealed record PredictSettings
         Executor = executor,
         Kind = Kind,
         Mode = Mode,
+        Rnn = Rnn,
         StepProbabilities = StepProbabilities,
         FullOutput = FullOutput,
         Generation = Generation,

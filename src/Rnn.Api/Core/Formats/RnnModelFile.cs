@@ -32,6 +32,35 @@ public static partial class RnnModelFile
         return FromContent(SafetensorsReader.Read(path), path, mode);
     }
 
+    /// <summary>
+    /// Loads the RNN of a model file: a bare RNN layer file, or the RNN inside a plain PyTorch state_dict or a checkpoint
+    /// whatever its module is called (<c>lstm.weight_ih_l0</c>, <c>encoder.rnn.weight_ih_l0</c>, ...); the file's other
+    /// tensors (embedding, head) are left aside. <paramref name="rnnName"/> names the RNN module where there are several.
+    /// </summary>
+    public static RnnParameters LoadRnn(string path, RnnCellKind? mode = null, string? rnnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var content = SafetensorsReader.Read(path);
+        string prefix = Inference.StateDictStructure.FindRnn(content.ToDictionary(), path, rnnName);
+        if (prefix.Length == 0) return FromContent(content, path, mode);
+        var own = content.Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && !kv.Key[prefix.Length..].Contains('.'))
+            .Select(kv => new KeyValuePair<string, Tensor<float>>(kv.Key[prefix.Length..], kv.Value)).ToList();
+        // A whole model's calibration is stored under the RNN's prefix (ModelInt8Metadata); the layer reads it unprefixed.
+        var metadata = content.Metadata.Where(kv => kv.Key.StartsWith(prefix + "int8.", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+        return FromContent(new SafetensorsContent(metadata, own), path, mode);
+    }
+
+    /// <summary>The int8 quantization of the RNN that <see cref="LoadRnn"/> loads, or null when the file has none for it.</summary>
+    public static Int8Quantization? LoadRnnInt8Quantization(string path, string? rnnName = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var content = SafetensorsReader.Read(path);
+        string prefix = Inference.StateDictStructure.FindRnn(content.ToDictionary(), path, rnnName);
+        var parameters = LoadRnn(path, null, rnnName);
+        return new ModelInt8Metadata(content.Metadata, path).Read(prefix, parameters.Spec);
+    }
+
     /// <summary>Interprets safetensors content as an RNN; <paramref name="sourceName"/> names the file in errors.</summary>
     public static RnnParameters FromContent(SafetensorsContent content, string sourceName, RnnCellKind? mode = null)
     {

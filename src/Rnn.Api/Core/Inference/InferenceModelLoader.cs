@@ -6,10 +6,12 @@ namespace RnnNative.Inference;
 
 /// <summary>
 /// Loads a model file for batch inference: a checkpoint written by <see cref="ModelCheckpoint.Save"/> (metadata
-/// <c>model.kind</c>), a plain PyTorch state_dict saved as safetensors (structure inferred from names and shapes:
-/// <c>embedding.weight</c> (V, E), <c>rnn.weight_hh_l0</c> (G·H, H) gives the cell, <c>fc.weight</c> (C, D·H);
-/// <c>encoder.*</c>/<c>decoder.*</c> for an encoder-decoder), or a bare RNN layer file (<see cref="RnnModelFile"/>).
-/// What cannot be told from names (classifier, tagger or generator; rnn_tanh or rnn_relu) comes from the options.
+/// <c>model.kind</c>), a plain PyTorch state_dict saved as safetensors whatever its modules are called (structure
+/// found from names and shapes by <see cref="StateDictStructure"/>: an embedding (V, E), an RNN whose
+/// <c>weight_hh_l0</c> (G·H, H) gives the cell, a linear head (C, D·H); <c>encoder.rnn.*</c> with <c>decoder.rnn.*</c>
+/// for an encoder-decoder), or a bare RNN layer file (<see cref="RnnModelFile"/>), with or without a prefix.
+/// What cannot be told from names and shapes (classifier, tagger or generator; rnn_tanh or rnn_relu; which of several
+/// RNNs) comes from the options.
 /// </summary>
 public static class InferenceModelLoader
 {
@@ -57,12 +59,12 @@ public static class InferenceModelLoader
         RnnCellKind? mode, IRnnBackend backend, InferenceModelOptions options, string sourceName)
     {
 
-        if (tensors.ContainsKey("encoder.rnn.weight_hh_l0") || kind == ModelKind.EncoderDecoder)
+        if (StateDictStructure.IsEncoderDecoder(tensors) || kind == ModelKind.EncoderDecoder)
         {
             if (options.Executor.Precision == RnnPrecision.Int8)
                 throw new NotSupportedException($"{sourceName} is an encoder-decoder; int8 covers classifiers, taggers, generators and bare LSTM layers, so run it with --precision f32 or bf16.");
-            var (sourceInput, encoder) = parts.Encoder("encoder.", mode, backend, options.Executor);
-            var (targetInput, decoder) = parts.Encoder("decoder.", mode, backend, options.Executor);
+            var (sourceInput, encoder) = parts.Encoder(StateDictStructure.EncoderRnn, "encoder.embedding", mode, backend, options.Executor);
+            var (targetInput, decoder) = parts.Encoder(StateDictStructure.DecoderRnn, "decoder.embedding", mode, backend, options.Executor);
             var fc = parts.Projection("decoder.fc", decoder.Spec.OutputSize);
             parts.RequireAllUsed();
             if (options.BeginToken is not { } begin || options.EndToken is not { } end)
@@ -71,11 +73,17 @@ public static class InferenceModelLoader
                 throw new ArgumentException($"{sourceName}: the begin ({begin}) and end ({end}) tokens must be target tokens in [0, {fc.Classes}).", nameof(options));
             return new EncoderDecoderInference(sourceInput, encoder, targetInput, decoder, fc, begin, end, options.Generation.MaxNewTokens);
         }
-        if (!tensors.ContainsKey("rnn.weight_hh_l0"))
-            throw new FileFormatException(sourceName,
-                $"found {Found(tensors)}: not a ready model (embedding.weight, rnn.weight_ih_l0, fc.weight), an encoder-decoder (encoder.*, decoder.*) or a bare RNN layer (weight_ih_l0)");
-        var (input, rnn) = parts.Encoder("", mode, backend, options.Executor);
-        var projection = parts.Projection("fc", rnn.Spec.OutputSize);
+        var structure = StateDictStructure.Find(tensors, sourceName, options.Rnn);
+        if (structure.IsBareLayer && kind is null && config is null)
+        {
+            var layer = parts.Rnn(structure.RnnPrefix, mode);
+            parts.RequireAllUsed();
+            return new LayerInference(new RecurrentNetwork(layer, backend, parts.Int8.ExecutorOptions(structure.RnnPrefix, layer.Spec, options.Executor)), options.FullOutput);
+        }
+        if (structure.Head is null)
+            throw new FileFormatException(sourceName, $"found {Found(tensors)}: an RNN ({structure.RnnPrefix}*) but no linear head reading its output, so not a whole model");
+        var (input, rnn) = parts.Encoder(structure.RnnPrefix, structure.Embedding, mode, backend, options.Executor);
+        var projection = parts.Projection(structure.Head, rnn.Spec.OutputSize);
         parts.RequireAllUsed();
         if (kind is null)
         {

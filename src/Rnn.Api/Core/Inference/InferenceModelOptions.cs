@@ -12,6 +12,8 @@ public sealed record InferenceModelOptions
     public RnnExecutorOptions Executor { get; init; } = RnnExecutorOptions.Default;
     public ModelKind? Kind { get; init; }
     public RnnCellKind? Mode { get; init; }
+    /// <summary>The RNN module's name in a state_dict that holds several (<c>encoder.lstm</c> for <c>encoder.lstm.weight_ih_l0</c>, ...).</summary>
+    public string? Rnn { get; init; }
     /// <summary>Tagger: also return every step's softmax.</summary>
     public bool StepProbabilities { get; init; }
     /// <summary>Bare RNN layer: also return every step's output.</summary>

@@ -15,12 +15,13 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor<float>> 
         foreach (var n in _networks) n.Dispose();
     }
 
-    /// <summary>The token input (embedding or one-hot) and the RNN under <paramref name="prefix"/>.</summary>
-    public (TokenInputTable Input, RecurrentNetwork Rnn) Encoder(string prefix, RnnCellKind? mode, IRnnBackend backend, RnnExecutorOptions options)
+    /// <summary>The token input (<paramref name="embedding"/>'s table, or one-hot when null) and the RNN whose tensors are named <c>{rnnPrefix}weight_ih_l0</c>, ....</summary>
+    public (TokenInputTable Input, RecurrentNetwork Rnn) Encoder(string rnnPrefix, string? embedding, RnnCellKind? mode, IRnnBackend backend, RnnExecutorOptions options)
     {
-        var parameters = Rnn(prefix, mode);
-        var input = Input(prefix, parameters.Spec);
-        var network = new RecurrentNetwork(parameters, backend, Int8.ExecutorOptions(prefix + "rnn.", parameters.Spec, options));
+        var parameters = Rnn(rnnPrefix, mode);
+        var input = Input(embedding, parameters.Spec);
+        // The int8 calibration of a network is stored under the network's own prefix (ModelInt8Metadata).
+        var network = new RecurrentNetwork(parameters, backend, Int8.ExecutorOptions(rnnPrefix, parameters.Spec, options));
         _networks.Add(network);
         return (input, network);
     }
@@ -28,11 +29,10 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor<float>> 
     /// <summary>The int8 quantization of each network, read from the file's metadata (see <see cref="ModelInt8Metadata"/>).</summary>
     public required ModelInt8Metadata Int8 { get; init; }
 
-    /// <summary>The parameters of the RNN under <paramref name="prefix"/> (<c>{prefix}rnn.weight_ih_l0</c>, ...).</summary>
-    public RnnParameters Rnn(string prefix, RnnCellKind? mode)
+    /// <summary>The parameters of the RNN named <c>{rnnPrefix}weight_ih_l0</c>, ... (<c>rnn.</c>, <c>lstm.</c>, <c>encoder.rnn.</c>).</summary>
+    public RnnParameters Rnn(string rnnPrefix, RnnCellKind? mode)
     {
-        string rnnPrefix = prefix + "rnn.";
-        var rnnTensors = tensors.Where(kv => kv.Key.StartsWith(rnnPrefix, StringComparison.Ordinal))
+        var rnnTensors = tensors.Where(kv => kv.Key.StartsWith(rnnPrefix, StringComparison.Ordinal) && !kv.Key[rnnPrefix.Length..].Contains('.'))
             .Select(kv => new KeyValuePair<string, Tensor<float>>(kv.Key[rnnPrefix.Length..], kv.Value)).ToList();
         if (rnnTensors.Count == 0)
             throw new FileFormatException(file, $"there is no {rnnPrefix}weight_ih_l0 (found: {InferenceModelLoader.Found(tensors)})");
@@ -41,18 +41,19 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor<float>> 
         return parameters;
     }
 
-    /// <summary>The token input of the RNN under <paramref name="prefix"/>: <c>{prefix}embedding.weight</c>, or one-hot.</summary>
-    public TokenInputTable Input(string prefix, RnnSpec spec)
+    /// <summary>The token input: the table <c>{embedding}.weight</c> when the module is given and present, else one-hot.</summary>
+    public TokenInputTable Input(string? embedding, RnnSpec spec)
     {
-        Tensor<float>? embedding = null;
-        if (tensors.TryGetValue(prefix + "embedding.weight", out var e))
+        Tensor<float>? table = null;
+        string name = embedding + ".weight";
+        if (embedding is not null && tensors.TryGetValue(name, out var e))
         {
             if (e.Rank != 2 || e.Dim(1) != spec.InputSize)
-                throw new FileFormatException(file, $"{prefix}embedding.weight has shape {e.ShapeString}; the RNN reads {spec.InputSize}-wide vectors, so it must be (vocabulary, {spec.InputSize})");
-            embedding = e;
-            _used.Add(prefix + "embedding.weight");
+                throw new FileFormatException(file, $"{name} has shape {e.ShapeString}; the RNN reads {spec.InputSize}-wide vectors, so it must be (vocabulary, {spec.InputSize})");
+            table = e;
+            _used.Add(name);
         }
-        return new TokenInputTable(embedding, spec.InputSize);
+        return new TokenInputTable(table, spec.InputSize);
     }
 
     public OutputProjection Projection(string name, int inputSize)

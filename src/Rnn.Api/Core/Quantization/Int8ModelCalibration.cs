@@ -30,16 +30,17 @@ public static class Int8ModelCalibration
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(samples);
         ArgumentNullException.ThrowIfNull(sourceName);
-        var tensors = model.ToDictionary();
+        var tensors = ModelTensors(model);
         if (tensors.ContainsKey("weight_hh_l0"))
             throw new ArgumentException($"{sourceName} is a bare RNN layer, which reads features, not tokens; calibrate it on a feature batch (rnn calibrate --input X.npy, or Int8Calibration.Calibrate).", nameof(model));
-        if (tensors.Keys.Any(k => k.StartsWith("encoder.", StringComparison.Ordinal)))
+        if (StateDictStructure.IsEncoderDecoder(tensors))
             throw new NotSupportedException($"{sourceName} is an encoder-decoder; int8 covers classifiers, taggers and generators (embedding → LSTM → fc), so run it in f32 or bf16.");
+        var structure = StateDictStructure.Find(tensors, sourceName);
         var parts = new StateDictParts(tensors, sourceName) { Int8 = new ModelInt8Metadata(model.Metadata, sourceName) };
-        var parameters = parts.Rnn("", mode: null);
+        var parameters = parts.Rnn(structure.RnnPrefix, mode: null);
         if (parameters.Spec.Cell != RnnCellKind.Lstm)
             throw new NotSupportedException($"{sourceName}: int8 runs LSTM layers only, and this model's RNN is {parameters.Spec.Cell.ToModeName()}; use f32 or bf16.");
-        var input = parts.Input("", parameters.Spec);
+        var input = parts.Input(structure.Embedding, parameters.Spec);
         return Int8Calibration.Calibrate(parameters, Batches(samples, input, sourceName));
     }
 
@@ -59,16 +60,21 @@ public static class Int8ModelCalibration
         return quantization;
     }
 
-    /// <summary>Writes <paramref name="model"/> with <paramref name="quantization"/> as its RNN's int8 metadata.</summary>
+    /// <summary>Writes <paramref name="model"/> with <paramref name="quantization"/> as its RNN's int8 metadata, under the RNN's own prefix (<c>rnn.</c>, <c>lstm.</c>, ...).</summary>
     public static void Save(string path, SafetensorsContent model, Int8Quantization quantization)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(quantization);
-        string own = ModelInt8Metadata.ModelNetworkPrefix + "int8.";
+        string prefix = StateDictStructure.Find(ModelTensors(model), path).RnnPrefix;
+        string own = prefix + "int8.";
         var metadata = model.Metadata.Where(kv => !kv.Key.StartsWith(own, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
-        foreach (var (key, value) in ModelInt8Metadata.Entries(ModelInt8Metadata.ModelNetworkPrefix, quantization)) metadata[key] = value;
+        foreach (var (key, value) in ModelInt8Metadata.Entries(prefix, quantization)) metadata[key] = value;
         SafetensorsWriter.Write(path, model.Tensors, metadata);
     }
+
+    /// <summary>The model's tensors without the training state a checkpoint may carry (<see cref="Models.ModelCheckpoint.ReservedPrefix"/>).</summary>
+    private static Dictionary<string, System.Numerics.Tensors.Tensor<float>> ModelTensors(SafetensorsContent model) =>
+        model.Tensors.Where(kv => !kv.Key.StartsWith(Models.ModelCheckpoint.ReservedPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
     private static IEnumerable<RnnInput> Batches(IEnumerable<int[]> samples, TokenInputTable input, string sourceName)
     {

@@ -4,7 +4,7 @@ namespace RnnNative;
 
 /// <summary>
 /// The int8 quantization of the recurrent networks of a model file, in its metadata. A network whose tensors are named
-/// under a prefix (<c>rnn.</c> in a classifier, tagger or generator; none in a bare RNN layer file) has its quantization
+/// under a prefix (<c>rnn.</c>, <c>lstm.</c>, ... in a classifier, tagger or generator; none in a bare RNN layer file) has its quantization
 /// under the same prefix, in the bare layer's format: <c>rnn.int8.layer{l}.scale</c> and <c>rnn.int8.layer{l}.shift</c>.
 /// </summary>
 public sealed class ModelInt8Metadata
@@ -20,7 +20,7 @@ public sealed class ModelInt8Metadata
         _file = file;
     }
 
-    /// <summary>The network prefix of the RNN in a ready model file (classifier, tagger, generator).</summary>
+    /// <summary>The network prefix of the RNN in the ready model files this library writes (classifier, tagger, generator); a PyTorch state_dict's RNN may have another (<see cref="Inference.StateDictStructure"/>).</summary>
     public const string ModelNetworkPrefix = "rnn.";
 
     /// <summary>The quantization of the network under <paramref name="networkPrefix"/>, or null when the file has none for it.</summary>
