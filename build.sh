@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # RnnNative build entry point: ./build.sh [build|test|pack|demo|bench|clean]
 #   build  native shim and its bundled runtime (CMake, Release) + managed solution (Release)
-#   test   build, run the NUnit suite, pack, run the package smoke test (tests/PackageSmoke), the Slurm array of
+#   test   build, run the NUnit suite, pack, run the package smoke test (tests/PackageSmoke), every code example of the
+#          README and docs/ on the packages (tests/DocExamples), the Slurm array of
 #          docs/scale-out.md on a one-node cluster (tests/Slurm) and its Kubernetes manifests' schema check
 #          (tests/Kubernetes); ends with "N passed, N failed, N skipped"
 #   pack   build, then write every NuGet package to artifacts/packages/
 #   demo   build, then the quickstart: train the sentiment sample, rnn predict on the bundled reviews, a short
-#          throughput run against ONNX Runtime (README: Quickstart)
+#          throughput run against ONNX Runtime (docs/performance.md: The demo's timing)
 #   bench  build, then the suite (ours and ONNX Runtime C# in one process, after an equality gate; the GEMM limit;
 #          the batch-inference workload); writes bench/results/<date>.md. --quick: a smoke run, not figures to
 #          quote. Other arguments go to Rnn.Bench (e.g. --write-predict-workload DIR, --records N)
@@ -106,6 +107,8 @@ cmd_test() {
   log "package smoke test"
   if pack_all; then
     tests/PackageSmoke/run.sh "$PACKAGES" "$(package_version)" | tee -a "$smoke" || smoke_rc=1
+    log "documentation examples (tests/DocExamples)"
+    tests/DocExamples/run.sh "$PACKAGES" "$(package_version)" | tee -a "$smoke" || smoke_rc=1
   else
     echo "FAIL dotnet pack" | tee -a "$smoke"; smoke_rc=1
   fi
@@ -127,7 +130,7 @@ cmd_test() {
   [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$smoke_rc" -eq 0 ]
 }
 
-# The demo is the README's quickstart, command for command: train a model, score a dataset with rnn predict (bad
+# The demo: train a model, score a dataset with rnn predict (bad
 # records reported, not lost), then a short throughput run against ONNX Runtime with the machine's GEMM limit beside it.
 cmd_demo() {
   cmd_build

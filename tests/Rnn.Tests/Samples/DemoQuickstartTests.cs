@@ -6,7 +6,7 @@ using RnnNative.Tests.Cli;
 namespace RnnNative.Tests.Samples;
 
 /// <summary>
-/// The demo's predict step, as <c>./build.sh demo</c> (and the README's quickstart) runs it: the command line is read
+/// The demo's predict step, as <c>./build.sh demo</c> runs it: the command line is read
 /// from build.sh itself, so the two cannot drift apart; only the input is cut down to a few reviews (with every
 /// malformed record kept) and the files go to a temporary folder. Not a timing.
 /// </summary>
