@@ -7,17 +7,17 @@ namespace RnnNative.Inference;
 /// state with the begin token, and feed back its arg-max until the end token or the maximum length.
 /// </summary>
 internal sealed class EncoderDecoderInference(
-    TokenInputTable sourceInput, RecurrentNetwork encoder, TokenInputTable targetInput, RecurrentNetwork decoder,
-    OutputProjection fc, int beginToken, int endToken, int maxLength) : InferenceModel
+    ITokenInput sourceInput, RecurrentNetwork encoder, ITokenInput targetInput, RecurrentNetwork decoder,
+    Linear fc, int beginToken, int endToken, int maxLength) : InferenceModel
 {
     public override ModelKind? Kind => ModelKind.EncoderDecoder;
-    public override string Description => $"encoder-decoder: vocabulary {sourceInput.VocabularySize} → {encoder.Spec} → {decoder.Spec} → {fc.Classes} target tokens";
+    public override string Description => $"encoder-decoder: vocabulary {sourceInput.VocabularySize} → {encoder.Spec} → {decoder.Spec} → {fc.OutputSize} target tokens";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, sourceInput);
 
     internal override PredictionResult[] Run(IReadOnlyList<PredictionRecord> batch, PredictionStatistics statistics)
     {
-        int n = batch.Count, steps = Longest(batch), width = decoder.Spec.OutputSize, classes = fc.Classes;
+        int n = batch.Count, steps = Longest(batch), width = decoder.Spec.OutputSize, classes = fc.OutputSize;
         var produced = batch.Select(_ => new List<int>()).ToArray();
         var active = new bool[n];
         Array.Fill(active, true);
@@ -42,7 +42,7 @@ internal sealed class EncoderDecoderInference(
                 for (int b = 0; b < n; b++)
                 {
                     if (!active[b]) continue;
-                    fc.Logits(state.Output.Span.Slice(b * width, width), logits);
+                    fc.Apply(state.Output.Span.Slice(b * width, width), logits);
                     int token = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
                     if (token == endToken) active[b] = false;
                     else

@@ -7,7 +7,7 @@ namespace RnnNative.Inference;
 /// token is fed back with the carried state, the whole batch one step at a time. Each record samples from its own
 /// random stream (<see cref="GenerationOptions.SeedFor"/>).
 /// </summary>
-internal sealed class GeneratorInference(TokenInputTable input, RecurrentNetwork rnn, OutputProjection fc, GenerationOptions generation) : InferenceModel
+internal sealed class GeneratorInference(ITokenInput input, RecurrentNetwork rnn, Linear fc, GenerationOptions generation) : InferenceModel
 {
     public override ModelKind? Kind => ModelKind.Generator;
     public override string Description => $"generator: vocabulary {input.VocabularySize} → {rnn.Spec} → next token";
@@ -17,7 +17,7 @@ internal sealed class GeneratorInference(TokenInputTable input, RecurrentNetwork
 
     internal override PredictionResult[] Run(IReadOnlyList<PredictionRecord> batch, PredictionStatistics statistics)
     {
-        int n = batch.Count, steps = Longest(batch), width = rnn.Spec.OutputSize, classes = fc.Classes;
+        int n = batch.Count, steps = Longest(batch), width = rnn.Spec.OutputSize, classes = fc.OutputSize;
         var randoms = batch.Select(r => new Random(generation.SeedFor(r.Id!.Value))).ToArray();
         var produced = batch.Select(_ => new List<int>()).ToArray();
         var active = new bool[n];
@@ -31,7 +31,7 @@ internal sealed class GeneratorInference(TokenInputTable input, RecurrentNetwork
         try
         {
             for (int b = 0; b < n; b++)
-                fc.Logits(pass.Output.Span.Slice(((batch[b].Length - 1) * n + b) * width, width), logits.AsSpan(b * classes, classes));
+                fc.Apply(pass.Output.Span.Slice(((batch[b].Length - 1) * n + b) * width, width), logits.AsSpan(b * classes, classes));
             var next = new int[n];
             for (int k = 0; k < generation.MaxNewTokens; k++)
             {
@@ -54,7 +54,7 @@ internal sealed class GeneratorInference(TokenInputTable input, RecurrentNetwork
                 pass = step;
                 statistics.AddPass(running, n);
                 for (int b = 0; b < n; b++)
-                    if (active[b]) fc.Logits(pass.Output.Span.Slice(b * width, width), logits.AsSpan(b * classes, classes));
+                    if (active[b]) fc.Apply(pass.Output.Span.Slice(b * width, width), logits.AsSpan(b * classes, classes));
             }
         }
         finally

@@ -109,7 +109,7 @@ public abstract class InferenceModel : IDisposable
 
     private protected static long Useful(IReadOnlyList<PredictionRecord> batch) => batch.Sum(r => (long)r.Length);
 
-    private protected static string? CheckTokens(PredictionRecord record, TokenInputTable input)
+    private protected static string? CheckTokens(PredictionRecord record, ITokenInput input)
     {
         if (record.Tokens is null) return "the model reads \"tokens\", but the record has \"features\"";
         if (record.Tokens.Length == 0) return "empty sequence";

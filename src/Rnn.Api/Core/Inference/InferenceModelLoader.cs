@@ -69,8 +69,8 @@ public static class InferenceModelLoader
             parts.RequireAllUsed();
             if (options.BeginToken is not { } begin || options.EndToken is not { } end)
                 throw new ArgumentException($"{sourceName}: an encoder-decoder needs its begin and end target tokens (--begin-token, --end-token).", nameof(options));
-            if ((uint)begin >= (uint)fc.Classes || (uint)end >= (uint)fc.Classes)
-                throw new ArgumentException($"{sourceName}: the begin ({begin}) and end ({end}) tokens must be target tokens in [0, {fc.Classes}).", nameof(options));
+            if ((uint)begin >= (uint)fc.OutputSize || (uint)end >= (uint)fc.OutputSize)
+                throw new ArgumentException($"{sourceName}: the begin ({begin}) and end ({end}) tokens must be target tokens in [0, {fc.OutputSize}).", nameof(options));
             return new EncoderDecoderInference(sourceInput, encoder, targetInput, decoder, fc, begin, end, options.Generation.MaxNewTokens);
         }
         var structure = StateDictStructure.Find(tensors, sourceName, options.Rnn);
@@ -95,20 +95,20 @@ public static class InferenceModelLoader
         {
             ModelKind.Classifier => new ClassifierInference(input, rnn, projection),
             ModelKind.Tagger => new TaggerInference(input, rnn, projection, options.StepProbabilities),
-            _ => projection.Classes == input.VocabularySize
+            _ => projection.OutputSize == input.VocabularySize
                 ? new GeneratorInference(input, rnn, projection, options.Generation)
-                : throw new FileFormatException(sourceName, $"a generator predicts its own tokens, but fc has {projection.Classes} outputs for a vocabulary of {input.VocabularySize}"),
+                : throw new FileFormatException(sourceName, $"a generator predicts its own tokens, but fc has {projection.OutputSize} outputs for a vocabulary of {input.VocabularySize}"),
         };
     }
 
-    private static void CheckConfig(ModelConfig config, TokenInputTable input, RnnSpec spec, OutputProjection fc, string file)
+    private static void CheckConfig(ModelConfig config, ITokenInput input, RnnSpec spec, Linear fc, string file)
     {
         var expected = config.RnnSpec;
         if (config.VocabularySize != input.VocabularySize || expected.Cell != spec.Cell || expected.InputSize != spec.InputSize
             || expected.HiddenSize != spec.HiddenSize || expected.NumLayers != spec.NumLayers || expected.Bidirectional != spec.Bidirectional
             || expected.ProjectionSize != spec.ProjectionSize
-            || config.OutputSize != fc.Classes)
-            throw new FileFormatException(file, $"the metadata describes {config}, but the tensors describe vocabulary {input.VocabularySize}, {spec}, {fc.Classes} outputs");
+            || config.OutputSize != fc.OutputSize)
+            throw new FileFormatException(file, $"the metadata describes {config}, but the tensors describe vocabulary {input.VocabularySize}, {spec}, {fc.OutputSize} outputs");
     }
 
     internal static string Found(IReadOnlyDictionary<string, Tensor<float>> tensors) =>

@@ -1,4 +1,5 @@
 using RnnNative.Formats;
+using RnnNative.Models;
 using System.Numerics.Tensors;
 
 namespace RnnNative.Inference;
@@ -16,7 +17,7 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor<float>> 
     }
 
     /// <summary>The token input (<paramref name="embedding"/>'s table, or one-hot when null) and the RNN whose tensors are named <c>{rnnPrefix}weight_ih_l0</c>, ....</summary>
-    public (TokenInputTable Input, RecurrentNetwork Rnn) Encoder(string rnnPrefix, string? embedding, RnnCellKind? mode, IRnnBackend backend, RnnExecutorOptions options)
+    public (ITokenInput Input, RecurrentNetwork Rnn) Encoder(string rnnPrefix, string? embedding, RnnCellKind? mode, IRnnBackend backend, RnnExecutorOptions options)
     {
         var parameters = Rnn(rnnPrefix, mode);
         var input = Input(embedding, parameters.Spec);
@@ -41,37 +42,34 @@ internal sealed class StateDictParts(IReadOnlyDictionary<string, Tensor<float>> 
         return parameters;
     }
 
-    /// <summary>The token input: the table <c>{embedding}.weight</c> when the module is given and present, else one-hot.</summary>
-    public TokenInputTable Input(string? embedding, RnnSpec spec)
+    /// <summary>The token input: an <see cref="Embedding"/> around the table <c>{embedding}.weight</c> when the module is given and present, else one-hot.</summary>
+    public ITokenInput Input(string? embedding, RnnSpec spec)
     {
-        Tensor<float>? table = null;
         string name = embedding + ".weight";
-        if (embedding is not null && tensors.TryGetValue(name, out var e))
-        {
-            if (e.Rank != 2 || e.Dim(1) != spec.InputSize)
-                throw new FileFormatException(file, $"{name} has shape {e.ShapeString}; the RNN reads {spec.InputSize}-wide vectors, so it must be (vocabulary, {spec.InputSize})");
-            table = e;
-            _used.Add(name);
-        }
-        return new TokenInputTable(table, spec.InputSize);
+        if (embedding is null || !tensors.TryGetValue(name, out var e)) return new OneHotInput(spec.InputSize);
+        if (e.Rank != 2 || e.Dim(0) < 1 || e.Dim(1) != spec.InputSize)
+            throw new FileFormatException(file, $"{name} has shape {e.ShapeString}; the RNN reads {spec.InputSize}-wide vectors, so it must be (vocabulary, {spec.InputSize})");
+        _used.Add(name);
+        return new Embedding(new Parameter(name, e));
     }
 
-    public OutputProjection Projection(string name, int inputSize)
+    /// <summary>The dense head <c>{name}.weight</c> (classes, <paramref name="inputSize"/>) with <c>{name}.bias</c> when present.</summary>
+    public Linear Projection(string name, int inputSize)
     {
         if (!tensors.TryGetValue(name + ".weight", out var w))
             throw new FileFormatException(file, $"there is no {name}.weight (found: {InferenceModelLoader.Found(tensors)})");
-        if (w.Rank != 2 || w.Dim(1) != inputSize)
+        if (w.Rank != 2 || w.Dim(0) < 1 || w.Dim(1) != inputSize)
             throw new FileFormatException(file, $"{name}.weight has shape {w.ShapeString}; expected (classes, {inputSize})");
         _used.Add(name + ".weight");
-        Tensor<float>? bias = null;
+        Parameter? bias = null;
         if (tensors.TryGetValue(name + ".bias", out var b))
         {
             if (!b.HasShape(w.Dim(0)))
                 throw new FileFormatException(file, $"{name}.bias has shape {b.ShapeString}; expected ({w.Dim(0)})");
-            bias = b;
+            bias = new Parameter(name + ".bias", b);
             _used.Add(name + ".bias");
         }
-        return new OutputProjection(w, bias);
+        return new Linear(new Parameter(name + ".weight", w), bias);
     }
 
     public void RequireAllUsed()

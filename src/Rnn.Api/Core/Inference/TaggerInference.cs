@@ -3,17 +3,17 @@ using RnnNative.Models;
 namespace RnnNative.Inference;
 
 /// <summary>Many-to-many, as <see cref="SequenceTagger"/>: fc at every real step; labels by arg-max, optional softmax per step.</summary>
-internal sealed class TaggerInference(TokenInputTable input, RecurrentNetwork rnn, OutputProjection fc, bool stepProbabilities) : InferenceModel
+internal sealed class TaggerInference(ITokenInput input, RecurrentNetwork rnn, Linear fc, bool stepProbabilities) : InferenceModel
 {
     public override ModelKind? Kind => ModelKind.Tagger;
-    public override int? Classes => fc.Classes;
-    public override string Description => $"tagger: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.Classes} classes per step";
+    public override int? Classes => fc.OutputSize;
+    public override string Description => $"tagger: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.OutputSize} classes per step";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);
 
     internal override PredictionResult[] Run(IReadOnlyList<PredictionRecord> batch, PredictionStatistics statistics)
     {
-        int n = batch.Count, steps = Longest(batch), width = rnn.Spec.OutputSize, classes = fc.Classes;
+        int n = batch.Count, steps = Longest(batch), width = rnn.Spec.OutputSize, classes = fc.OutputSize;
         using var pass = rnn.Run(input.Embed(batch.Select(r => r.Tokens!).ToList(), steps), Lengths(batch));
         statistics.AddPass(Useful(batch), (long)n * steps);
         var logits = new float[classes];
@@ -25,9 +25,9 @@ internal sealed class TaggerInference(TokenInputTable input, RecurrentNetwork rn
             var probabilities = stepProbabilities ? new float[length * classes] : null;
             for (int t = 0; t < length; t++)
             {
-                fc.Logits(pass.Output.Span.Slice((t * n + b) * width, width), logits);
+                fc.Apply(pass.Output.Span.Slice((t * n + b) * width, width), logits);
                 labels[t] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits);
-                if (probabilities is not null) OutputProjection.Softmax(logits, probabilities.AsSpan(t * classes, classes));
+                if (probabilities is not null) Activations.Softmax(logits, probabilities.AsSpan(t * classes, classes));
             }
             results[b] = new PredictionResult(batch[b]) { Labels = labels, StepProbabilities = probabilities };
         }

@@ -5,19 +5,38 @@ namespace RnnNative.Models;
 /// <summary>Row-wise softmax and log-softmax over the last axis, and element-wise sigmoid, with their backward passes.</summary>
 public static class Activations
 {
-    /// <summary>exp(x − max) / Σ exp(x − max): TensorPrimitives.SoftMax alone overflows to NaN for logits near 100.</summary>
+    /// <summary>Softmax of each row; see <see cref="Softmax(ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static Tensor<float> Softmax(Tensor<float> logits)
     {
         var (rows, cols) = Matrix(logits, nameof(logits));
         var p = RnnTensors.Zeros(logits.Shape.ToArray());
-        for (int r = 0; r < rows; r++)
-        {
-            var x = logits.Span.Slice(r * cols, cols);
-            var y = p.Span.Slice(r * cols, cols);
-            TensorPrimitives.Subtract(x, TensorPrimitives.Max(x), y);
-            TensorPrimitives.SoftMax(y, y);
-        }
+        for (int r = 0; r < rows; r++) Softmax(logits.Span.Slice(r * cols, cols), p.Span.Slice(r * cols, cols));
         return p;
+    }
+
+    /// <summary>
+    /// One row: exp(x − max) / Σ exp(x − max), the sum in double (a float sum drifts over a large vocabulary; without
+    /// the max, logits near 100 overflow to NaN). Allocates nothing: the inference heads call it per row.
+    /// </summary>
+    public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities)
+    {
+        RequireRow(logits, probabilities.Length);
+        double max = TensorPrimitives.Max(logits), sum = 0;
+        for (int i = 0; i < logits.Length; i++) sum += Math.Exp(logits[i] - max);
+        for (int i = 0; i < logits.Length; i++) probabilities[i] = (float)(Math.Exp(logits[i] - max) / sum);
+    }
+
+    /// <summary>
+    /// The same softmax kept in double, for a loss that differentiates through it (the probabilities are not rounded to
+    /// float before p − 1). Returns log Σ exp(x − max), which cross-entropy needs as well.
+    /// </summary>
+    public static double Softmax(ReadOnlySpan<float> logits, Span<double> probabilities)
+    {
+        RequireRow(logits, probabilities.Length);
+        double max = TensorPrimitives.Max(logits), sum = 0;
+        for (int i = 0; i < logits.Length; i++) sum += probabilities[i] = Math.Exp(logits[i] - max);
+        for (int i = 0; i < logits.Length; i++) probabilities[i] /= sum;
+        return Math.Log(sum);
     }
 
     /// <summary>x − max − log Σ exp(x − max), stable for large logits.</summary>
@@ -96,6 +115,12 @@ public static class Activations
             dx.Span[i] = gradOutput.Span[i] * s * (1f - s);
         }
         return dx;
+    }
+
+    private static void RequireRow(ReadOnlySpan<float> logits, int room)
+    {
+        if (logits.IsEmpty) throw new ArgumentException("A softmax needs at least one logit.", nameof(logits));
+        if (room < logits.Length) throw new ArgumentException($"The probabilities have room for {room} values; there are {logits.Length} logits.", "probabilities");
     }
 
     private static (int Rows, int Cols) Matrix(Tensor<float> t, string argument)

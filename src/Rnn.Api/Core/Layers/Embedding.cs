@@ -19,6 +19,17 @@ public sealed class Embedding : ITokenInput
         OutputSize = size;
     }
 
+    /// <summary>Around a loaded table (used in place, not copied): <paramref name="weight"/> is (vocabulary, size).</summary>
+    public Embedding(Parameter weight)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Value.Rank != 2 || weight.Value.Dim(0) < 1 || weight.Value.Dim(1) < 1)
+            throw new ArgumentException($"{weight.Name} must be 2-D (vocabulary, size); got {weight.Value.ShapeString}.", nameof(weight));
+        Weight = weight;
+        VocabularySize = weight.Value.Dim(0);
+        OutputSize = weight.Value.Dim(1);
+    }
+
     public int VocabularySize { get; }
     public int OutputSize { get; }
     public Parameter Weight { get; }
@@ -28,11 +39,11 @@ public sealed class Embedding : ITokenInput
     {
         TokenIds.Validate(ids, VocabularySize, nameof(ids));
         var result = RnnTensors.Zeros(ids.Length, OutputSize);
-        var w = Weight.Value.Span;
-        for (int i = 0; i < ids.Length; i++)
-            w.Slice(ids[i] * OutputSize, OutputSize).CopyTo(result.Span.Slice(i * OutputSize));
+        for (int i = 0; i < ids.Length; i++) WriteRow(ids[i], result.Span.Slice(i * OutputSize, OutputSize));
         return result;
     }
+
+    public void WriteRow(int token, Span<float> row) => Weight.Value.Span.Slice(token * OutputSize, OutputSize).CopyTo(row);
 
     public void Backward(ReadOnlySpan<int> ids, Tensor<float> gradOutput)
     {

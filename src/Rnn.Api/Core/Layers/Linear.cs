@@ -4,7 +4,7 @@ namespace RnnNative.Models;
 
 /// <summary>
 /// A dense layer y = x·Wᵀ + b (PyTorch's nn.Linear: weight is out × in). Initialised as PyTorch does: weight and bias
-/// uniform in ±1/√in.
+/// uniform in ±1/√in, or built around loaded tensors. Training and inference both compute through <see cref="Apply"/>.
 /// </summary>
 public sealed class Linear
 {
@@ -20,6 +20,20 @@ public sealed class Linear
         Bias = bias ? new Parameter(name + ".bias", Uniform(rng, bound, outputSize)) : null;
     }
 
+    /// <summary>Around loaded tensors (used in place, not copied): <paramref name="weight"/> (out, in), <paramref name="bias"/> (out) or none.</summary>
+    public Linear(Parameter weight, Parameter? bias)
+    {
+        ArgumentNullException.ThrowIfNull(weight);
+        if (weight.Value.Rank != 2 || weight.Value.Dim(0) < 1 || weight.Value.Dim(1) < 1)
+            throw new ArgumentException($"{weight.Name} must be 2-D (out, in); got {weight.Value.ShapeString}.", nameof(weight));
+        OutputSize = weight.Value.Dim(0);
+        InputSize = weight.Value.Dim(1);
+        if (bias is not null && !bias.Value.HasShape(OutputSize))
+            throw new ArgumentException($"{bias.Name} has shape {bias.Value.ShapeString}; expected ({OutputSize}).", nameof(bias));
+        Weight = weight;
+        Bias = bias;
+    }
+
     public int InputSize { get; }
     public int OutputSize { get; }
     public Parameter Weight { get; }
@@ -32,15 +46,19 @@ public sealed class Linear
         LayerShapes.RequireMatrix(input, nameof(input), InputSize, "input features");
         int rows = input.Dim(0);
         var y = RnnTensors.Zeros(rows, OutputSize);
-        var w = Weight.Value.Span;
-        var b = Bias is null ? default : Bias.Value.Span;
-        for (int r = 0; r < rows; r++)
-        {
-            var x = input.Span.Slice(r * InputSize, InputSize);
-            for (int o = 0; o < OutputSize; o++)
-                y.Span[r * OutputSize + o] = TensorPrimitives.Dot(w.Slice(o * InputSize, InputSize), x) + (b.IsEmpty ? 0f : b[o]);
-        }
+        for (int r = 0; r < rows; r++) Apply(input.Span.Slice(r * InputSize, InputSize), y.Span.Slice(r * OutputSize, OutputSize));
         return y;
+    }
+
+    /// <summary>One row: x (in) → y (out), allocating nothing; safe from several threads while the weights stay unchanged.</summary>
+    public void Apply(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (x.Length != InputSize) throw new ArgumentException($"The row has {x.Length} values; the layer reads {InputSize}.", nameof(x));
+        if (y.Length < OutputSize) throw new ArgumentException($"The output row has room for {y.Length} values; the layer writes {OutputSize}.", nameof(y));
+        ReadOnlySpan<float> w = Weight.Value.Span;
+        ReadOnlySpan<float> b = Bias is null ? default : Bias.Value.Span;
+        for (int o = 0; o < OutputSize; o++)
+            y[o] = TensorPrimitives.Dot(w.Slice(o * InputSize, InputSize), x) + (b.IsEmpty ? 0f : b[o]);
     }
 
     /// <summary>Accumulates dW += dyᵀ·x and db += Σ dy; returns dx = dy·W.</summary>

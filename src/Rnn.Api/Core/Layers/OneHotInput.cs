@@ -15,8 +15,14 @@ public sealed class OneHotInput(int vocabularySize) : ITokenInput
     {
         TokenIds.Validate(ids, VocabularySize, nameof(ids));
         var result = RnnTensors.Zeros(ids.Length, VocabularySize);
-        for (int i = 0; i < ids.Length; i++) result.Span[i * VocabularySize + ids[i]] = 1f;
+        for (int i = 0; i < ids.Length; i++) WriteRow(ids[i], result.Span.Slice(i * VocabularySize, VocabularySize));
         return result;
+    }
+
+    public void WriteRow(int token, Span<float> row)
+    {
+        row[..VocabularySize].Clear();
+        row[token] = 1f;
     }
 
     public void Backward(ReadOnlySpan<int> ids, Tensor<float> gradOutput) =>

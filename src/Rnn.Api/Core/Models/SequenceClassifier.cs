@@ -26,7 +26,7 @@ public sealed class SequenceClassifier : SequenceModel
     public Tensor<float> Logits(TokenBatch batch)
     {
         using var pass = _encoder.Forward(batch, null, training: false);
-        return _fc.Forward(LastLayerState(pass.Final.Hidden));
+        return _fc.Forward(Features(pass.Final.Hidden));
     }
 
     public int[] Predict(TokenBatch batch)
@@ -45,31 +45,28 @@ public sealed class SequenceClassifier : SequenceModel
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(logitsGradient);
         using var pass = _encoder.Forward(batch, null, training: true);
-        var features = LastLayerState(pass.Final.Hidden);
+        var features = Features(pass.Final.Hidden);
         var dFeatures = _fc.Backward(features, logitsGradient(_fc.Forward(features)));
-        _encoder.Backward(batch, pass, null, ScatterLastLayer(dFeatures, pass.Final.Hidden), null);
+        _encoder.Backward(batch, pass, null, HiddenGradient(dFeatures, pass.Final.Hidden), null);
     }
 
     /// <summary>(N, D·H): the last layer's h_n rows, directions side by side.</summary>
-    private Tensor<float> LastLayerState(Tensor<float> hidden)
+    private Tensor<float> Features(Tensor<float> hidden)
     {
-        int dirs = Config.RnnSpec.Directions, batch = hidden.Dim(1), h = Config.HiddenSize;
-        int first = (Config.NumLayers - 1) * dirs;
-        var features = RnnTensors.Zeros(batch, dirs * h);
-        for (int d = 0; d < dirs; d++)
-            for (int n = 0; n < batch; n++)
-                hidden.Span.Slice(((first + d) * batch + n) * h, h).CopyTo(features.Span.Slice((n * dirs + d) * h));
+        var spec = Config.RnnSpec;
+        int batch = hidden.Dim(1), width = spec.OutputSize;
+        var features = RnnTensors.Zeros(batch, width);
+        for (int n = 0; n < batch; n++) LastLayerState.Gather(spec, hidden.Span, batch, n, features.Span.Slice(n * width, width));
         return features;
     }
 
-    private Tensor<float> ScatterLastLayer(Tensor<float> dFeatures, Tensor<float> hiddenLike)
+    /// <summary>dL/dh_n: the features' gradient in the last layer's rows, zeros in the others.</summary>
+    private Tensor<float> HiddenGradient(Tensor<float> dFeatures, Tensor<float> hiddenLike)
     {
-        int dirs = Config.RnnSpec.Directions, batch = hiddenLike.Dim(1), h = Config.HiddenSize;
-        int first = (Config.NumLayers - 1) * dirs;
+        var spec = Config.RnnSpec;
+        int batch = hiddenLike.Dim(1), width = spec.OutputSize;
         var dh = RnnTensors.Zeros(hiddenLike.Shape.ToArray());
-        for (int d = 0; d < dirs; d++)
-            for (int n = 0; n < batch; n++)
-                dFeatures.Span.Slice((n * dirs + d) * h, h).CopyTo(dh.Span.Slice(((first + d) * batch + n) * h));
+        for (int n = 0; n < batch; n++) LastLayerState.Scatter(spec, dFeatures.Span.Slice(n * width, width), batch, n, dh.Span);
         return dh;
     }
 }

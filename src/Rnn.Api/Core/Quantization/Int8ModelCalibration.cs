@@ -1,5 +1,6 @@
 using RnnNative.Formats;
 using RnnNative.Inference;
+using RnnNative.Models;
 
 namespace RnnNative;
 
@@ -76,7 +77,7 @@ public static class Int8ModelCalibration
     private static Dictionary<string, System.Numerics.Tensors.Tensor<float>> ModelTensors(SafetensorsContent model) =>
         model.Tensors.Where(kv => !kv.Key.StartsWith(Models.ModelCheckpoint.ReservedPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
-    private static IEnumerable<RnnInput> Batches(IEnumerable<int[]> samples, TokenInputTable input, string sourceName)
+    private static IEnumerable<RnnInput> Batches(IEnumerable<int[]> samples, ITokenInput input, string sourceName)
     {
         var batch = new List<int[]>(BatchSize);
         int index = 0;
@@ -97,6 +98,6 @@ public static class Int8ModelCalibration
         if (batch.Count > 0) yield return Embed(batch, input);
     }
 
-    private static RnnInput Embed(List<int[]> batch, TokenInputTable input) =>
+    private static RnnInput Embed(List<int[]> batch, ITokenInput input) =>
         new(input.Embed(batch, batch.Max(t => t.Length)), batch.Select(t => t.Length).ToArray());
 }

@@ -32,14 +32,10 @@ public static class SoftmaxCrossEntropy
                 throw new ArgumentException($"targets[{r}] = {t} is not a class index in [0, {classes}).", nameof(targets));
             double w = classWeights?[t] ?? 1.0;
             var x = logits.Span.Slice(r * classes, classes);
-            double max = double.NegativeInfinity;
-            foreach (float v in x) max = Math.Max(max, v);
-            double sum = 0;
-            for (int c = 0; c < classes; c++) sum += prob[c] = Math.Exp(x[c] - max);
-            double logSum = Math.Log(sum);
-            total += w * (logSum - (x[t] - max));
+            double logSum = Activations.Softmax(x, prob);
+            total += w * (logSum - (x[t] - (double)TensorPrimitives.Max(x)));
             weightSum += w;
-            for (int c = 0; c < classes; c++) prob[c] = w * (prob[c] / sum - (c == t ? 1 : 0));
+            for (int c = 0; c < classes; c++) prob[c] = w * (prob[c] - (c == t ? 1 : 0));
             for (int c = 0; c < classes; c++) grad.Span[r * classes + c] = (float)prob[c];
         }
         if (weightSum <= 0) return new LossResult(0, grad, 0);
