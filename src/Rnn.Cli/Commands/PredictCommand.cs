@@ -61,11 +61,13 @@ internal static class PredictCommand
             string outputPath = parsed.GetValue(output) ?? throw new CliUsageException("--output is required (.jsonl or .parquet).");
             ResultFormat.ForOutput(outputPath);
             string errorsPath = parsed.GetValue(errors) ?? outputPath + ".errors.jsonl";
-            ModelInputOptions.CheckOutputPath("--output", outputPath);
-            ModelInputOptions.CheckOutputPath("--errors", errorsPath);
-            ModelInputOptions.CheckOutputPath("--summary", parsed.GetValue(summary));
+            string? summaryPath = parsed.GetValue(summary), labelsPath = parsed.GetValue(labels);
             if (!File.Exists(modelPath)) throw new FileNotFoundException($"--model {modelPath}: file not found.", modelPath);
             var inputs = PredictInput.Expand(parsed.GetValue(input) ?? []);
+            var paths = new PredictPaths().Reads("--model", modelPath).Reads("--labels", labelsPath);
+            foreach (var file in inputs.Where(i => !i.IsStandardInput)) paths.Reads("--input", file.Path);
+            paths.Writes("--output", outputPath).Writes("--errors", errorsPath).Writes("--summary", summaryPath).WritesRunFiles(outputPath, errorsPath)
+                .Check(summaryPath is null ? [outputPath, errorsPath] : [outputPath, errorsPath, summaryPath]);
 
             var engine = new BatchPredictorOptions
             {
@@ -90,8 +92,8 @@ internal static class PredictCommand
                 Inputs = inputs,
                 OutputPath = outputPath,
                 ErrorsPath = errorsPath,
-                SummaryPath = parsed.GetValue(summary),
-                LabelsPath = parsed.GetValue(labels),
+                SummaryPath = summaryPath,
+                LabelsPath = labelsPath,
                 Backend = backendOptions.Resolve(parsed),
                 Precision = backendOptions.GetPrecision(parsed),
                 Threads = t,
@@ -123,8 +125,6 @@ internal static class PredictCommand
         {
             string outputPath = parsed.GetValue(output) ?? throw new CliUsageException("--output is required (.jsonl or .parquet).");
             string errorsPath = parsed.GetValue(errors) ?? outputPath + ".errors.jsonl";
-            ModelInputOptions.CheckOutputPath("--output", outputPath);
-            ModelInputOptions.CheckOutputPath("--errors", errorsPath);
             var (records, errorCount) = PredictMerge.Run(parsed.GetValue(shards) ?? [], outputPath, errorsPath);
             console.Out.WriteLine($"merge: {records} records ({errorCount} errors) from {parsed.GetValue(shards)!.Length} shards -> {outputPath}");
             return ExitCodes.Success;

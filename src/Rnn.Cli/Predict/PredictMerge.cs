@@ -21,6 +21,11 @@ internal static class PredictMerge
             if (!manifest.Complete) throw new CliUsageException($"{path}: this shard has not finished (its manifest is not complete); run it again to finish it.");
             shards.Add((path, manifest));
         }
+        var paths = new PredictPaths();
+        foreach (var (path, manifest) in shards)
+            paths.Reads("shard", path).Reads("the manifest of shard", PredictManifest.PathFor(path)).Reads("the errors file of shard", manifest.ErrorsFile);
+        paths.Writes("--output", output).Writes("--errors", errors).Writes("the temporary output", output + ".tmp").Writes("the temporary errors file", errors + ".tmp")
+            .Check([output, errors]);
         shards.Sort((a, b) => a.Manifest.ShardIndex.CompareTo(b.Manifest.ShardIndex));
         int n = shards[0].Manifest.NumShards;
         var reference = WithoutShard(shards[0].Manifest.Identity);
