@@ -20,6 +20,7 @@ internal sealed class PredictPaths
     public PredictPaths WritesRunFiles(string output, string errors) =>
         Writes("the manifest", PredictManifest.PathFor(output))
             .Writes("the parts folder", ChunkedOutput.PartsFolderFor(output))
+            .Writes("the lock file", OutputLock.PathFor(output))
             .Writes("the temporary output", output + ".tmp")
             .Writes("the temporary errors file", errors + ".tmp");
 

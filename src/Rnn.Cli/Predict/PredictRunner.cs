@@ -18,6 +18,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
         var shape = OutputShape.For(model, settings, labels);
         var identity = RunIdentity.Of(settings, format);
+        using var exclusive = OutputLock.Take(settings.OutputPath);
         var output = ChunkedOutput.Open(settings.OutputPath, settings.ErrorsPath, format, identity, settings.Engine.Window, settings.Shard);
         if (output.AlreadyComplete)
         {
