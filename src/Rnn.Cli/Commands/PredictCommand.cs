@@ -63,11 +63,12 @@ internal static class PredictCommand
             string errorsPath = parsed.GetValue(errors) ?? outputPath + ".errors.jsonl";
             string? summaryPath = parsed.GetValue(summary), labelsPath = parsed.GetValue(labels);
             if (!File.Exists(modelPath)) throw new FileNotFoundException($"--model {modelPath}: file not found.", modelPath);
-            var inputs = PredictInput.Expand(parsed.GetValue(input) ?? []);
-            var paths = new PredictPaths().Reads("--model", modelPath).Reads("--labels", labelsPath);
+            var paths = new PredictPaths().Writes("--output", outputPath).Writes("--errors", errorsPath).Writes("--summary", summaryPath).WritesRunFiles(outputPath, errorsPath);
+            // A glob that also matches this run's own output or errors file would make each re-run read the last one's results.
+            var inputs = PredictInput.Expand(parsed.GetValue(input) ?? [], paths.IsWritten);
+            paths.Reads("--model", modelPath).Reads("--labels", labelsPath);
             foreach (var file in inputs.Where(i => !i.IsStandardInput)) paths.Reads("--input", file.Path);
-            paths.Writes("--output", outputPath).Writes("--errors", errorsPath).Writes("--summary", summaryPath).WritesRunFiles(outputPath, errorsPath)
-                .Check(summaryPath is null ? [outputPath, errorsPath] : [outputPath, errorsPath, summaryPath]);
+            paths.Check(summaryPath is null ? [outputPath, errorsPath] : [outputPath, errorsPath, summaryPath]);
 
             var engine = new BatchPredictorOptions
             {

@@ -96,4 +96,26 @@ public class PredictPathTests
         Assert.That(File.ReadAllBytes(folder["s0.jsonl"]), Is.EqualTo(shard));
         Assert.That(File.ReadAllBytes(folder["s1.jsonl.errors.jsonl"]), Is.EqualTo(errors));
     }
+
+    [Test]
+    public void ARunNeverReadsItsOwnOutputsThroughAGlob()
+    {
+        var (folder, _) = Setup();
+        using var __ = folder;
+        Directory.CreateDirectory(folder["d"]);
+        File.Move(folder["in.jsonl"], folder["d/in.jsonl"]);
+        string[] args = ["predict", "--model", folder["c.safetensors"], "--input", folder["d/*.jsonl"], "--output", folder["d/out.jsonl"],
+            "--summary", folder["d/s.jsonl"], "--backend", "managed", "--quiet"];
+        var first = CliRunner.Run(args);
+        Assert.That(first.ExitCode, Is.Zero, first.Err);
+        byte[] output = File.ReadAllBytes(folder["d/out.jsonl"]);
+        for (int run = 0; run < 2; run++)
+        {
+            var again = CliRunner.Run(args);
+            Assert.That(again.ExitCode, Is.Zero, again.Err);
+            Assert.That(again.Out, Does.StartWith("predict: 20 records (0 errors)"), "re-running a finished command changes nothing");
+            Assert.That(File.ReadAllBytes(folder["d/out.jsonl"]), Is.EqualTo(output));
+            Assert.That(File.ReadAllText(folder["d/out.jsonl.errors.jsonl"]), Is.Empty);
+        }
+    }
 }
