@@ -26,6 +26,7 @@ internal static class PredictCommand
         var noBucketing = new Option<bool>("--no-bucketing") { Description = "Batch in arrival order instead of by length (shows what bucketing saves)." };
         var minEfficiency = new Option<double>("--min-batch-efficiency") { Description = "With bucketing, close a batch before its useful ÷ computed time steps would fall under this.", DefaultValueFactory = _ => BatchPredictorOptions.Default.MinBatchPaddingEfficiency };
         var maxLength = new Option<int?>("--max-length") { Description = "Longer records go to the errors file." };
+        var maxRecordBytes = new Option<int>("--max-record-bytes") { Description = "A JSONL line longer than this many bytes goes to the errors file without being read (bounds a record's memory).", DefaultValueFactory = _ => PredictSettings.DefaultMaxRecordBytes };
         var errors = new Option<string?>("--errors") { Description = "Bad records (JSONL: id or line, reason); default OUTPUT.errors.jsonl." };
         var maxErrors = new Option<long?>("--max-errors") { Description = "Stop with exit code 3 after more bad records than this (default: no limit)." };
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary: records, errors, seconds, sequences_per_second, tokens_per_second, padding_efficiency." };
@@ -50,7 +51,7 @@ internal static class PredictCommand
         foreach (var option in new Option[] { model, input, output })
             command.Add(option);
         backendOptions.AddTo(command);
-        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, errors, maxErrors, summary, quiet, labels,
+        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, maxRecordBytes, errors, maxErrors, summary, quiet, labels,
                      kind, mode, probabilities, fullOutput, maxNewTokens, sampling, temperature, topK, seed, beginToken, endToken, shardIndex, numShards })
             command.Add(option);
         command.Add(CreateMerge(console));
@@ -108,10 +109,11 @@ internal static class PredictCommand
                 BeginToken = parsed.GetValue(beginToken),
                 EndToken = parsed.GetValue(endToken),
                 MaxErrors = parsed.GetValue(maxErrors),
+                MaxRecordBytes = AtLeastOne(parsed, maxRecordBytes),
                 Shard = ShardSelection.Create(parsed.GetValue(shardIndex), parsed.GetValue(numShards)),
                 Quiet = parsed.GetValue(quiet),
             };
-            return new PredictRunner(settings, console, Console.In).RunAsync().GetAwaiter().GetResult();
+            return new PredictRunner(settings, console, Console.OpenStandardInput()).RunAsync().GetAwaiter().GetResult();
         });
         return command;
     }

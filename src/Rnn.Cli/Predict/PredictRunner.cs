@@ -8,7 +8,7 @@ namespace RnnNative.Cli.Predict;
 /// through <see cref="BatchPredictor"/>, writes each window's results as one committed chunk and bad records to the
 /// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output.
 /// </summary>
-internal sealed class PredictRunner(PredictSettings settings, CliConsole console, TextReader standardInput)
+internal sealed class PredictRunner(PredictSettings settings, CliConsole console, Stream standardInput)
 {
     public async Task<int> RunAsync()
     {
@@ -29,7 +29,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
 
-        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput);
+        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput, settings.MaxRecordBytes);
         long? total = settings.Quiet ? null : await RecordStream.CountAsync(settings.Inputs, settings.Shard).ConfigureAwait(false);
         var predictor = new BatchPredictor(model, settings.Engine);
         var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);

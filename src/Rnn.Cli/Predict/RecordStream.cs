@@ -9,7 +9,7 @@ namespace RnnNative.Cli.Predict;
 /// the next ordinal; only this shard's ordinals are kept, and the first <c>skip</c> of those (already committed by an
 /// earlier run) are passed over without being parsed.
 /// </summary>
-internal sealed class RecordStream(IReadOnlyList<PredictInput> inputs, ShardSelection shard, long skip, TextReader standardInput)
+internal sealed class RecordStream(IReadOnlyList<PredictInput> inputs, ShardSelection shard, long skip, Stream standardInput, int maxRecordBytes)
 {
     private readonly ConditionalWeakTable<PredictionRecord, string> _sources = new();
 
@@ -41,23 +41,39 @@ internal sealed class RecordStream(IReadOnlyList<PredictInput> inputs, ShardSele
         {
             if (input.Format == PredictInputFormat.Parquet)
             {
-                await foreach (var (_, read) in ParquetRecordReader.ReadAsync(input.Path).WithCancellation(token).ConfigureAwait(false))
+                await foreach (var (row, read) in ParquetRecordReader.ReadAsync(input.Path).WithCancellation(token).ConfigureAwait(false))
                 {
                     if (!shard.Includes(++ordinal) || selected++ < skip) continue;
-                    yield return Remember(read(), input);
+                    yield return Remember(Unreadable(read, row), input);
                 }
                 continue;
             }
-            using var reader = input.IsStandardInput ? null : new StreamReader(input.Path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            var lines = reader ?? standardInput;
-            long lineNumber = 0;
-            while (await lines.ReadLineAsync(token).ConfigureAwait(false) is { } line)
+            await using var file = input.IsStandardInput ? null : new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            await foreach (var line in new JsonlLines(file ?? standardInput, maxRecordBytes).ReadAsync(token).ConfigureAwait(false))
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line)) continue;
                 if (!shard.Includes(++ordinal) || selected++ < skip) continue;
-                yield return Remember(JsonlRecordParser.Parse(line, lineNumber), input);
+                yield return Remember(Parse(line), input);
             }
+        }
+    }
+
+    private PredictionRecord Parse(JsonlLines.Line line)
+    {
+        if (line.IsOverBound)
+            return PredictionRecord.Rejected($"the record is {line.Length} bytes, over --max-record-bytes {maxRecordBytes}", line: line.Number);
+        return Unreadable(() => JsonlRecordParser.Parse(line.Bytes, line.Number), line.Number);
+    }
+
+    /// <summary>A record the reader could not take becomes a bad record in its place, so one record never stops a run.</summary>
+    private static PredictionRecord Unreadable(Func<PredictionRecord> read, long line)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            return PredictionRecord.Rejected($"unreadable record ({e.GetType().Name}: {e.Message})", line: line);
         }
     }
 
