@@ -16,4 +16,7 @@ internal sealed class PredictChunk
     [JsonPropertyName("labelled")] public long Labelled { get; set; }
     [JsonPropertyName("correct")] public long Correct { get; set; }
     [JsonPropertyName("seconds")] public double Seconds { get; set; }
+    /// <summary>The chunk's results file and errors file as committed.</summary>
+    [JsonPropertyName("file")] public FileChecksum? File { get; set; }
+    [JsonPropertyName("errors_file")] public FileChecksum? ErrorsFile { get; set; }
 }

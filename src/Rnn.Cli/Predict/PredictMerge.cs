@@ -19,6 +19,12 @@ internal static class PredictMerge
             if (!File.Exists(path)) throw new FileNotFoundException($"{path}: shard output not found.", path);
             var manifest = PredictManifest.Load(path) ?? throw new CliUsageException($"{path}: no {PredictManifest.PathFor(path)} beside it; merge needs the manifests rnn predict writes.");
             if (!manifest.Complete) throw new CliUsageException($"{path}: this shard has not finished (its manifest is not complete); run it again to finish it.");
+            // A shard is merged only as its run wrote it: the output and errors file by length and checksum, the manifest by its own consistency.
+            string? damage = manifest.Output!.Mismatch(path) is { } o ? $"{path}: {o}"
+                : manifest.ErrorsOutput!.Mismatch(manifest.ErrorsFile) is { } e ? $"{manifest.ErrorsFile}: {e}"
+                : Enumerable.Range(0, manifest.Chunks.Count).Select(manifest.Inconsistency).FirstOrDefault(i => i is not null) is { } i ? $"{PredictManifest.PathFor(path)}: {i}" : null;
+            if (damage is not null)
+                throw new CliUsageException($"{damage}, not what the shard's run wrote; run that shard's command again to compute it again.");
             shards.Add((path, manifest));
         }
         var paths = new PredictPaths();
@@ -70,6 +76,9 @@ internal static class PredictMerge
                     else writer.Add(source.Current!);
                     records++;
                 }
+                for (int k = 0; k < n; k++)
+                    if (rows[k].MoveNext() || errorLines[k].MoveNext())
+                        throw new CliUsageException($"{shards[k].Path}: more records than its manifest lists.");
                 writer.Complete();
             }
         }

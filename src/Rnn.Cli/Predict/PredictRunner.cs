@@ -20,6 +20,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         var identity = RunIdentity.Of(settings, format);
         using var exclusive = OutputLock.Take(settings.OutputPath);
         var output = ChunkedOutput.Open(settings.OutputPath, settings.ErrorsPath, format, identity, settings.Engine.Window, settings.Shard);
+        foreach (string repair in output.Repairs) console.Err.WriteLine($"rnn predict: {repair}");
         if (output.AlreadyComplete)
         {
             if (!settings.Quiet) console.Err.WriteLine($"rnn predict: {settings.OutputPath} is already complete for this command; nothing to do.");
