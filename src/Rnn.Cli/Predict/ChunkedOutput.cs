@@ -60,7 +60,7 @@ internal sealed class ChunkedOutput
             if (Directory.Exists(parts)) Directory.Delete(parts, recursive: true);
             manifest = new PredictManifest { Identity = identity, Window = window, ShardIndex = shard.Index, NumShards = shard.Count };
         }
-        manifest.ErrorsFile = Path.GetFullPath(errors);
+        manifest.SetErrorsFile(output, errors);
         Directory.CreateDirectory(parts);
         // Whatever a killed run was writing when it died was never committed.
         foreach (var temporary in Directory.GetFiles(parts, "*.tmp")) File.Delete(temporary);

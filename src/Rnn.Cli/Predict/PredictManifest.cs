@@ -18,7 +18,10 @@ internal sealed class PredictManifest
     [JsonPropertyName("window")] public int Window { get; set; }
     [JsonPropertyName("shard_index")] public int ShardIndex { get; set; }
     [JsonPropertyName("num_shards")] public int NumShards { get; set; } = 1;
-    /// <summary>Where this run's errors file is (not part of the identity: it does not change a result).</summary>
+    /// <summary>
+    /// Where this run's errors file is, relative to the output's folder, so shards moved together with their errors
+    /// files still merge (not part of the identity: it does not change a result).
+    /// </summary>
     [JsonPropertyName("errors_file")] public string ErrorsFile { get; set; } = "";
     [JsonPropertyName("complete")] public bool Complete { get; set; }
     [JsonPropertyName("chunks")] public List<PredictChunk> Chunks { get; set; } = [];
@@ -30,6 +33,13 @@ internal sealed class PredictManifest
     [JsonIgnore] public long Errors => Chunks.Sum(c => c.Errors);
 
     public static string PathFor(string output) => output + ".manifest.json";
+
+    /// <summary>The errors file of the run whose output is <paramref name="output"/>, found from where the output is now.</summary>
+    public string ErrorsFileOf(string output) => Path.GetFullPath(ErrorsFile, FolderOf(output));
+
+    public void SetErrorsFile(string output, string errors) => ErrorsFile = Path.GetRelativePath(FolderOf(output), Path.GetFullPath(errors));
+
+    private static string FolderOf(string output) => Path.GetDirectoryName(Path.GetFullPath(output))!;
 
     public static PredictManifest? Load(string output)
     {

@@ -119,4 +119,27 @@ public class PredictDamageTests
         Assert.That(merge.ExitCode, Is.EqualTo(2), merge.Err);
         Assert.That(File.Exists(folder["m.jsonl"]), Is.False);
     }
+
+    [Test]
+    public void MovedShardsMergeFromWhereTheyAreNotFromWhereTheyWere()
+    {
+        var (folder, args) = Setup();
+        using var _ = folder;
+        for (int i = 0; i < 2; i++)
+            Assert.That(CliRunner.Run([.. args($"s{i}.jsonl"), "--shard-index", $"{i}", "--num-shards", "2"]).ExitCode, Is.Zero);
+        Directory.CreateDirectory(folder["moved"]);
+        foreach (string file in Directory.GetFiles(folder.Root, "s?.jsonl*")) File.Move(file, Path.Combine(folder["moved"], Path.GetFileName(file)));
+        // A different file where shard 1's errors file used to be must not be merged.
+        File.WriteAllText(folder["s1.jsonl.errors.jsonl"], "{\"id\":\"stale\",\"reason\":\"not this run\"}\n");
+
+        var merge = CliRunner.Run("predict", "merge", "--output", folder["m.jsonl"], folder["moved/s0.jsonl"], folder["moved/s1.jsonl"]);
+        Assert.That(merge.ExitCode, Is.Zero, merge.Err);
+        Assert.That(File.ReadAllBytes(folder["m.jsonl"]), Is.EqualTo(File.ReadAllBytes(folder["reference.jsonl"])));
+        Assert.That(File.ReadAllBytes(folder["m.jsonl.errors.jsonl"]), Is.EqualTo(File.ReadAllBytes(folder["reference.jsonl.errors.jsonl"])));
+
+        File.WriteAllText(folder["moved/s1.jsonl.errors.jsonl"], "{\"id\":55,\"reason\":\"edited\"}\n");
+        var edited = CliRunner.Run("predict", "merge", "--output", folder["m2.jsonl"], folder["moved/s0.jsonl"], folder["moved/s1.jsonl"]);
+        Assert.That(edited.ExitCode, Is.EqualTo(2), edited.Err);
+        Assert.That(edited.Err, Does.Contain("s1.jsonl.errors.jsonl: "));
+    }
 }
