@@ -67,6 +67,7 @@ internal static class PredictCommand
             var paths = new PredictPaths().Writes("--output", outputPath).Writes("--errors", errorsPath).Writes("--summary", summaryPath).WritesRunFiles(outputPath, errorsPath);
             // A glob that also matches this run's own output or errors file would make each re-run read the last one's results.
             var inputs = PredictInput.Expand(parsed.GetValue(input) ?? [], paths.IsWritten);
+            if (inputs.Any(i => i.IsStandardInput)) PredictInput.CheckStandardInputIsOpen();
             paths.Reads("--model", modelPath).Reads("--labels", labelsPath);
             foreach (var file in inputs.Where(i => !i.IsStandardInput)) paths.Reads("--input", file.Path);
             paths.Check(summaryPath is null ? [outputPath, errorsPath] : [outputPath, errorsPath, summaryPath]);

@@ -171,6 +171,9 @@ internal sealed class ChunkedOutput
         public List<string> ErrorLines { get; } = [];
         public int Records { get; private set; }
 
+        /// <summary>With standard input among the inputs: the SHA-256 of the lines up to this chunk's last record.</summary>
+        public string? InputPrefix { get; set; }
+
         public void Add(PredictionResult result, string? errorLine)
         {
             if (errorLine is not null)
@@ -209,6 +212,7 @@ internal sealed class ChunkedOutput
             UsefulSteps = statistics.UsefulSteps - _usefulBefore,
             ComputedSteps = statistics.ComputedSteps - _computedBefore,
             Seconds = seconds,
+            InputPrefix = InputPrefix,
         };
     }
 }

@@ -43,6 +43,21 @@ internal sealed record PredictInput(string Path, PredictInputFormat Format)
         return inputs;
     }
 
+    /// <summary>
+    /// Refuses --input - when the process was started with standard input closed: descriptor 0 is then whatever the
+    /// runtime opened first (its own signal pipe, which never ends), and reading it would wait forever. An inherited
+    /// standard input never has close-on-exec set; a descriptor this process opened for itself does.
+    /// </summary>
+    public static void CheckStandardInputIsOpen()
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self/fdinfo")) return;
+        const int CloseOnExec = 0x80000; // O_CLOEXEC, 02000000 octal
+        string info = "/proc/self/fdinfo/0";
+        string? flags = File.Exists(info) ? File.ReadLines(info).FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal)) : null;
+        bool open = flags is not null && (Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & CloseOnExec) == 0;
+        if (!open) throw new CliUsageException("--input -: standard input is closed; give the records on standard input, or name the input files.");
+    }
+
     private static PredictInputFormat FormatOf(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".jsonl" or ".ndjson" => PredictInputFormat.Jsonl,

@@ -30,8 +30,8 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
 
-        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput, settings.MaxRecordBytes);
-        long? total = settings.Quiet ? null : await RecordStream.CountAsync(settings.Inputs, settings.Shard).ConfigureAwait(false);
+        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput, settings.MaxRecordBytes, output.Manifest.Chunks.LastOrDefault()?.InputPrefix);
+        long? total = settings.Quiet ? null : await records.CountAsync().ConfigureAwait(false);
         var predictor = new BatchPredictor(model, settings.Engine);
         var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);
         string? stop = await progress.RunAsync(() => Task.Run(() => PredictAsync(predictor, records, output, shape))).ConfigureAwait(false);
@@ -59,6 +59,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
             {
                 string? errorLine = result.IsError ? ErrorLine.For(result, records.SourceOf(result.Record)) : null;
                 chunk.Add(result, errorLine);
+                chunk.InputPrefix = records.PrefixOf(result.Record);
                 if (errorLine is not null && settings.MaxErrors is { } max && committedErrors + chunk.ErrorLines.Count > max)
                 {
                     chunk.Writer.Dispose();
