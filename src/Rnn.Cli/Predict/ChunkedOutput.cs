@@ -63,7 +63,7 @@ internal sealed class ChunkedOutput
         manifest.SetErrorsFile(output, errors);
         Directory.CreateDirectory(parts);
         // Whatever a killed run was writing when it died was never committed.
-        foreach (var temporary in Directory.GetFiles(parts, "*.tmp")) File.Delete(temporary);
+        foreach (var temporary in Directory.GetFiles(parts, "*.tmp").Append(output + ".tmp").Append(errors + ".tmp")) File.Delete(temporary);
         var opened = new ChunkedOutput(output, errors, format, manifest, alreadyComplete: false, repairs);
         opened.DropDamagedChunks();
         manifest.Save(output);
@@ -124,7 +124,16 @@ internal sealed class ChunkedOutput
             if ((Manifest.Chunks[i].File!.Mismatch(ChunkPath(i)) ?? Manifest.Chunks[i].ErrorsFile!.Mismatch(ErrorsPath(i))) is { } damage)
                 throw new IOException($"committed chunk {i} of {_output} changed during the run ({damage}); nothing was joined. Run the same command again: it computes that chunk again.");
         string temporary = _output + ".tmp";
-        _format.Concatenate(chunks.Select(ChunkPath).ToList(), temporary, shape, Manifest.Window);
+        try
+        {
+            _format.Concatenate(chunks.Select(ChunkPath).ToList(), temporary, shape, Manifest.Window);
+        }
+        catch
+        {
+            // A join that failed for space must not keep the space it took: the next run would fail the same way.
+            File.Delete(temporary);
+            throw;
+        }
         Manifest.Output = FileChecksum.Of(temporary);
         File.Move(temporary, _output, overwrite: true);
         Manifest.ErrorsOutput = JoinErrors(chunks.Select(ErrorsPath), []);
@@ -140,7 +149,15 @@ internal sealed class ChunkedOutput
     private FileChecksum JoinErrors(IEnumerable<string> parts, IEnumerable<string> pending)
     {
         string temporary = _errors + ".tmp";
-        WriteLines(temporary, parts.SelectMany(File.ReadLines).Concat(pending));
+        try
+        {
+            WriteLines(temporary, parts.SelectMany(File.ReadLines).Concat(pending));
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
         var checksum = FileChecksum.Of(temporary);
         File.Move(temporary, _errors, overwrite: true);
         return checksum;

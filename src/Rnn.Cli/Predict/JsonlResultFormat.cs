@@ -130,8 +130,14 @@ internal sealed class JsonlResultFormat : ResultFormat
 
         public void Dispose()
         {
-            _text?.Dispose();
-            _stream.Dispose();
+            try
+            {
+                _text?.Dispose();
+            }
+            finally
+            {
+                _stream.Dispose();
+            }
         }
     }
 }

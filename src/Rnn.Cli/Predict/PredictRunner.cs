@@ -81,7 +81,14 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         }
         catch
         {
-            chunk.Writer.Dispose();
+            try
+            {
+                chunk.Writer.Dispose();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Closing a writer whose disk is full fails again, less tellingly: the failure reported is the first.
+            }
             throw;
         }
     }
