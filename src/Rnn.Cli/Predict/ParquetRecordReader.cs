@@ -16,7 +16,7 @@ internal static class ParquetRecordReader
     /// <summary>The rows in the file (from its footer), without reading them.</summary>
     public static async Task<long> CountAsync(string path)
     {
-        await using var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+        await using var reader = await OpenAsync(path).ConfigureAwait(false);
         return reader.Metadata?.NumRows ?? 0;
     }
 
@@ -34,7 +34,15 @@ internal static class ParquetRecordReader
         await using var stream = File.OpenRead(path);
         for (int g = 0; g < groups; g++)
         {
-            var rows = (await ParquetSerializer.DeserializeUntypedAsync(stream, null, g).ConfigureAwait(false)).Data;
+            IList<Dictionary<string, object>> rows;
+            try
+            {
+                rows = (await ParquetSerializer.DeserializeUntypedAsync(stream, null, g).ConfigureAwait(false)).Data;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or CliUsageException))
+            {
+                throw new CliUsageException($"--input {path}: row group {g} cannot be read ({e.GetType().Name}: {e.Message}); the file is damaged or truncated.");
+            }
             foreach (var values in rows)
             {
                 long number = ++row;
@@ -49,9 +57,10 @@ internal static class ParquetRecordReader
         {
             return await ParquetReader.CreateAsync(path).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or FileNotFoundException or UnauthorizedAccessException))
         {
-            throw new CliUsageException($"--input {path}: not a readable Parquet file ({e.Message}).");
+            // A damaged footer can fail in any way (a length of 2^31 overflows); each is the file's fault, not the tool's.
+            throw new CliUsageException($"--input {path}: not a readable Parquet file ({e.GetType().Name}: {e.Message}).");
         }
     }
 
@@ -84,6 +93,7 @@ internal static class ParquetRecordReader
             {
                 case int i: tokens.Add(i); break;
                 case long l when l is >= int.MinValue and <= int.MaxValue: tokens.Add((int)l); break;
+                case string or ReadOnlyMemory<char>: return PredictionRecord.Rejected($"tokens[{tokens.Count}] is a string (\"{value}\"), not a 32-bit integer; token columns hold integers", id, row);
                 default: return PredictionRecord.Rejected($"tokens[{tokens.Count}] is not a 32-bit integer: {value ?? "null"}", id, row);
             }
         }
