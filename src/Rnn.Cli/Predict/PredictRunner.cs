@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using RnnNative.Inference;
 
 namespace RnnNative.Cli.Predict;
@@ -26,6 +27,12 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
             if (!settings.Quiet) console.Err.WriteLine($"rnn predict: {settings.OutputPath} is already complete for this command; nothing to do.");
             return Finish(PredictSummary.From(output.Manifest, 0));
         }
+        if (settings.Engine.Workers * (long)settings.Threads > Environment.ProcessorCount)
+            console.Err.WriteLine($"rnn predict: --workers {settings.Engine.Workers} × --threads {settings.Threads} = {settings.Engine.Workers * (long)settings.Threads} threads on " +
+                $"{Environment.ProcessorCount} cores; past the core count the threads wait on each other and the run slows down (keep workers × threads ≤ cores).");
+        // A stopped run keeps its committed chunks; the operator is told so, and the signal then ends the process as usual.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
         long skip = output.Manifest.Records;
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
@@ -92,6 +99,9 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
             throw;
         }
     }
+
+    private void Stopped(string signal) =>
+        console.Err.WriteLine($"rnn predict: stopped by {signal}; the committed chunks of {settings.OutputPath} are kept, and the same command resumes it.");
 
     private int Finish(PredictSummary summary)
     {
