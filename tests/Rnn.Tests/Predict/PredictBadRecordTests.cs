@@ -32,4 +32,20 @@ public class PredictBadRecordTests
         Assert.That(errors[0].GetProperty("reason").GetString(), Does.Contain("not valid Unicode"));
         Assert.That(errors[1].GetProperty("reason").GetString(), Does.Contain("not valid UTF-8 text (byte 9"));
     }
+
+    [Test]
+    public void ALineOverMaxRecordBytesGoesToTheErrorsFileAndTheRunGoesOn()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        string huge = "{\"id\":\"big\",\"tokens\":[" + string.Join(',', Enumerable.Repeat("1", 500_000)) + "]}";
+        File.WriteAllLines(folder["in.jsonl"], ["{\"id\":\"a\",\"tokens\":[1,2]}", huge, "{\"id\":\"b\",\"tokens\":[3]}"]);
+        var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--max-record-bytes", "65536", "--quiet");
+        Assert.That(result.ExitCode, Is.Zero, result.Err);
+        Assert.That(File.ReadAllLines(folder["out.jsonl"]).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()), Is.EqualTo(new[] { "a", "b" }));
+        var error = JsonDocument.Parse(File.ReadAllText(folder["out.jsonl.errors.jsonl"])).RootElement;
+        Assert.That(error.GetProperty("line").GetInt64(), Is.EqualTo(2));
+        Assert.That(error.GetProperty("reason").GetString(), Is.EqualTo($"the record is {huge.Length} bytes, over --max-record-bytes 65536"));
+    }
 }
