@@ -27,6 +27,7 @@ internal static class PredictCommand
         var minEfficiency = new Option<double>("--min-batch-efficiency") { Description = "With bucketing, close a batch before its useful ÷ computed time steps would fall under this.", DefaultValueFactory = _ => BatchPredictorOptions.Default.MinBatchPaddingEfficiency };
         var maxLength = new Option<int?>("--max-length") { Description = "Longer records go to the errors file." };
         var maxRecordBytes = new Option<int>("--max-record-bytes") { Description = "A JSONL line longer than this many bytes goes to the errors file without being read (bounds a record's memory).", DefaultValueFactory = _ => PredictSettings.DefaultMaxRecordBytes };
+        var maxRowGroupRows = new Option<int>("--max-row-group-rows") { Description = "A Parquet input with a row group of more rows is refused (a row group is read whole; this bounds its memory).", DefaultValueFactory = _ => ParquetRecordReader.DefaultMaxRowGroupRows };
         var errors = new Option<string?>("--errors") { Description = "Bad records (JSONL: id or line, reason); default OUTPUT.errors.jsonl." };
         var maxErrors = new Option<long?>("--max-errors") { Description = "Stop with exit code 3 after more bad records than this (default: no limit)." };
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary: records, errors, seconds, sequences_per_second, tokens_per_second, padding_efficiency." };
@@ -51,7 +52,7 @@ internal static class PredictCommand
         foreach (var option in new Option[] { model, input, output })
             command.Add(option);
         backendOptions.AddTo(command);
-        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, maxRecordBytes, errors, maxErrors, summary, quiet, labels,
+        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, maxRecordBytes, maxRowGroupRows, errors, maxErrors, summary, quiet, labels,
                      kind, mode, probabilities, fullOutput, maxNewTokens, sampling, temperature, topK, seed, beginToken, endToken, shardIndex, numShards })
             command.Add(option);
         command.Add(CreateMerge(console));
@@ -111,6 +112,7 @@ internal static class PredictCommand
                 EndToken = parsed.GetValue(endToken),
                 MaxErrors = parsed.GetValue(maxErrors),
                 MaxRecordBytes = AtLeastOne(parsed, maxRecordBytes),
+                MaxRowGroupRows = AtLeastOne(parsed, maxRowGroupRows),
                 Shard = ShardSelection.Create(parsed.GetValue(shardIndex), parsed.GetValue(numShards)),
                 Quiet = parsed.GetValue(quiet),
             };

@@ -20,7 +20,13 @@ internal static class ParquetRecordReader
         return reader.Metadata?.NumRows ?? 0;
     }
 
-    public static async IAsyncEnumerable<(long Row, Func<PredictionRecord> Read)> ReadAsync(string path)
+    /// <summary>
+    /// Rows of one row group rnn predict reads at once, by default: Parquet.Net decodes a whole row group into objects
+    /// (about 1.6 GB for a million short rows), so a larger one is refused, by name, with how to rewrite the file.
+    /// </summary>
+    public const int DefaultMaxRowGroupRows = 262_144;
+
+    public static async IAsyncEnumerable<(long Row, Func<PredictionRecord> Read)> ReadAsync(string path, int maxRowGroupRows = DefaultMaxRowGroupRows)
     {
         int groups;
         await using (var reader = await OpenAsync(path).ConfigureAwait(false))
@@ -29,6 +35,11 @@ internal static class ParquetRecordReader
             if (!names.Contains("id") || !(names.Contains("tokens") || names.Contains("features")))
                 throw new CliUsageException($"--input {path}: a Parquet input needs the columns id and tokens (or features); it has {string.Join(", ", names)}.");
             groups = reader.RowGroupCount;
+            var sizes = reader.Metadata?.RowGroups ?? [];
+            for (int g = 0; g < sizes.Count; g++)
+                if (sizes[g].NumRows > maxRowGroupRows)
+                    throw new CliUsageException($"--input {path}: row group {g} holds {sizes[g].NumRows} rows, over the {maxRowGroupRows} rnn predict reads at once " +
+                        $"(--max-row-group-rows); rewrite the file with smaller row groups (pyarrow: pq.write_table(table, path, row_group_size=100_000)), or raise the bound.");
         }
         long row = 0;
         await using var stream = File.OpenRead(path);

@@ -37,7 +37,8 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
 
-        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput, settings.MaxRecordBytes, output.Manifest.Chunks.LastOrDefault()?.InputPrefix);
+        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput, settings.MaxRecordBytes,
+            output.Manifest.Chunks.LastOrDefault()?.InputPrefix, settings.MaxRowGroupRows);
         long? total = settings.Quiet ? null : await records.CountAsync().ConfigureAwait(false);
         var predictor = new BatchPredictor(model, settings.Engine);
         var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);

@@ -13,7 +13,7 @@ namespace RnnNative.Cli.Predict;
 /// lines up to it, a committed chunk records its last record's, and a resumed run checks the lines it skips against it.
 /// </summary>
 internal sealed class RecordStream(IReadOnlyList<PredictInput> inputs, ShardSelection shard, long skip, Stream standardInput, int maxRecordBytes,
-    string? skippedPrefix = null)
+    string? skippedPrefix = null, int maxRowGroupRows = ParquetRecordReader.DefaultMaxRowGroupRows)
 {
     private readonly ConditionalWeakTable<PredictionRecord, string> _sources = new();
     private readonly ConditionalWeakTable<PredictionRecord, string> _prefixes = new();
@@ -71,7 +71,7 @@ internal sealed class RecordStream(IReadOnlyList<PredictInput> inputs, ShardSele
         {
             if (input.Format == PredictInputFormat.Parquet)
             {
-                await foreach (var (row, read) in ParquetRecordReader.ReadAsync(input.Path).WithCancellation(token).ConfigureAwait(false))
+                await foreach (var (row, read) in ParquetRecordReader.ReadAsync(input.Path, maxRowGroupRows).WithCancellation(token).ConfigureAwait(false))
                 {
                     if (!shard.Includes(++ordinal) || selected++ < skip) continue;
                     yield return Remember(Unreadable(read, row), input);

@@ -52,4 +52,23 @@ public class PredictParquetInputTests
         Assert.That(result.ExitCode, Is.Zero, result.Err);
         Assert.That(File.ReadAllText(folder["out.jsonl.errors.jsonl"]), Does.Contain("tokens[0] is a string (\\\"1\\\"), not a 32-bit integer"));
     }
+
+    [Test]
+    public void ARowGroupOverTheBoundIsRefusedByNameWithHowToRewriteIt()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        WriteTokens(folder["in.parquet"], 300);
+        var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--max-row-group-rows", "100", "--quiet");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Err);
+        Assert.That(result.ErrLines, Has.Length.EqualTo(1));
+        Assert.That(result.Err, Does.Contain($"--input {folder["in.parquet"]}: row group 0 holds 300 rows, over the 100").And.Contain("row_group_size"));
+        Assert.That(File.Exists(folder["out.jsonl"]), Is.False);
+
+        var within = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--max-row-group-rows", "300", "--quiet");
+        Assert.That(within.ExitCode, Is.Zero, within.Err);
+        Assert.That(File.ReadAllLines(folder["out.jsonl"]), Has.Length.EqualTo(300));
+    }
 }
