@@ -14,6 +14,10 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     public async Task<int> RunAsync()
     {
         var format = ResultFormat.ForOutput(settings.OutputPath);
+        // A stopped run keeps its committed chunks; the operator is told so, and the signal then ends the process as usual.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
+        AddressSpaceLimit.CheckForOneDnn(settings.Backend.Name);
         var labels = LabelNames.Load(settings.LabelsPath);
         // The model and the options are checked before any file is touched: a refused command leaves no trace.
         using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
@@ -30,9 +34,6 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         if (settings.Engine.Workers * (long)settings.Threads > Environment.ProcessorCount)
             console.Err.WriteLine($"rnn predict: --workers {settings.Engine.Workers} × --threads {settings.Threads} = {settings.Engine.Workers * (long)settings.Threads} threads on " +
                 $"{Environment.ProcessorCount} cores; past the core count the threads wait on each other and the run slows down (keep workers × threads ≤ cores).");
-        // A stopped run keeps its committed chunks; the operator is told so, and the signal then ends the process as usual.
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
         long skip = output.Manifest.Records;
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");

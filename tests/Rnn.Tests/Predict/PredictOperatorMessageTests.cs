@@ -22,7 +22,7 @@ public class PredictOperatorMessageTests
         using var run = PredictFiles.Start(args);
         var stderr = run.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
-        while (!run.HasExited && !File.Exists(folder["out.jsonl.manifest.json"]) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(2);
+        while (!run.HasExited && !Directory.Exists(folder["out.jsonl.parts"]) && clock.Elapsed < TimeSpan.FromSeconds(60)) Thread.Sleep(2);
         if (run.HasExited) Assert.Inconclusive($"the run finished (exit {run.ExitCode}) before it could be stopped");
         using (var kill = Process.Start("kill", ["-TERM", run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
         Assert.That(run.WaitForExit(60_000), "the run stopped");
