@@ -26,6 +26,8 @@ internal static class PredictCommand
         var noBucketing = new Option<bool>("--no-bucketing") { Description = "Batch in arrival order instead of by length (shows what bucketing saves)." };
         var minEfficiency = new Option<double>("--min-batch-efficiency") { Description = "With bucketing, close a batch before its useful ÷ computed time steps would fall under this.", DefaultValueFactory = _ => BatchPredictorOptions.Default.MinBatchPaddingEfficiency };
         var maxLength = new Option<int?>("--max-length") { Description = "Longer records go to the errors file." };
+        var maxRecordBytes = new Option<int>("--max-record-bytes") { Description = "A JSONL line longer than this many bytes goes to the errors file without being read (bounds a record's memory).", DefaultValueFactory = _ => PredictSettings.DefaultMaxRecordBytes };
+        var maxRowGroupRows = new Option<int>("--max-row-group-rows") { Description = "A Parquet input with a row group of more rows is refused (a row group is read whole; this bounds its memory).", DefaultValueFactory = _ => ParquetRecordReader.DefaultMaxRowGroupRows };
         var errors = new Option<string?>("--errors") { Description = "Bad records (JSONL: id or line, reason); default OUTPUT.errors.jsonl." };
         var maxErrors = new Option<long?>("--max-errors") { Description = "Stop with exit code 3 after more bad records than this (default: no limit)." };
         var summary = new Option<string?>("--summary") { Description = "Write a JSON summary: records, errors, seconds, sequences_per_second, tokens_per_second, padding_efficiency." };
@@ -51,7 +53,7 @@ internal static class PredictCommand
         foreach (var option in new Option[] { model, input, output })
             command.Add(option);
         backendOptions.AddTo(command);
-        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, errors, maxErrors, summary, quiet, labels,
+        foreach (var option in new Option[] { workers, threads, window, maxBatchTokens, maxBatchSize, noBucketing, minEfficiency, maxLength, maxRecordBytes, maxRowGroupRows, errors, maxErrors, summary, quiet, labels,
                      kind, mode, rnn, probabilities, fullOutput, maxNewTokens, sampling, temperature, topK, seed, beginToken, endToken, shardIndex, numShards })
             command.Add(option);
         command.Add(CreateMerge(console));
@@ -62,11 +64,15 @@ internal static class PredictCommand
             string outputPath = parsed.GetValue(output) ?? throw new CliUsageException("--output is required (.jsonl or .parquet).");
             ResultFormat.ForOutput(outputPath);
             string errorsPath = parsed.GetValue(errors) ?? outputPath + ".errors.jsonl";
-            ModelInputOptions.CheckOutputPath("--output", outputPath);
-            ModelInputOptions.CheckOutputPath("--errors", errorsPath);
-            ModelInputOptions.CheckOutputPath("--summary", parsed.GetValue(summary));
+            string? summaryPath = parsed.GetValue(summary), labelsPath = parsed.GetValue(labels);
             if (!File.Exists(modelPath)) throw new FileNotFoundException($"--model {modelPath}: file not found.", modelPath);
-            var inputs = PredictInput.Expand(parsed.GetValue(input) ?? []);
+            var paths = new PredictPaths().Writes("--output", outputPath).Writes("--errors", errorsPath).Writes("--summary", summaryPath).WritesRunFiles(outputPath, errorsPath);
+            // A glob that also matches this run's own output or errors file would make each re-run read the last one's results.
+            var inputs = PredictInput.Expand(parsed.GetValue(input) ?? [], paths.IsWritten);
+            if (inputs.Any(i => i.IsStandardInput)) PredictInput.CheckStandardInputIsOpen();
+            paths.Reads("--model", modelPath).Reads("--labels", labelsPath);
+            foreach (var file in inputs.Where(i => !i.IsStandardInput)) paths.Reads("--input", file.Path);
+            paths.Check(summaryPath is null ? [outputPath, errorsPath] : [outputPath, errorsPath, summaryPath]);
 
             var engine = new BatchPredictorOptions
             {
@@ -91,8 +97,8 @@ internal static class PredictCommand
                 Inputs = inputs,
                 OutputPath = outputPath,
                 ErrorsPath = errorsPath,
-                SummaryPath = parsed.GetValue(summary),
-                LabelsPath = parsed.GetValue(labels),
+                SummaryPath = summaryPath,
+                LabelsPath = labelsPath,
                 Backend = backendOptions.Resolve(parsed),
                 Precision = backendOptions.GetPrecision(parsed),
                 Threads = t,
@@ -107,10 +113,12 @@ internal static class PredictCommand
                 BeginToken = parsed.GetValue(beginToken),
                 EndToken = parsed.GetValue(endToken),
                 MaxErrors = parsed.GetValue(maxErrors),
+                MaxRecordBytes = AtLeastOne(parsed, maxRecordBytes),
+                MaxRowGroupRows = AtLeastOne(parsed, maxRowGroupRows),
                 Shard = ShardSelection.Create(parsed.GetValue(shardIndex), parsed.GetValue(numShards)),
                 Quiet = parsed.GetValue(quiet),
             };
-            return new PredictRunner(settings, console, Console.In).RunAsync().GetAwaiter().GetResult();
+            return new PredictRunner(settings, console, Console.OpenStandardInput()).RunAsync().GetAwaiter().GetResult();
         });
         return command;
     }
@@ -125,8 +133,6 @@ internal static class PredictCommand
         {
             string outputPath = parsed.GetValue(output) ?? throw new CliUsageException("--output is required (.jsonl or .parquet).");
             string errorsPath = parsed.GetValue(errors) ?? outputPath + ".errors.jsonl";
-            ModelInputOptions.CheckOutputPath("--output", outputPath);
-            ModelInputOptions.CheckOutputPath("--errors", errorsPath);
             var (records, errorCount) = PredictMerge.Run(parsed.GetValue(shards) ?? [], outputPath, errorsPath);
             console.Out.WriteLine($"merge: {records} records ({errorCount} errors) from {parsed.GetValue(shards)!.Length} shards -> {outputPath}");
             return ExitCodes.Success;

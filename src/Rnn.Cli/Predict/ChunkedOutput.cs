@@ -14,7 +14,7 @@ internal sealed class ChunkedOutput
     private readonly string _output, _errors, _parts;
     private readonly ResultFormat _format;
 
-    private ChunkedOutput(string output, string errors, ResultFormat format, PredictManifest manifest, bool alreadyComplete)
+    private ChunkedOutput(string output, string errors, ResultFormat format, PredictManifest manifest, bool alreadyComplete, List<string> repairs)
     {
         _output = output;
         _errors = errors;
@@ -22,6 +22,7 @@ internal sealed class ChunkedOutput
         _parts = PartsFolderFor(output);
         Manifest = manifest;
         AlreadyComplete = alreadyComplete;
+        Repairs = repairs;
     }
 
     public PredictManifest Manifest { get; }
@@ -29,30 +30,65 @@ internal sealed class ChunkedOutput
     /// <summary>The same run finished before and its output is in place: there is nothing to do.</summary>
     public bool AlreadyComplete { get; }
 
+    /// <summary>What was found damaged and will be computed again, one line each, for the operator.</summary>
+    public List<string> Repairs { get; }
+
     public static string PartsFolderFor(string output) => output + ".parts";
 
     public static ChunkedOutput Open(string output, string errors, ResultFormat format, SortedDictionary<string, string> identity, int window, ShardSelection shard)
     {
         string parts = PartsFolderFor(output);
         var manifest = PredictManifest.Load(output);
+        var repairs = new List<string>();
         string? differences = manifest is null ? null : RunIdentity.Differences(manifest.Identity, identity);
         // Unfinished work of another command is never resumed into this one, nor silently thrown away.
         if (manifest is { Complete: false } && differences is not null)
             throw new CliUsageException($"{PredictManifest.PathFor(output)} holds an unfinished run of a different command ({differences} differ); " +
                 $"re-run that command to finish it, delete the manifest and {parts} to start over, or write to another --output.");
+        if (manifest is not null && differences is null && manifest.Window != window)
+            throw new CliUsageException($"{PredictManifest.PathFor(output)}: damaged manifest (window {manifest.Window}, but its identity says {window}); delete it (and {parts}) to start over.");
         if (manifest is { Complete: true } && differences is null && File.Exists(output))
-            return new ChunkedOutput(output, errors, format, manifest, alreadyComplete: true);
+        {
+            // "Already complete" only for an output and errors file that are still exactly what the run wrote.
+            string? damage = manifest.Output!.Mismatch(output) is { } o ? $"{output}: {o}"
+                : manifest.ErrorsOutput!.Mismatch(errors) is { } e ? $"{errors}: {e}" : null;
+            if (damage is null) return new ChunkedOutput(output, errors, format, manifest, alreadyComplete: true, repairs);
+            repairs.Add($"{damage}, not what this command wrote; running it again.");
+        }
         if (manifest is null || manifest.Complete)
         {
             if (Directory.Exists(parts)) Directory.Delete(parts, recursive: true);
             manifest = new PredictManifest { Identity = identity, Window = window, ShardIndex = shard.Index, NumShards = shard.Count };
         }
-        manifest.ErrorsFile = Path.GetFullPath(errors);
+        manifest.SetErrorsFile(output, errors);
         Directory.CreateDirectory(parts);
         // Whatever a killed run was writing when it died was never committed.
-        foreach (var temporary in Directory.GetFiles(parts, "*.tmp")) File.Delete(temporary);
+        foreach (var temporary in Directory.GetFiles(parts, "*.tmp").Append(output + ".tmp").Append(errors + ".tmp")) File.Delete(temporary);
+        var opened = new ChunkedOutput(output, errors, format, manifest, alreadyComplete: false, repairs);
+        opened.DropDamagedChunks();
         manifest.Save(output);
-        return new ChunkedOutput(output, errors, format, manifest, alreadyComplete: false);
+        return opened;
+    }
+
+    /// <summary>
+    /// Every committed chunk is checked against the manifest (its numbers, its files' lengths and checksums, its rows);
+    /// from the first that does not match, the chunks are dropped and computed again: a truncated, edited or swapped
+    /// chunk is never joined into the output.
+    /// </summary>
+    private void DropDamagedChunks()
+    {
+        for (int i = 0; i < Manifest.Chunks.Count; i++)
+        {
+            var chunk = Manifest.Chunks[i];
+            string? damage = Manifest.Inconsistency(i)
+                ?? (chunk.File!.Mismatch(ChunkPath(i)) is { } f ? $"{Path.GetFileName(ChunkPath(i))}: {f}" : null)
+                ?? (chunk.ErrorsFile!.Mismatch(ErrorsPath(i)) is { } e ? $"{Path.GetFileName(ErrorsPath(i))}: {e}" : null)
+                ?? (_format.CountRows(ChunkPath(i)) is var rows && rows != chunk.Records - chunk.Errors ? $"{rows} rows, not {chunk.Records - chunk.Errors}" : null);
+            if (damage is null) continue;
+            Repairs.Add($"committed chunk {i} of {_output} does not match its manifest ({damage}); computing it and the {Manifest.Chunks.Count - i - 1} after it again.");
+            Manifest.Chunks.RemoveRange(i, Manifest.Chunks.Count - i);
+            return;
+        }
     }
 
     public Chunk BeginChunk(OutputShape shape)
@@ -67,11 +103,16 @@ internal sealed class ChunkedOutput
     {
         chunk.Writer.Complete();
         chunk.Writer.Dispose();
+        var file = FileChecksum.Of(chunk.TemporaryPath);
         File.Move(chunk.TemporaryPath, ChunkPath(chunk.Index), overwrite: true);
         string errors = ErrorsPath(chunk.Index);
         WriteLines(errors + ".tmp", chunk.ErrorLines);
+        var errorsFile = FileChecksum.Of(errors + ".tmp");
         File.Move(errors + ".tmp", errors, overwrite: true);
-        Manifest.Chunks.Add(chunk.Summary(statistics, seconds));
+        var summary = chunk.Summary(statistics, seconds);
+        summary.File = file;
+        summary.ErrorsFile = errorsFile;
+        Manifest.Chunks.Add(summary);
         Manifest.Save(_output);
     }
 
@@ -79,10 +120,23 @@ internal sealed class ChunkedOutput
     public void Finish(OutputShape shape)
     {
         var chunks = Enumerable.Range(0, Manifest.Chunks.Count).ToList();
+        foreach (int i in chunks)
+            if ((Manifest.Chunks[i].File!.Mismatch(ChunkPath(i)) ?? Manifest.Chunks[i].ErrorsFile!.Mismatch(ErrorsPath(i))) is { } damage)
+                throw new IOException($"committed chunk {i} of {_output} changed during the run ({damage}); nothing was joined. Run the same command again: it computes that chunk again.");
         string temporary = _output + ".tmp";
-        _format.Concatenate(chunks.Select(ChunkPath).ToList(), temporary, shape, Manifest.Window);
+        try
+        {
+            _format.Concatenate(chunks.Select(ChunkPath).ToList(), temporary, shape, Manifest.Window);
+        }
+        catch
+        {
+            // A join that failed for space must not keep the space it took: the next run would fail the same way.
+            File.Delete(temporary);
+            throw;
+        }
+        Manifest.Output = FileChecksum.Of(temporary);
         File.Move(temporary, _output, overwrite: true);
-        JoinErrors(chunks.Select(ErrorsPath), []);
+        Manifest.ErrorsOutput = JoinErrors(chunks.Select(ErrorsPath), []);
         Manifest.Complete = true;
         Manifest.Save(_output);
         Directory.Delete(_parts, recursive: true);
@@ -92,11 +146,21 @@ internal sealed class ChunkedOutput
     public void WriteErrorsSoFar(IEnumerable<string> pending) =>
         JoinErrors(Enumerable.Range(0, Manifest.Chunks.Count).Select(ErrorsPath), pending);
 
-    private void JoinErrors(IEnumerable<string> parts, IEnumerable<string> pending)
+    private FileChecksum JoinErrors(IEnumerable<string> parts, IEnumerable<string> pending)
     {
         string temporary = _errors + ".tmp";
-        WriteLines(temporary, parts.SelectMany(File.ReadLines).Concat(pending));
+        try
+        {
+            WriteLines(temporary, parts.SelectMany(File.ReadLines).Concat(pending));
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+        var checksum = FileChecksum.Of(temporary);
         File.Move(temporary, _errors, overwrite: true);
+        return checksum;
     }
 
     private static void WriteLines(string path, IEnumerable<string> lines)
@@ -123,6 +187,9 @@ internal sealed class ChunkedOutput
         public IResultRowWriter Writer { get; } = writer;
         public List<string> ErrorLines { get; } = [];
         public int Records { get; private set; }
+
+        /// <summary>With standard input among the inputs: the SHA-256 of the lines up to this chunk's last record.</summary>
+        public string? InputPrefix { get; set; }
 
         public void Add(PredictionResult result, string? errorLine)
         {
@@ -162,6 +229,7 @@ internal sealed class ChunkedOutput
             UsefulSteps = statistics.UsefulSteps - _usefulBefore,
             ComputedSteps = statistics.ComputedSteps - _computedBefore,
             Seconds = seconds,
+            InputPrefix = InputPrefix,
         };
     }
 }

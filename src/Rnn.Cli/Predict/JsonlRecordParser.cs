@@ -10,8 +10,12 @@ namespace RnnNative.Cli.Predict;
 /// </summary>
 internal static class JsonlRecordParser
 {
-    public static PredictionRecord Parse(string line, long lineNumber)
+    /// <summary>A line already decoded (calibration samples); rnn predict parses the raw bytes, so invalid UTF-8 is seen.</summary>
+    public static PredictionRecord Parse(string line, long lineNumber) => Parse(System.Text.Encoding.UTF8.GetBytes(line), lineNumber);
+
+    public static PredictionRecord Parse(ReadOnlyMemory<byte> line, long lineNumber)
     {
+        if (InvalidUtf8At(line.Span) is { } at) return PredictionRecord.Rejected($"not valid UTF-8 text (byte {at + 1} of the line)", line: lineNumber);
         JsonDocument document;
         try
         {
@@ -28,7 +32,12 @@ internal static class JsonlRecordParser
             if (!root.TryGetProperty("id", out var idElement) || idElement.ValueKind == JsonValueKind.Null)
                 return PredictionRecord.Rejected("missing \"id\"", line: lineNumber);
             RecordId id;
-            if (idElement.ValueKind == JsonValueKind.String) id = RecordId.FromString(idElement.GetString()!);
+            if (idElement.ValueKind == JsonValueKind.String)
+            {
+                // An escape such as "\ud800" is valid JSON but no Unicode text: it could not be written back out.
+                if (!TryGetText(idElement, out string? text)) return PredictionRecord.Rejected($"\"id\" is not valid Unicode text: {idElement.GetRawText()}", line: lineNumber);
+                id = RecordId.FromString(text);
+            }
             else if (idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt64(out long number)) id = RecordId.FromInteger(number);
             else return PredictionRecord.Rejected($"\"id\" must be a string or an integer, not {Describe(idElement.ValueKind)} {idElement.GetRawText()}", line: lineNumber);
 
@@ -41,6 +50,29 @@ internal static class JsonlRecordParser
             if (hasFeatures) return ReadFeatures(features, id, lineNumber);
             return PredictionRecord.Rejected("missing \"tokens\" (or \"features\")", id, lineNumber);
         }
+    }
+
+    private static bool TryGetText(JsonElement element, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    /// <summary>The offset of the first byte that is not part of valid UTF-8, or null when the line is valid UTF-8.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> line)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(line)) return null;
+        int at = 0;
+        while (System.Text.Rune.DecodeFromUtf8(line[at..], out _, out int consumed) == System.Buffers.OperationStatus.Done) at += consumed;
+        return at;
     }
 
     private static PredictionRecord ReadTokens(JsonElement tokens, RecordId id, long line, int? expectedLabel)

@@ -98,6 +98,16 @@ internal sealed class JsonlResultFormat : ResultFormat
 
     public override IEnumerable<object> ReadRows(string path) => File.ReadLines(path, Utf8);
 
+    public override long CountRows(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 16];
+        long rows = 0;
+        int read;
+        while ((read = stream.Read(buffer)) > 0) rows += buffer.AsSpan(0, read).Count((byte)'\n');
+        return rows;
+    }
+
     public override IResultRowWriter CreateWriter(string target, IReadOnlyList<string> sources, OutputShape? shape, int rowGroupSize) => new LineWriter(target);
 
     private sealed class LineWriter(string path) : IResultRowWriter
@@ -120,8 +130,14 @@ internal sealed class JsonlResultFormat : ResultFormat
 
         public void Dispose()
         {
-            _text?.Dispose();
-            _stream.Dispose();
+            try
+            {
+                _text?.Dispose();
+            }
+            finally
+            {
+                _stream.Dispose();
+            }
         }
     }
 }

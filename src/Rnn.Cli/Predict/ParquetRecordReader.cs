@@ -16,11 +16,17 @@ internal static class ParquetRecordReader
     /// <summary>The rows in the file (from its footer), without reading them.</summary>
     public static async Task<long> CountAsync(string path)
     {
-        await using var reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+        await using var reader = await OpenAsync(path).ConfigureAwait(false);
         return reader.Metadata?.NumRows ?? 0;
     }
 
-    public static async IAsyncEnumerable<(long Row, Func<PredictionRecord> Read)> ReadAsync(string path)
+    /// <summary>
+    /// Rows of one row group rnn predict reads at once, by default: Parquet.Net decodes a whole row group into objects
+    /// (about 1.6 GB for a million short rows), so a larger one is refused, by name, with how to rewrite the file.
+    /// </summary>
+    public const int DefaultMaxRowGroupRows = 262_144;
+
+    public static async IAsyncEnumerable<(long Row, Func<PredictionRecord> Read)> ReadAsync(string path, int maxRowGroupRows = DefaultMaxRowGroupRows)
     {
         int groups;
         await using (var reader = await OpenAsync(path).ConfigureAwait(false))
@@ -29,12 +35,25 @@ internal static class ParquetRecordReader
             if (!names.Contains("id") || !(names.Contains("tokens") || names.Contains("features")))
                 throw new CliUsageException($"--input {path}: a Parquet input needs the columns id and tokens (or features); it has {string.Join(", ", names)}.");
             groups = reader.RowGroupCount;
+            var sizes = reader.Metadata?.RowGroups ?? [];
+            for (int g = 0; g < sizes.Count; g++)
+                if (sizes[g].NumRows > maxRowGroupRows)
+                    throw new CliUsageException($"--input {path}: row group {g} holds {sizes[g].NumRows} rows, over the {maxRowGroupRows} rnn predict reads at once " +
+                        $"(--max-row-group-rows); rewrite the file with smaller row groups (pyarrow: pq.write_table(table, path, row_group_size=100_000)), or raise the bound.");
         }
         long row = 0;
         await using var stream = File.OpenRead(path);
         for (int g = 0; g < groups; g++)
         {
-            var rows = (await ParquetSerializer.DeserializeUntypedAsync(stream, null, g).ConfigureAwait(false)).Data;
+            IList<Dictionary<string, object>> rows;
+            try
+            {
+                rows = (await ParquetSerializer.DeserializeUntypedAsync(stream, null, g).ConfigureAwait(false)).Data;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or CliUsageException))
+            {
+                throw new CliUsageException($"--input {path}: row group {g} cannot be read ({e.GetType().Name}: {e.Message}); the file is damaged or truncated.");
+            }
             foreach (var values in rows)
             {
                 long number = ++row;
@@ -49,9 +68,10 @@ internal static class ParquetRecordReader
         {
             return await ParquetReader.CreateAsync(path).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or FileNotFoundException or UnauthorizedAccessException))
         {
-            throw new CliUsageException($"--input {path}: not a readable Parquet file ({e.Message}).");
+            // A damaged footer can fail in any way (a length of 2^31 overflows); each is the file's fault, not the tool's.
+            throw new CliUsageException($"--input {path}: not a readable Parquet file ({e.GetType().Name}: {e.Message}).");
         }
     }
 
@@ -84,6 +104,7 @@ internal static class ParquetRecordReader
             {
                 case int i: tokens.Add(i); break;
                 case long l when l is >= int.MinValue and <= int.MaxValue: tokens.Add((int)l); break;
+                case string or ReadOnlyMemory<char>: return PredictionRecord.Rejected($"tokens[{tokens.Count}] is a string (\"{value}\"), not a 32-bit integer; token columns hold integers", id, row);
                 default: return PredictionRecord.Rejected($"tokens[{tokens.Count}] is not a 32-bit integer: {value ?? "null"}", id, row);
             }
         }

@@ -73,6 +73,15 @@ internal sealed class ParquetResultFormat : ResultFormat
         return fields;
     }
 
+    public override long CountRows(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var reader = ParquetReader.CreateAsync(stream).GetAwaiter().GetResult();
+        long rows = reader.Metadata?.NumRows ?? 0;
+        reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return rows;
+    }
+
     public override IEnumerable<object> ReadRows(string path)
     {
         int groups;

@@ -16,4 +16,9 @@ internal sealed class PredictChunk
     [JsonPropertyName("labelled")] public long Labelled { get; set; }
     [JsonPropertyName("correct")] public long Correct { get; set; }
     [JsonPropertyName("seconds")] public double Seconds { get; set; }
+    /// <summary>With standard input among the inputs: the SHA-256 of the input lines up to this chunk's last record, checked when a run resumes after it.</summary>
+    [JsonPropertyName("input_sha256")] public string? InputPrefix { get; set; }
+    /// <summary>The chunk's results file and errors file as committed.</summary>
+    [JsonPropertyName("file")] public FileChecksum? File { get; set; }
+    [JsonPropertyName("errors_file")] public FileChecksum? ErrorsFile { get; set; }
 }

@@ -19,8 +19,19 @@ internal static class PredictMerge
             if (!File.Exists(path)) throw new FileNotFoundException($"{path}: shard output not found.", path);
             var manifest = PredictManifest.Load(path) ?? throw new CliUsageException($"{path}: no {PredictManifest.PathFor(path)} beside it; merge needs the manifests rnn predict writes.");
             if (!manifest.Complete) throw new CliUsageException($"{path}: this shard has not finished (its manifest is not complete); run it again to finish it.");
+            // A shard is merged only as its run wrote it: the output and errors file by length and checksum, the manifest by its own consistency.
+            string? damage = manifest.Output!.Mismatch(path) is { } o ? $"{path}: {o}"
+                : manifest.ErrorsOutput!.Mismatch(manifest.ErrorsFileOf(path)) is { } e ? $"{manifest.ErrorsFileOf(path)}: {e}"
+                : Enumerable.Range(0, manifest.Chunks.Count).Select(manifest.Inconsistency).FirstOrDefault(i => i is not null) is { } i ? $"{PredictManifest.PathFor(path)}: {i}" : null;
+            if (damage is not null)
+                throw new CliUsageException($"{damage}, not what the shard's run wrote; run that shard's command again to compute it again.");
             shards.Add((path, manifest));
         }
+        var paths = new PredictPaths();
+        foreach (var (path, manifest) in shards)
+            paths.Reads("shard", path).Reads("the manifest of shard", PredictManifest.PathFor(path)).Reads("the errors file of shard", manifest.ErrorsFileOf(path));
+        paths.Writes("--output", output).Writes("--errors", errors).Writes("the temporary output", output + ".tmp").Writes("the temporary errors file", errors + ".tmp")
+            .Check([output, errors]);
         shards.Sort((a, b) => a.Manifest.ShardIndex.CompareTo(b.Manifest.ShardIndex));
         int n = shards[0].Manifest.NumShards;
         var reference = WithoutShard(shards[0].Manifest.Identity);
@@ -37,7 +48,7 @@ internal static class PredictMerge
         long records = 0, errorCount = 0;
         var positions = shards.Select(s => ErrorFlags(s.Manifest).GetEnumerator()).ToArray();
         var rows = shards.Select(s => format.ReadRows(s.Path).GetEnumerator()).ToArray();
-        var errorLines = shards.Select(s => File.ReadLines(s.Manifest.ErrorsFile).GetEnumerator()).ToArray();
+        var errorLines = shards.Select(s => File.ReadLines(s.Manifest.ErrorsFileOf(s.Path)).GetEnumerator()).ToArray();
         try
         {
             using (var writer = format.CreateWriter(outputTemporary, shards.Select(s => s.Path).ToList(), null, Math.Max(1, shards[0].Manifest.Window)))
@@ -65,6 +76,9 @@ internal static class PredictMerge
                     else writer.Add(source.Current!);
                     records++;
                 }
+                for (int k = 0; k < n; k++)
+                    if (rows[k].MoveNext() || errorLines[k].MoveNext())
+                        throw new CliUsageException($"{shards[k].Path}: more records than its manifest lists.");
                 writer.Complete();
             }
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using RnnNative.Inference;
 
 namespace RnnNative.Cli.Predict;
@@ -8,28 +9,38 @@ namespace RnnNative.Cli.Predict;
 /// through <see cref="BatchPredictor"/>, writes each window's results as one committed chunk and bad records to the
 /// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output.
 /// </summary>
-internal sealed class PredictRunner(PredictSettings settings, CliConsole console, TextReader standardInput)
+internal sealed class PredictRunner(PredictSettings settings, CliConsole console, Stream standardInput)
 {
     public async Task<int> RunAsync()
     {
         var format = ResultFormat.ForOutput(settings.OutputPath);
+        // A stopped run keeps its committed chunks; the operator is told so, and the signal then ends the process as usual.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
+        AddressSpaceLimit.CheckForOneDnn(settings.Backend.Name);
         var labels = LabelNames.Load(settings.LabelsPath);
         // The model and the options are checked before any file is touched: a refused command leaves no trace.
         using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
         var shape = OutputShape.For(model, settings, labels);
         var identity = RunIdentity.Of(settings, format);
+        using var exclusive = OutputLock.Take(settings.OutputPath);
         var output = ChunkedOutput.Open(settings.OutputPath, settings.ErrorsPath, format, identity, settings.Engine.Window, settings.Shard);
+        foreach (string repair in output.Repairs) console.Err.WriteLine($"rnn predict: {repair}");
         if (output.AlreadyComplete)
         {
             if (!settings.Quiet) console.Err.WriteLine($"rnn predict: {settings.OutputPath} is already complete for this command; nothing to do.");
             return Finish(PredictSummary.From(output.Manifest, 0));
         }
+        if (settings.Engine.Workers * (long)settings.Threads > Environment.ProcessorCount)
+            console.Err.WriteLine($"rnn predict: --workers {settings.Engine.Workers} × --threads {settings.Threads} = {settings.Engine.Workers * (long)settings.Threads} threads on " +
+                $"{Environment.ProcessorCount} cores; past the core count the threads wait on each other and the run slows down (keep workers × threads ≤ cores).");
         long skip = output.Manifest.Records;
         if (skip > 0 && !settings.Quiet)
             console.Err.WriteLine($"rnn predict: resuming {settings.OutputPath} after {output.Manifest.Chunks.Count} committed chunk(s) ({skip} records).");
 
-        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput);
-        long? total = settings.Quiet ? null : await RecordStream.CountAsync(settings.Inputs, settings.Shard).ConfigureAwait(false);
+        var records = new RecordStream(settings.Inputs, settings.Shard, skip, standardInput, settings.MaxRecordBytes,
+            output.Manifest.Chunks.LastOrDefault()?.InputPrefix, settings.MaxRowGroupRows);
+        long? total = settings.Quiet ? null : await records.CountAsync().ConfigureAwait(false);
         var predictor = new BatchPredictor(model, settings.Engine);
         var upkeep = OneDnnMemoryUpkeep.Start(settings.Backend, settings.Precision);
         var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);
@@ -59,6 +70,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
             {
                 string? errorLine = result.IsError ? ErrorLine.For(result, records.SourceOf(result.Record)) : null;
                 chunk.Add(result, errorLine);
+                chunk.InputPrefix = records.PrefixOf(result.Record);
                 if (errorLine is not null && settings.MaxErrors is { } max && committedErrors + chunk.ErrorLines.Count > max)
                 {
                     chunk.Writer.Dispose();
@@ -81,10 +93,20 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         }
         catch
         {
-            chunk.Writer.Dispose();
+            try
+            {
+                chunk.Writer.Dispose();
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Closing a writer whose disk is full fails again, less tellingly: the failure reported is the first.
+            }
             throw;
         }
     }
+
+    private void Stopped(string signal) =>
+        console.Err.WriteLine($"rnn predict: stopped by {signal}; the committed chunks of {settings.OutputPath} are kept, and the same command resumes it.");
 
     private int Finish(PredictSummary summary)
     {

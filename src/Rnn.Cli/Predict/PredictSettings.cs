@@ -28,6 +28,11 @@ internal sealed record PredictSettings
     public int? EndToken { get; init; }
     /// <summary>More bad records than this stop the run (exit code 3); null = no limit.</summary>
     public long? MaxErrors { get; init; }
+    /// <summary>A JSONL line longer than this goes to the errors file unread: one record never holds more memory than this bound implies.</summary>
+    public int MaxRecordBytes { get; init; } = DefaultMaxRecordBytes;
+    public const int DefaultMaxRecordBytes = 8 << 20;
+    /// <summary>A Parquet input with a larger row group is refused (a row group is decoded whole).</summary>
+    public int MaxRowGroupRows { get; init; } = ParquetRecordReader.DefaultMaxRowGroupRows;
     public ShardSelection Shard { get; init; } = ShardSelection.All;
     public bool Quiet { get; init; }
 

@@ -23,6 +23,9 @@ internal abstract class ResultFormat
 
     public abstract IEnumerable<object> ReadRows(string path);
 
+    /// <summary>The rows in a file this format wrote, without decoding them.</summary>
+    public abstract long CountRows(string path);
+
     /// <summary>
     /// A writer of <paramref name="target"/> for rows like those in <paramref name="sources"/> (the files the rows
     /// will come from; none when they come from results); <paramref name="shape"/> describes rows made from results.

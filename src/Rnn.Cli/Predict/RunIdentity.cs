@@ -28,6 +28,7 @@ internal static class RunIdentity
             ["max_batch_size"] = Text(engine.MaxBatchSize),
             ["bucketing"] = engine.Bucketing ? "on" : "off",
             ["min_batch_efficiency"] = engine.MinBatchPaddingEfficiency.ToString("R", CultureInfo.InvariantCulture),
+            ["max_record_bytes"] = Text(s.MaxRecordBytes),
             ["max_length"] = engine.MaxLength is { } max ? Text(max) : "none",
             ["kind"] = s.Kind?.ToString() ?? "from model",
             ["mode"] = s.Mode?.ToString() ?? "from model",

@@ -1,0 +1,74 @@
+using Parquet.Schema;
+using Parquet.Serialization;
+using RnnNative.Tests.Cli;
+
+namespace RnnNative.Tests.Predict;
+
+/// <summary>Damaged Parquet inputs are refused in one line naming the file, with the same exit code with or without --quiet; odd columns give clear reasons.</summary>
+public class PredictParquetInputTests
+{
+    private static void WriteTokens(string path, int rows)
+    {
+        var data = Enumerable.Range(0, rows).Select(i => (IDictionary<string, object?>)new Dictionary<string, object?> { ["id"] = (long)i, ["tokens"] = new List<long> { i % 7, 1, 2 } }).ToList();
+        var schema = new ParquetSchema(new DataField<long>("id"), new ListField("tokens", new DataField<long>("element")));
+        using var stream = File.Create(path);
+        ParquetSerializer.SerializeUntypedAsync(data, schema, stream).GetAwaiter().GetResult();
+    }
+
+    [Test]
+    public void ATruncatedOrDamagedParquetFileIsNamedWithOrWithoutQuiet()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        WriteTokens(folder["good.parquet"], 200);
+        byte[] good = File.ReadAllBytes(folder["good.parquet"]);
+        File.WriteAllBytes(folder["truncated.parquet"], good[..(good.Length / 2)]);
+        byte[] footer = good.ToArray();
+        BitConverter.GetBytes(int.MinValue).CopyTo(footer, footer.Length - 8); // a footer length of 2^31
+        File.WriteAllBytes(folder["footer.parquet"], footer);
+
+        foreach (string name in new[] { "truncated.parquet", "footer.parquet" })
+        {
+            foreach (bool quiet in new[] { false, true })
+            {
+                string[] args = ["predict", "--model", folder["c.safetensors"], "--input", folder[name], "--output", folder[$"out-{name}-{quiet}.jsonl"], "--backend", "managed"];
+                var result = CliRunner.Run(quiet ? [.. args, "--quiet"] : args);
+                Assert.That(result.ExitCode, Is.EqualTo(2), $"{name} quiet={quiet}: {result.Err}");
+                Assert.That(result.ErrLines, Has.Length.EqualTo(1), $"{name} quiet={quiet}");
+                Assert.That(result.Err, Does.Contain(folder[name]).And.Not.Contain("internal error"), $"{name} quiet={quiet}");
+            }
+        }
+    }
+
+    [Test]
+    public void StringTokensAreNamedAsStrings()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        var data = new List<IDictionary<string, object?>> { new Dictionary<string, object?> { ["id"] = "a", ["tokens"] = new List<ReadOnlyMemory<char>?> { "1".AsMemory(), "2".AsMemory() } } };
+        var schema = new ParquetSchema(new DataField<string>("id"), new ListField("tokens", new DataField<string>("element")));
+        using (var stream = File.Create(folder["in.parquet"])) ParquetSerializer.SerializeUntypedAsync(data, schema, stream).GetAwaiter().GetResult();
+        var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"], "--backend", "managed", "--quiet");
+        Assert.That(result.ExitCode, Is.Zero, result.Err);
+        Assert.That(File.ReadAllText(folder["out.jsonl.errors.jsonl"]), Does.Contain("tokens[0] is a string (\\\"1\\\"), not a 32-bit integer"));
+    }
+
+    [Test]
+    public void ARowGroupOverTheBoundIsRefusedByNameWithHowToRewriteIt()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        WriteTokens(folder["in.parquet"], 300);
+        var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--max-row-group-rows", "100", "--quiet");
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.Err);
+        Assert.That(result.ErrLines, Has.Length.EqualTo(1));
+        Assert.That(result.Err, Does.Contain($"--input {folder["in.parquet"]}: row group 0 holds 300 rows, over the 100").And.Contain("row_group_size"));
+        Assert.That(File.Exists(folder["out.jsonl"]), Is.False);
+
+        var within = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["in.parquet"], "--output", folder["out.jsonl"],
+            "--backend", "managed", "--max-row-group-rows", "300", "--quiet");
+        Assert.That(within.ExitCode, Is.Zero, within.Err);
+        Assert.That(File.ReadAllLines(folder["out.jsonl"]), Has.Length.EqualTo(300));
+    }
+}
