@@ -162,7 +162,7 @@ public static class SafetensorsReader
         int size = SafetensorsDTypes.SizeOf(dtype);
         if (elements < 0 || elements * size != byteCount)
             throw new FileFormatException(file,
-                $"tensor '{name}': shape {RnnTensors.ShapeToString(shape)} of {dtype} needs {(elements < 0 ? "more than" : (elements * size).ToString())} bytes but data_offsets give {byteCount}");
+                $"tensor '{name}': shape {RnnTensors.ShapeToString(shape)} of {dtype} needs {(elements < 0 ? "more than " + byteCount : (elements * size).ToString(System.Globalization.CultureInfo.InvariantCulture))} bytes but data_offsets give {byteCount}");
         if (elements > Array.MaxLength)
             throw new FileFormatException(file, $"tensor '{name}': {elements} elements are more than one array can hold");
         return new Entry(name, dtype, shape, elements, begin, end);
