@@ -54,6 +54,8 @@ executor::executor(const model_shape &m, const float *params)
       cache_(executor_primitive_capacity), pool_(engine_) {
     bound_onednn_primitive_cache(int(executor_primitive_capacity));
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
+    if (m_.precision == RNN_PRECISION_F32 && m_.small_batch_path != RNN_SMALL_BATCH_NEVER)
+        small_batch_ = std::make_unique<small_batch::path>(m_, params);
 }
 
 std::shared_ptr<prepared_weights> executor::current_weights() const { return std::atomic_load(&weights_); }
@@ -61,6 +63,7 @@ std::shared_ptr<prepared_weights> executor::current_weights() const { return std
 void executor::update_weights(const float *params) {
     // Calls already running keep the version they started with; later calls see the new one.
     std::atomic_store(&weights_, std::make_shared<prepared_weights>(m_, params, engine_));
+    if (small_batch_) small_batch_->update_weights(params);
 }
 
 std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape &s) {
@@ -99,6 +102,10 @@ void executor::for_each_direction(int threads, Body &&body) {
 
 void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int threads, training_context *ctx) {
     omp_set_num_threads(threads);
+    if (small_batch_ && small_batch::chosen(m_, plan.batch, ctx != nullptr)) {
+        small_batch_->forward(a, threads);
+        return;
+    }
     workspace_pool::lease work = pool_.take();
     std::shared_ptr<prepared_weights> weights = current_weights();
     const int64_t t_len = plan.seq_len, n = plan.batch, in = m_.input_size, dh = m_.output_size();
