@@ -15,6 +15,7 @@ internal struct NativeModelDesc
     public int Precision;
     public int Threads;
     public int ProjSize;
+    public int SmallBatchPath;
 
     public static NativeModelDesc From(RnnSpec spec, RnnExecutorOptions options) => new()
     {
@@ -40,5 +41,6 @@ internal struct NativeModelDesc
         }),
         Threads = options.Threads,
         ProjSize = spec.ProjectionSize,
+        SmallBatchPath = (int)options.SmallBatchPath,
     };
 }
