@@ -3,8 +3,9 @@
 // the steps, each thread owning a fixed range of (direction, 16-unit block) pairs for the whole call, so the slice of
 // recurrent weights it streams each step stays in its core's cache. A thread computes its blocks' part of W_hh h_{t-1},
 // the gate math and the state update, and writes its part of h_t; one barrier per step (two with a projection, whose
-// outputs are split the same way) publishes h_t to the team. Each unit is computed by exactly one thread with a fixed
-// summation order, so a call's result is the same for any thread count.
+// outputs are split the same way) publishes h_t to the team. Each unit's recurrence is computed by exactly one thread
+// in a fixed summation order, so it does not depend on the thread count; the input GEMM is oneDNN's sgemm, deterministic
+// for a given thread count.
 //
 // Concurrent calls share only the packed weights (immutable, swapped whole by update_weights); everything a call writes
 // comes from a workspace it holds alone.
