@@ -97,7 +97,8 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     const int64_t proj_blocks = projection ? sp / block : 0;
 
     // Both directions' input projections for every step: (T N) x (D G Hp), rows in the input's own order.
-    auto *gx = static_cast<float *>(ws.gx.ensure(sizeof(float) * size_t(t_len * n_rows * cols)));
+    const int64_t gx_count = checked_mul(checked_mul(t_len, n_rows, "input projection"), cols, "input projection");
+    auto *gx = static_cast<float *>(ws.gx.ensure(sizeof(float) * size_t(checked_mul(gx_count, 4, "input projection") / 4)));
     const dnnl_status_t gemm = dnnl_sgemm('N', 'T', t_len * n_rows, cols, pl.input_size, 1.0f, in, pl.input_size,
             static_cast<const float *>(pl.w_ih.data()), pl.input_size, 0.0f, gx, cols);
     if (gemm != dnnl_success)
