@@ -134,11 +134,18 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     {
         // A fixed share of (direction, block) pairs for the whole call: the same weights every step.
         const int64_t team = omp_get_num_threads(), me = omp_get_thread_num();
-        const int64_t items = d_count * blocks, first = me * items / team, end = (me + 1) * items / team;
-        const int64_t p_items = d_count * proj_blocks, p_first = me * p_items / team, p_end = (me + 1) * p_items / team;
+        const int64_t items = d_count * blocks, p_items = d_count * proj_blocks;
         row_step *rows = rows_all + me * n_rows;
         const float **p_in = const_cast<const float **>(pointers_all + 2 * me * n_rows);
         float **p_out = pointers_all + (2 * me + 1) * n_rows;
+        // One thread runs a bidirectional layer one direction after the other: a step then streams one direction's
+        // weights, not both (half the bytes that must stay cached). A team walks both directions in the same steps.
+        const int64_t passes = team == 1 ? d_count : 1;
+        for (int64_t pass = 0; pass < passes; ++pass) {
+        const int64_t first = passes > 1 ? pass * blocks : me * items / team;
+        const int64_t end = passes > 1 ? (pass + 1) * blocks : (me + 1) * items / team;
+        const int64_t p_first = passes > 1 ? pass * proj_blocks : me * p_items / team;
+        const int64_t p_end = passes > 1 ? (pass + 1) * proj_blocks : (me + 1) * p_items / team;
 
         for (int64_t step = 0; step < steps; ++step) {
             const float *h_prev = hb[step % 2];
@@ -192,6 +199,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                 }
             }
 #pragma omp barrier
+        }
         }
     }
 
