@@ -7,14 +7,15 @@ namespace RnnNative.Bench;
 /// plain timed loop per row. <c>--predict-only</c> runs the batch-inference workload alone (its gate and its rows).
 /// <c>--caller-memory</c> compares peak resident memory from 1 to 4 callers, ours and ORT's, each figure a child process
 /// (<see cref="CallerMemory.CallerMemoryRun"/>); <c>--ort-callers K</c> is its ORT child, not meant to be typed.
+/// <c>--latency</c> runs the serving-latency suite (<see cref="Latency.LatencyRun"/>) alone.
 /// </summary>
 public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int? Records, string? WritePredictWorkload, bool Short = false, bool PredictOnly = false,
-    bool CallerMemory = false, int? OrtCallers = null)
+    bool CallerMemory = false, int? OrtCallers = null, bool Latency = false)
 {
     /// <summary>The options, or null with <paramref name="error"/> saying what is wrong.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args, out string? error)
     {
-        bool quick = false, perturb = false, shortRun = false, predictOnly = false, callerMemory = false;
+        bool quick = false, perturb = false, shortRun = false, predictOnly = false, callerMemory = false, latency = false;
         string? output = null, workload = null;
         int? records = null, ortCallers = null;
         for (int i = 0; i < args.Count; i++)
@@ -27,6 +28,7 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
                 case "--predict-only": predictOnly = true; break;
                 case "--perturb-peer": perturb = true; break;
                 case "--caller-memory": callerMemory = true; break;
+                case "--latency": latency = true; break;
                 case "--ort-callers":
                     if (!int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out int k) || k < 1)
                     {
@@ -70,7 +72,13 @@ public sealed record BenchOptions(bool Quick, bool PerturbPeer, string? Out, int
             error = "--ort-callers is the caller-memory run's child; give it alone";
             return null;
         }
+        // The latency suite is a run of its own too; --quick shortens it.
+        if (latency && (shortRun || predictOnly || callerMemory || records is not null || workload is not null || ortCallers is not null))
+        {
+            error = "--latency is a run of its own; only --quick and --out go with it";
+            return null;
+        }
         error = null;
-        return new BenchOptions(quick, perturb, output, records, workload, shortRun, predictOnly, callerMemory, ortCallers);
+        return new BenchOptions(quick, perturb, output, records, workload, shortRun, predictOnly, callerMemory, ortCallers, latency);
     }
 }

@@ -16,13 +16,14 @@ using RnnNative.Cli.Benchmarking;
 // dotnet bench/Rnn.Bench/bin/Release/net10.0/Rnn.Bench.dll [--quick] [--perturb-peer] [--out FILE] [--records N]
 //                                                        [--write-predict-workload DIR] [--short] [--predict-only]
 //                                                        | --caller-memory [--perturb-peer] [--out FILE]
+//                                                        | --latency [--quick] [--out FILE]
 //   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md; ./build.sh demo runs --short)
 //   --caller-memory: peak resident memory from 1 to 4 callers on lstm-infer, ours (`rnn bench --callers K`) beside ONNX
 //   Runtime (one session, K callers), each figure a child process; ORT's child is this program with --ort-callers K.
 var options = BenchOptions.Parse(args, out string? usageError);
 if (options is null)
 {
-    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short] [--predict-only] | --caller-memory [--perturb-peer] [--out FILE]; {usageError}");
+    Console.Error.WriteLine($"usage: Rnn.Bench [--quick] [--perturb-peer] [--out FILE] [--records N] [--write-predict-workload DIR] [--short] [--predict-only] | --caller-memory [--perturb-peer] [--out FILE] | --latency [--quick] [--out FILE]; {usageError}");
     return 2;
 }
 if (options.WritePredictWorkload is { } workloadDir)
@@ -45,6 +46,21 @@ if (options.CallerMemory)
         return 1;
     }
     WriteMarkdown(CallerMemoryTable.Write(callerMemory));
+    return 0;
+}
+if (options.Latency)
+{
+    IReadOnlyList<RnnNative.Bench.Latency.LatencyRow> latency;
+    try
+    {
+        latency = RnnNative.Bench.Latency.LatencyRun.Run(options.Quick, Console.Out);
+    }
+    catch (PeerMismatchException e)
+    {
+        Console.Error.WriteLine($"benchmark stopped before timing: {e.Message}");
+        return 1;
+    }
+    WriteMarkdown(RnnNative.Bench.Latency.LatencyTable.Write(latency, options.Quick));
     return 0;
 }
 if (options.Quick) Environment.SetEnvironmentVariable("RNN_BENCH_QUICK", "1");

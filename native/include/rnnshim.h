@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever a signature or struct below changes; the C# side refuses a shim with another value. */
-#define RNN_SHIM_ABI_VERSION 4
+#define RNN_SHIM_ABI_VERSION 5
 
 typedef enum rnn_status {
     RNN_STATUS_OK = 0,
@@ -33,6 +33,12 @@ typedef enum rnn_status {
 
 typedef enum rnn_cell { RNN_CELL_TANH = 0, RNN_CELL_RELU = 1, RNN_CELL_LSTM = 2, RNN_CELL_GRU = 3 } rnn_cell;
 typedef enum rnn_precision { RNN_PRECISION_F32 = 0, RNN_PRECISION_BF16 = 1, RNN_PRECISION_F16 = 2 } rnn_precision;
+/* Which f32 inference path runs a call: AUTO picks the small-batch path (per-thread blocks of recurrent weights that
+ * stay in each core's cache, one GEMM for the input projection) for small batches and oneDNN's RNN primitive for
+ * larger ones; ALWAYS and NEVER force one. Training and bf16 always run oneDNN's primitive. */
+typedef enum rnn_small_batch_path {
+    RNN_SMALL_BATCH_AUTO = 0, RNN_SMALL_BATCH_ALWAYS = 1, RNN_SMALL_BATCH_NEVER = 2
+} rnn_small_batch_path;
 
 /* One prepared model: converted weights and cached primitives, shared read-only by any number of threads calling it
  * at once; each call borrows its own scratch from a pool the executor owns. */
@@ -61,6 +67,7 @@ typedef struct rnn_model_desc {
                                   * each run on one thread: 0 = yes; 1 = yes; -1 = never */
     int32_t primitive_cache_capacity; /* primitives (one per shape a call meets) the executor keeps, least recently
                                        * used dropped first: 0 = 32, or 128 for int8; else 1 to 65536 */
+    int32_t small_batch_path; /* rnn_small_batch_path; ALWAYS needs precision f32 */
 } rnn_model_desc;
 
 typedef struct rnn_capabilities {

@@ -26,6 +26,8 @@ executor::executor(const model_shape &m, const executor_tuning &tuning, const fl
     : m_(m), tuning_(tuning), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)),
       cache_(tuning.primitive_cache_capacity), pool_(engine_) {
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
+    if (m_.precision == RNN_PRECISION_F32 && m_.small_batch_path != RNN_SMALL_BATCH_NEVER)
+        small_batch_ = std::make_unique<small_batch::path>(m_, params);
 }
 
 std::shared_ptr<prepared_weights> executor::current_weights() const { return std::atomic_load(&weights_); }
@@ -33,6 +35,7 @@ std::shared_ptr<prepared_weights> executor::current_weights() const { return std
 void executor::update_weights(const float *params) {
     // Calls already running keep the version they started with; later calls see the new one.
     std::atomic_store(&weights_, std::make_shared<prepared_weights>(m_, params, engine_));
+    if (small_batch_) small_batch_->update_weights(params);
 }
 
 std::shared_ptr<segment_primitives> executor::primitives_for(const segment_shape &s) {
@@ -73,6 +76,10 @@ void executor::for_each_direction(int threads, Body &&body) {
 
 void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int threads, training_context *ctx) {
     openmp_threads_scope omp_threads(threads);
+    if (small_batch_ && small_batch::chosen(m_, plan.batch, ctx != nullptr)) {
+        small_batch_->forward(a, threads);
+        return;
+    }
     workspace_pool::lease work = pool_.take();
     std::shared_ptr<prepared_weights> weights = current_weights();
     const int64_t t_len = plan.seq_len, n = plan.batch, in = m_.input_size, dh = m_.output_size();

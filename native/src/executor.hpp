@@ -14,6 +14,7 @@
 #include "prepared_weights.hpp"
 #include "primitive_cache.hpp"
 #include "segment_primitives.hpp"
+#include "small_batch/small_batch_path.hpp"
 #include "sequence_io.hpp"
 #include "time_segments.hpp"
 #include "workspace_pool.hpp"
@@ -93,6 +94,7 @@ private:
     std::shared_ptr<prepared_weights> weights_; // read and swapped with std::atomic_load / atomic_store
     primitive_cache<segment_shape, segment_primitives> cache_;
     workspace_pool pool_;
+    std::unique_ptr<small_batch::path> small_batch_; // null when no call can take the small-batch path
 };
 
 } // namespace rnnshim

@@ -46,6 +46,10 @@ model_shape validate_model(const rnn_model_desc *d) {
         fail(RNN_STATUS_UNSUPPORTED, "precision f16 is not supported on CPU by oneDNN 2.6; use f32 or bf16");
     if (d->precision != RNN_PRECISION_F32 && d->precision != RNN_PRECISION_BF16)
         invalid("precision must be 0 (f32) or 1 (bf16); got " + std::to_string(d->precision));
+    if (d->small_batch_path < RNN_SMALL_BATCH_AUTO || d->small_batch_path > RNN_SMALL_BATCH_NEVER)
+        invalid("small_batch_path must be 0 (auto), 1 (always) or 2 (never); got " + std::to_string(d->small_batch_path));
+    if (d->small_batch_path == RNN_SMALL_BATCH_ALWAYS && d->precision != RNN_PRECISION_F32)
+        fail(RNN_STATUS_UNSUPPORTED, "small_batch_path = always needs precision f32: the small-batch path computes in f32 only");
     if (d->threads < 0 || d->threads > 4096) invalid("threads must be between 0 (all cores) and 4096; got " + std::to_string(d->threads));
     if (d->proj_size != 0) {
         if (d->cell != RNN_CELL_LSTM)
@@ -68,6 +72,7 @@ model_shape validate_model(const rnn_model_desc *d) {
     m.proj_size = d->proj_size;
     m.precision = rnn_precision(d->precision);
     m.threads = d->threads == 0 ? omp_get_num_procs() : d->threads;
+    m.small_batch_path = rnn_small_batch_path(d->small_batch_path);
     param_count(m); // fails early when the model would not fit in memory arithmetic
     return m;
 }

@@ -15,6 +15,7 @@ struct model_shape {
     bool has_bias;
     rnn_precision precision;
     int threads;
+    rnn_small_batch_path small_batch_path;
 
     int64_t gates() const { return cell == RNN_CELL_LSTM ? 4 : cell == RNN_CELL_GRU ? 3 : 1; }
     // lbr_gru carries a fourth bias block: b_hn, which stays inside r * (W_hn h + b_hn).

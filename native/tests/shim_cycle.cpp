@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstdio>
@@ -123,6 +124,70 @@ void firewall() {
     desc.cell = RNN_CELL_GRU;
     desc.proj_size = 2;
     expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_INVALID_ARGUMENT, "GRU projection refused");
+    desc.proj_size = 0;
+    desc.small_batch_path = 3;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_INVALID_ARGUMENT, "unknown small_batch_path refused");
+    desc.small_batch_path = RNN_SMALL_BATCH_ALWAYS;
+    desc.precision = RNN_PRECISION_BF16;
+    expect(rnn_executor_create(&desc, params.data(), 10, &e) == RNN_STATUS_UNSUPPORTED, "small-batch path forced in bf16 refused");
+}
+
+// The small-batch path and oneDNN's primitive, each forced, on the same calls: every output within 1e-5 of the other
+// (both f32; the .NET suite checks each against the reference). Bidirectional, projections, variable lengths, both
+// layouts, batches on both sides of the automatic choice, and 1 and 2 threads, whose small-batch results must be equal
+// bit for bit (every unit is computed by one thread in a fixed order).
+void small_batch_paths_agree() {
+    struct shape { rnn_cell cell; int I, H, L, bidirectional, P, T, N, batch_first, varlen; };
+    const shape shapes[] = {{RNN_CELL_LSTM, 12, 40, 2, 1, 0, 7, 3, 0, 1}, {RNN_CELL_LSTM, 9, 33, 2, 0, 17, 5, 12, 1, 1},
+            {RNN_CELL_GRU, 16, 48, 3, 1, 0, 6, 1, 1, 0}, {RNN_CELL_TANH, 5, 20, 1, 0, 0, 8, 5, 0, 1},
+            {RNN_CELL_RELU, 7, 17, 2, 1, 0, 4, 2, 1, 1}};
+    std::mt19937 rng(5);
+    for (const shape &s : shapes) {
+        const int D = s.bidirectional ? 2 : 1, S = s.P ? s.P : s.H;
+        rnn_model_desc desc {s.cell, s.I, s.H, s.L, s.bidirectional, 1, RNN_PRECISION_F32, 2, s.P, RNN_SMALL_BATCH_ALWAYS};
+        int64_t count = 0;
+        rnn_model_param_count(&desc, &count);
+        std::uniform_real_distribution<float> w(-1.0f / std::sqrt(float(s.H)), 1.0f / std::sqrt(float(s.H))), u(-1.0f, 1.0f);
+        std::vector<float> params(static_cast<size_t>(count));
+        for (auto &p : params) p = w(rng);
+        rnn_executor *small = nullptr, *primitive = nullptr;
+        expect(rnn_executor_create(&desc, params.data(), count, &small) == RNN_STATUS_OK, "create (small-batch path)");
+        desc.small_batch_path = RNN_SMALL_BATCH_NEVER;
+        expect(rnn_executor_create(&desc, params.data(), count, &primitive) == RNN_STATUS_OK, "create (primitive)");
+        if (!small || !primitive) return;
+        const size_t states = size_t(s.L * D * s.N * S), cells = size_t(s.L * D * s.N * s.H);
+        std::vector<float> x(size_t(s.T * s.N * s.I)), h0(states), c0(cells);
+        for (auto *v : {&x, &h0, &c0})
+            for (auto &e : *v) e = u(rng);
+        std::vector<int32_t> lengths;
+        for (int n = 0; n < s.N; ++n) lengths.push_back(1 + int32_t(rng() % unsigned(s.T)));
+        struct result { std::vector<float> y, hn, cn; };
+        auto run = [&](rnn_executor *e, int threads) {
+            result r {std::vector<float>(size_t(s.T * s.N * D * S), -1.0f), std::vector<float>(states, -1.0f),
+                    std::vector<float>(cells, -1.0f)};
+            rnn_forward_args f {};
+            f.seq_len = s.T; f.batch = s.N; f.batch_first = s.batch_first; f.threads = threads;
+            f.lengths = s.varlen ? lengths.data() : nullptr;
+            f.input = x.data(); f.input_count = int64_t(x.size());
+            f.h0 = h0.data(); f.h0_count = int64_t(states);
+            f.output = r.y.data(); f.output_count = int64_t(r.y.size());
+            f.hn = r.hn.data(); f.hn_count = int64_t(states);
+            if (s.cell == RNN_CELL_LSTM) {
+                f.c0 = c0.data(); f.c0_count = int64_t(cells);
+                f.cn = r.cn.data(); f.cn_count = int64_t(cells);
+            }
+            expect(rnn_executor_forward(e, &f, 0, nullptr) == RNN_STATUS_OK, "forward (paths agree)");
+            return r;
+        };
+        const result a = run(small, 2), one = run(small, 1), b = run(primitive, 2);
+        float worst = 0;
+        for (auto [p, q] : {std::make_pair(&a.y, &b.y), std::make_pair(&a.hn, &b.hn), std::make_pair(&a.cn, &b.cn)})
+            for (size_t i = 0; i < p->size(); ++i) worst = std::max(worst, std::fabs((*p)[i] - (*q)[i]));
+        expect(worst <= 1e-5f, "small-batch path agrees with the primitive");
+        expect(a.y == one.y && a.hn == one.hn && a.cn == one.cn, "small-batch path: 1 and 2 threads equal bit for bit");
+        rnn_executor_destroy(small);
+        rnn_executor_destroy(primitive);
+    }
 }
 
 // Several threads on one executor at once, shapes differing per call, each with its own OpenMP thread count: every
@@ -132,6 +197,7 @@ struct concurrent_model {
     rnn_cell cell;
     int bidirectional, precision, proj_size;
     const char *name;
+    rnn_small_batch_path small_batch_path = RNN_SMALL_BATCH_AUTO;
 };
 
 struct model_dims {
@@ -218,7 +284,7 @@ void concurrent_calls(const concurrent_model &model) {
     const int I = 6, H = 8, L = 2, D = model.bidirectional ? 2 : 1, S = model.proj_size ? model.proj_size : H;
     const model_dims m {I, H, S, L, D, L * D, D * S, model.cell == RNN_CELL_LSTM};
     rnn_model_desc desc {model.cell, I, H, L, model.bidirectional, 1, model.precision, threads_per_call > 0 ? threads_per_call : 2,
-            model.proj_size};
+            model.proj_size, model.small_batch_path};
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
     std::mt19937 rng(7);
@@ -657,8 +723,16 @@ int main() {
         if (caps.bf16) cycle(cell, 2, 1, 1, RNN_PRECISION_BF16, true, 1);
     }
     firewall();
+    // The batches here (1-4) take the small-batch path under AUTO: each f32 model once that way and once on oneDNN's
+    // primitive, forced.
     concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection (concurrent)"});
+    concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection, primitive (concurrent)",
+            RNN_SMALL_BATCH_NEVER});
     concurrent_calls({RNN_CELL_GRU, 0, RNN_PRECISION_F32, 0, "create f32 GRU (concurrent)"});
+    concurrent_calls({RNN_CELL_GRU, 0, RNN_PRECISION_F32, 0, "create f32 GRU, primitive (concurrent)", RNN_SMALL_BATCH_NEVER});
+    concurrent_calls({RNN_CELL_GRU, 1, RNN_PRECISION_F32, 0, "create f32 bidirectional GRU, small-batch path (concurrent)",
+            RNN_SMALL_BATCH_ALWAYS});
+    small_batch_paths_agree();
     if (caps.bf16) {
         concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_BF16, 0, "create bf16 bidirectional LSTM (concurrent)"});
         concurrent_calls({RNN_CELL_LSTM, 0, RNN_PRECISION_BF16, 0, "create bf16 LSTM (concurrent)"});

@@ -20,7 +20,11 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         AddressSpaceLimit.CheckForOneDnn(settings.Backend.Name);
         var labels = LabelNames.Load(settings.LabelsPath);
         // The model and the options are checked before any file is touched: a refused command leaves no trace.
-        using var model = InferenceModelLoader.Load(settings.ModelPath, settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads)));
+        // One path for every batch: a record's scores must not depend on the batch bucketing put it in, so that shards and
+        // resumed runs equal a single run byte for byte (docs/scale-out.md); the automatic choice would give small
+        // batches the small-batch path, which agrees with the primitive only within rounding.
+        using var model = InferenceModelLoader.Load(settings.ModelPath,
+            settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads, SmallBatchPath: SmallBatchPath.Never)));
         var shape = OutputShape.For(model, settings, labels);
         var identity = RunIdentity.Of(settings, format);
         using var exclusive = OutputLock.Take(settings.OutputPath);

@@ -22,6 +22,7 @@ internal struct NativeModelDesc
     public int ParallelDirections;     // 0: automatic; 1: always; -1: never
     public int Int8BatchSplit;         // 0: default (split); 1: split; -1: never
     public int PrimitiveCacheCapacity; // 0: default (32, or 128 for int8)
+    public int SmallBatchPath;
 
     public static NativeModelDesc From(RnnSpec spec, RnnExecutorOptions options) => new()
     {
@@ -51,5 +52,6 @@ internal struct NativeModelDesc
         ParallelDirections = options.ParallelDirections switch { null => 0, true => 1, false => -1 },
         Int8BatchSplit = options.Int8BatchSplit ? 1 : -1,
         PrimitiveCacheCapacity = options.PrimitiveCacheCapacity ?? 0,
+        SmallBatchPath = (int)options.SmallBatchPath,
     };
 }

@@ -6,7 +6,7 @@ namespace RnnNative.Interop.OneDnn;
 internal static unsafe partial class OneDnnNative
 {
     /// <summary>RNN_SHIM_ABI_VERSION this assembly was written against; a shim reporting another is refused.</summary>
-    public const int AbiVersion = 4;
+    public const int AbiVersion = 5;
 
     private const string Library = OneDnnShimLibrary.ImportName;
 

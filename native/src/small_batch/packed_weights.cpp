@@ -1,0 +1,58 @@
+#include "packed_weights.hpp"
+
+#include <cstring>
+
+namespace rnnshim::small_batch {
+
+namespace {
+
+float *floats(aligned_buffer &b, int64_t count) {
+    return static_cast<float *>(b.zeroed(sizeof(float) * size_t(count)));
+}
+
+} // namespace
+
+packed_weights::packed_weights(const model_shape &m, const float *params)
+    : padded_hidden_(round_up(m.hidden_size, block)), padded_state_(round_up(m.state_size(), block)) {
+    const int64_t d_count = m.directions, g_count = m.gates(), h = m.hidden_size, hp = padded_hidden_, s = m.state_size();
+    const int64_t blocks = hp / block;
+    const bool gru = m.cell == RNN_CELL_GRU;
+    layers_.resize(size_t(m.num_layers));
+    for (int64_t l = 0; l < m.num_layers; ++l) {
+        packed_layer &pl = layers_[size_t(l)];
+        const int64_t k_in = m.layer_input_size(l);
+        pl.input_size = k_in;
+        float *w_ih = floats(pl.w_ih, d_count * g_count * hp * k_in);
+        float *w_hh = floats(pl.w_hh, d_count * blocks * s * g_count * block);
+        float *bias = floats(pl.bias, d_count * g_count * hp);
+        float *bias_hn = gru ? floats(pl.bias_hn, d_count * hp) : nullptr;
+        float *w_hr = m.has_projection() ? floats(pl.w_hr, d_count * padded_state_ * h) : nullptr;
+        for (int64_t d = 0; d < d_count; ++d) {
+            const param_offsets o = offsets_of(m, l, d);
+            const float *src_ih = params + o.weight_ih, *src_hh = params + o.weight_hh;
+            for (int64_t g = 0; g < g_count; ++g)
+                for (int64_t u = 0; u < h; ++u) {
+                    const int64_t row = g * h + u; // PyTorch's row of this gate and unit
+                    std::memcpy(w_ih + ((d * g_count + g) * hp + u) * k_in, src_ih + row * k_in, sizeof(float) * size_t(k_in));
+                    const int64_t b = u / block, j = u % block;
+                    float *dst = w_hh + (d * blocks + b) * s * g_count * block;
+                    for (int64_t k = 0; k < s; ++k) dst[(k * g_count + g) * block + j] = src_hh[row * s + k];
+                    if (m.has_bias) {
+                        const float b_ih = params[o.bias_ih + row], b_hh = params[o.bias_hh + row];
+                        const bool inside_reset = gru && g == 2;
+                        bias[(d * g_count + g) * hp + u] = inside_reset ? b_ih : b_ih + b_hh;
+                        if (inside_reset) bias_hn[d * hp + u] = b_hh;
+                    }
+                }
+            if (w_hr) {
+                // PyTorch's W_hr is (P, H) row-major: output p reads row p.
+                const float *src_hr = params + o.weight_hr;
+                float *dst = w_hr + d * padded_state_ * h;
+                for (int64_t p = 0; p < m.proj_size; ++p)
+                    for (int64_t k = 0; k < h; ++k) dst[((p / block) * h + k) * block + p % block] = src_hr[p * h + k];
+            }
+        }
+    }
+}
+
+} // namespace rnnshim::small_batch

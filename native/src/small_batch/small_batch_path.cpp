@@ -1,0 +1,215 @@
+#include "small_batch_path.hpp"
+
+#include "../error.hpp"
+
+#include <oneapi/dnnl/dnnl.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+namespace rnnshim::small_batch {
+
+bool chosen(const model_shape &m, int64_t batch, bool training) {
+    if (training || m.precision != RNN_PRECISION_F32) return false;
+    switch (m.small_batch_path) {
+        case RNN_SMALL_BATCH_ALWAYS: return true;
+        case RNN_SMALL_BATCH_NEVER: return false;
+        default: return batch <= auto_max_batch;
+    }
+}
+
+// A workspace held by one call from its start to its end; the pool keeps as many as calls ever ran at once.
+class path::workspace_lease {
+public:
+    explicit workspace_lease(path &owner) : owner_(owner) {
+        {
+            std::lock_guard<std::mutex> lock(owner_.pool_mutex_);
+            if (!owner_.pool_.empty()) {
+                ws_ = std::move(owner_.pool_.back());
+                owner_.pool_.pop_back();
+            }
+        }
+        if (!ws_) ws_ = std::make_unique<workspace>();
+    }
+    ~workspace_lease() {
+        std::lock_guard<std::mutex> lock(owner_.pool_mutex_);
+        try {
+            owner_.pool_.push_back(std::move(ws_));
+        } catch (...) {
+            // Out of memory growing the free list: this workspace is dropped; the next call makes another.
+        }
+    }
+    workspace &operator*() const { return *ws_; }
+
+private:
+    path &owner_;
+    std::unique_ptr<workspace> ws_;
+};
+
+path::path(const model_shape &m, const float *params)
+    : m_(m), kernels_(kernels_for_cpu()), weights_(std::make_shared<const packed_weights>(m, params)) {}
+
+void path::update_weights(const float *params) {
+    // Calls already running keep the version they started with.
+    std::atomic_store(&weights_, std::shared_ptr<const packed_weights>(std::make_shared<const packed_weights>(m_, params)));
+}
+
+void path::forward(const rnn_forward_args &a, int threads) {
+    const std::shared_ptr<const packed_weights> w = std::atomic_load(&weights_);
+    workspace_lease lease(*this);
+    workspace &ws = *lease;
+    const int64_t t_len = a.seq_len, n = a.batch, dout = m_.output_size();
+
+    auto *lengths = static_cast<int32_t *>(ws.lengths.ensure(sizeof(int32_t) * size_t(n)));
+    int64_t steps = 0;
+    bool full = true;
+    for (int64_t i = 0; i < n; ++i) {
+        lengths[i] = a.lengths ? a.lengths[i] : int32_t(t_len);
+        steps = std::max<int64_t>(steps, lengths[i]);
+        full = full && lengths[i] == t_len;
+    }
+    // Only live steps are written; the output reads 0 at every padded one.
+    if (!full) std::memset(a.output, 0, sizeof(float) * size_t(t_len * n * dout));
+
+    const float *in = a.input;
+    bool in_batch_first = a.batch_first != 0;
+    for (int64_t l = 0; l < m_.num_layers; ++l) {
+        const bool last = l == m_.num_layers - 1;
+        // Between layers the activations stay time-major; the last layer writes the caller's output in its layout.
+        float *out = last ? a.output
+                          : static_cast<float *>(ws.layer_out[l % 2].ensure(sizeof(float) * size_t(t_len * n * dout)));
+        const bool out_batch_first = last && a.batch_first != 0;
+        run_layer(l, *w, a, in, in_batch_first, out, out_batch_first, threads, ws, lengths, steps);
+        in = out;
+        in_batch_first = out_batch_first;
+    }
+}
+
+void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args &a, const float *in, bool in_batch_first,
+        float *out, bool out_batch_first, int threads, workspace &ws, const int32_t *lengths, int64_t steps) {
+    const packed_layer &pl = w.layer(l);
+    const int64_t t_len = a.seq_len, n_rows = a.batch, d_count = m_.directions, g_count = m_.gates();
+    const int64_t h = m_.hidden_size, s = m_.state_size(), hp = w.padded_hidden(), sp = w.padded_state();
+    const int64_t cols = d_count * g_count * hp, dout = m_.output_size(), blocks = hp / block;
+    const bool lstm = m_.has_cell_state(), gru = m_.cell == RNN_CELL_GRU, projection = m_.has_projection();
+    const int64_t proj_blocks = projection ? sp / block : 0;
+
+    // Both directions' input projections for every step: (T N) x (D G Hp), rows in the input's own order.
+    const int64_t gx_count = checked_mul(checked_mul(t_len, n_rows, "input projection"), cols, "input projection");
+    auto *gx = static_cast<float *>(ws.gx.ensure(sizeof(float) * size_t(checked_mul(gx_count, 4, "input projection") / 4)));
+    const dnnl_status_t gemm = dnnl_sgemm('N', 'T', t_len * n_rows, cols, pl.input_size, 1.0f, in, pl.input_size,
+            static_cast<const float *>(pl.w_ih.data()), pl.input_size, 0.0f, gx, cols);
+    if (gemm != dnnl_success)
+        fail(status_of_dnnl(gemm), "oneDNN sgemm failed on the input projection (dnnl_status " + std::to_string(int(gemm)) + ")");
+
+    float *hb[2] = {static_cast<float *>(ws.h[0].zeroed(sizeof(float) * size_t(d_count * n_rows * sp))),
+            static_cast<float *>(ws.h[1].zeroed(sizeof(float) * size_t(d_count * n_rows * sp)))};
+    float *c = lstm ? static_cast<float *>(ws.c.zeroed(sizeof(float) * size_t(d_count * n_rows * hp))) : nullptr;
+    float *r = projection ? static_cast<float *>(ws.r.zeroed(sizeof(float) * size_t(d_count * n_rows * hp))) : nullptr;
+    for (int64_t d = 0; d < d_count; ++d)
+        for (int64_t n = 0; n < n_rows; ++n) {
+            const int64_t state_row = (l * d_count + d) * n_rows + n;
+            if (a.h0) std::memcpy(hb[0] + (d * n_rows + n) * sp, a.h0 + state_row * s, sizeof(float) * size_t(s));
+            if (lstm && a.c0) std::memcpy(c + (d * n_rows + n) * hp, a.c0 + state_row * h, sizeof(float) * size_t(h));
+        }
+
+    auto *rows_all = static_cast<row_step *>(ws.rows.ensure(sizeof(row_step) * size_t(threads * n_rows)));
+    auto *pointers_all = static_cast<float **>(ws.pointers.ensure(sizeof(float *) * size_t(2 * threads * n_rows)));
+    void (*cell)(const block_step &) = lstm ? kernels_.lstm : gru ? kernels_.gru
+            : m_.cell == RNN_CELL_RELU ? kernels_.rnn_relu : kernels_.rnn_tanh;
+    void (*project)(const projection_step &) = kernels_.projection;
+    const float *w_hh = static_cast<const float *>(pl.w_hh.data()), *bias = static_cast<const float *>(pl.bias.data());
+    const float *bias_hn = gru ? static_cast<const float *>(pl.bias_hn.data()) : nullptr;
+    const float *w_hr = projection ? static_cast<const float *>(pl.w_hr.data()) : nullptr;
+
+    auto time_of = [&](int64_t d, int64_t n, int64_t step) { return d == 0 ? step : lengths[n] - 1 - step; };
+    auto in_row = [&](int64_t t, int64_t n) { return in_batch_first ? n * t_len + t : t * n_rows + n; };
+    auto out_at = [&](int64_t t, int64_t n, int64_t d) {
+        return out + (out_batch_first ? n * t_len + t : t * n_rows + n) * dout + d * s;
+    };
+
+#pragma omp parallel num_threads(threads)
+    {
+        // A fixed share of (direction, block) pairs for the whole call: the same weights every step.
+        const int64_t team = omp_get_num_threads(), me = omp_get_thread_num();
+        const int64_t items = d_count * blocks, p_items = d_count * proj_blocks;
+        row_step *rows = rows_all + me * n_rows;
+        const float **p_in = const_cast<const float **>(pointers_all + 2 * me * n_rows);
+        float **p_out = pointers_all + (2 * me + 1) * n_rows;
+        // One thread runs a bidirectional layer one direction after the other: a step then streams one direction's
+        // weights, not both (half the bytes that must stay cached). A team walks both directions in the same steps.
+        const int64_t passes = team == 1 ? d_count : 1;
+        for (int64_t pass = 0; pass < passes; ++pass) {
+        const int64_t first = passes > 1 ? pass * blocks : me * items / team;
+        const int64_t end = passes > 1 ? (pass + 1) * blocks : (me + 1) * items / team;
+        const int64_t p_first = passes > 1 ? pass * proj_blocks : me * p_items / team;
+        const int64_t p_end = passes > 1 ? (pass + 1) * proj_blocks : (me + 1) * p_items / team;
+
+        for (int64_t step = 0; step < steps; ++step) {
+            const float *h_prev = hb[step % 2];
+            float *h_next = hb[(step + 1) % 2];
+            for (int64_t item = first; item < end; ++item) {
+                const int64_t d = item / blocks, b = item % blocks, u0 = b * block;
+                int64_t count = 0;
+                for (int64_t n = 0; n < n_rows; ++n) {
+                    const float *hrow = h_prev + (d * n_rows + n) * sp;
+                    float *hnext = h_next + (d * n_rows + n) * sp;
+                    if (step >= lengths[n]) {
+                        // A finished row keeps its state; under a projection the projection step carries it.
+                        if (!projection) std::memcpy(hnext + u0, hrow + u0, sizeof(float) * block);
+                        continue;
+                    }
+                    const int64_t t = time_of(d, n, step);
+                    rows[count++] = {hrow, gx + in_row(t, n) * cols + d * g_count * hp + u0,
+                            lstm ? c + (d * n_rows + n) * hp + u0 : nullptr, hrow + u0,
+                            projection ? r + (d * n_rows + n) * hp + u0 : hnext + u0};
+                }
+                if (count > 0)
+                    cell({w_hh + (d * blocks + b) * s * g_count * block, s, hp, bias + d * g_count * hp + u0,
+                            gru ? bias_hn + d * hp + u0 : nullptr, rows, count});
+                const int64_t width = std::min<int64_t>(block, s - u0);
+                if (projection || width <= 0) continue;
+                for (int64_t n = 0; n < n_rows; ++n)
+                    if (step < lengths[n])
+                        std::memcpy(out_at(time_of(d, n, step), n, d) + u0, h_next + (d * n_rows + n) * sp + u0,
+                                sizeof(float) * size_t(width));
+            }
+            if (projection) {
+#pragma omp barrier
+                for (int64_t item = p_first; item < p_end; ++item) {
+                    const int64_t d = item / proj_blocks, p0 = (item % proj_blocks) * block;
+                    int64_t count = 0;
+                    for (int64_t n = 0; n < n_rows; ++n) {
+                        float *hnext = h_next + (d * n_rows + n) * sp;
+                        if (step >= lengths[n]) {
+                            std::memcpy(hnext + p0, h_prev + (d * n_rows + n) * sp + p0, sizeof(float) * block);
+                            continue;
+                        }
+                        p_in[count] = r + (d * n_rows + n) * hp;
+                        p_out[count++] = hnext + p0;
+                    }
+                    if (count > 0) project({w_hr + (d * proj_blocks + item % proj_blocks) * h * block, h, p_in, p_out, count});
+                    const int64_t width = std::min<int64_t>(block, s - p0);
+                    for (int64_t n = 0; n < n_rows; ++n)
+                        if (step < lengths[n])
+                            std::memcpy(out_at(time_of(d, n, step), n, d) + p0, h_next + (d * n_rows + n) * sp + p0,
+                                    sizeof(float) * size_t(width));
+                }
+            }
+#pragma omp barrier
+        }
+        }
+    }
+
+    const float *final_h = hb[steps % 2];
+    for (int64_t d = 0; d < d_count; ++d)
+        for (int64_t n = 0; n < n_rows; ++n) {
+            const int64_t state_row = (l * d_count + d) * n_rows + n;
+            std::memcpy(a.hn + state_row * s, final_h + (d * n_rows + n) * sp, sizeof(float) * size_t(s));
+            if (lstm && a.cn) std::memcpy(a.cn + state_row * h, c + (d * n_rows + n) * hp, sizeof(float) * size_t(h));
+        }
+}
+
+} // namespace rnnshim::small_batch

@@ -1,0 +1,56 @@
+// The small-batch inference path: f32 inference for every cell, layer count and direction without oneDNN's RNN
+// primitive. Per layer, the input projection of all steps (both directions) is one GEMM; then one OpenMP team walks
+// the steps, each thread owning a fixed range of (direction, 16-unit block) pairs for the whole call, so the slice of
+// recurrent weights it streams each step stays in its core's cache. A thread computes its blocks' part of W_hh h_{t-1},
+// the gate math and the state update, and writes its part of h_t; one barrier per step (two with a projection, whose
+// outputs are split the same way) publishes h_t to the team. Each unit's recurrence is computed by exactly one thread
+// in a fixed summation order, so it does not depend on the thread count; the input GEMM is oneDNN's sgemm, deterministic
+// for a given thread count.
+//
+// Concurrent calls share only the packed weights (immutable, swapped whole by update_weights); everything a call writes
+// comes from a workspace it holds alone.
+#pragma once
+
+#include "../model.hpp"
+#include "../sequence_io.hpp"
+#include "packed_weights.hpp"
+#include "step_kernels.hpp"
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace rnnshim::small_batch {
+
+// Batches up to this size take the small-batch path under RNN_SMALL_BATCH_AUTO (docs/small-batch.md: the crossover).
+constexpr int64_t auto_max_batch = 8;
+
+// Whether a call takes the small-batch path: f32 inference only, then as the model's option says.
+bool chosen(const model_shape &m, int64_t batch, bool training);
+
+class path {
+public:
+    path(const model_shape &m, const float *params);
+
+    void update_weights(const float *params);
+    // args validated by the caller (api.cpp); threads > 0 and omp_set_num_threads(threads) already done.
+    void forward(const rnn_forward_args &args, int threads);
+    const char *isa() const { return kernels_.isa; }
+
+private:
+    struct workspace {
+        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths;
+    };
+    class workspace_lease;
+
+    void run_layer(int64_t layer, const packed_weights &w, const rnn_forward_args &a, const float *in, bool in_batch_first,
+            float *out, bool out_batch_first, int threads, workspace &ws, const int32_t *lengths, int64_t steps);
+
+    model_shape m_;
+    const step_kernels &kernels_;
+    std::shared_ptr<const packed_weights> weights_; // read and swapped with std::atomic_load / atomic_store
+    std::mutex pool_mutex_;
+    std::vector<std::unique_ptr<workspace>> pool_;
+};
+
+} // namespace rnnshim::small_batch

@@ -1,0 +1,57 @@
+// The per-step arithmetic of the small-batch path on one block of 16 hidden units: the recurrent matrix-vector
+// products over pre-packed weights, then each cell's gate math and state update. Compiled once per instruction set
+// (step_kernels_avx512.cpp, step_kernels_avx2.cpp, step_kernels_generic.cpp, from the same source in
+// step_kernels_impl.hpp); kernels_for_cpu() picks the widest one this CPU runs.
+#pragma once
+
+#include <cstdint>
+
+namespace rnnshim::small_batch {
+
+// Hidden units are handled in blocks of this many; packed weights and internal state rows are padded to a multiple.
+constexpr int64_t block = 16;
+
+// One row of the batch as one direction's step sees it.
+struct row_step {
+    const float *h_prev;  // the row's previous h, k_len wide (the recurrent product's input)
+    const float *gx;      // the row's input projection at this step: gates x (padded hidden) floats, bias not included
+    float *c;             // LSTM: the row's cell state for this block (16 floats, updated in place); else unused
+    const float *h_own;   // GRU: the row's previous h at this block's units (16 floats)
+    float *out;           // the row's new h (or, with a projection, o * tanh(c)) for this block: 16 floats
+};
+
+struct block_step {
+    const float *w;       // packed recurrent weights of this block: [k_len][gates][16]
+    int64_t k_len;        // the recurrent product's length (the state width)
+    int64_t gate_stride;  // distance between gates in gx and bias (the padded hidden size)
+    const float *bias;    // the block's input-side bias at gate 0 (gate g at bias + g * gate_stride)
+    const float *bias_hn; // GRU: b_hn at this block's units
+    const row_step *rows;
+    int64_t row_count;
+};
+
+// Projection: out[j] = sum_k w[k][j] * in[k] for the 16 outputs of one block, for each row.
+struct projection_step {
+    const float *w;       // [k_len][16]
+    int64_t k_len;
+    const float *const *in;
+    float *const *out;
+    int64_t row_count;
+};
+
+struct step_kernels {
+    const char *isa;
+    void (*lstm)(const block_step &);
+    void (*gru)(const block_step &);
+    void (*rnn_tanh)(const block_step &);
+    void (*rnn_relu)(const block_step &);
+    void (*projection)(const projection_step &);
+};
+
+const step_kernels &kernels_avx512();
+const step_kernels &kernels_avx2();
+const step_kernels &kernels_generic();
+// The widest set this CPU can run; chosen once.
+const step_kernels &kernels_for_cpu();
+
+} // namespace rnnshim::small_batch

@@ -1,0 +1,165 @@
+// The body of every step_kernels set, written once over 16-lane GCC vector types: each including file compiles it with
+// its own instruction-set flags (a 16-float vector is one AVX-512 register, two AVX2 registers, four SSE ones).
+// Include it only from a step_kernels_*.cpp, and nothing else there that could emit a shared inline function built
+// with wider instructions than another file's. Everything here has internal linkage.
+#pragma once
+
+#include "step_kernels.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+namespace rnnshim::small_batch {
+namespace {
+
+typedef float v16 __attribute__((vector_size(64)));
+typedef int32_t v16i __attribute__((vector_size(64)));
+
+inline v16 splat(float a) { return v16{} + a; }
+inline v16 load(const float *p) {
+    v16 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+inline void store(float *p, v16 v) { std::memcpy(p, &v, sizeof v); }
+
+// e^x for x in float range to about 2 ulp (Cephes' expf: 2^n times a degree-6 polynomial on [-ln2/2, ln2/2]).
+inline v16 vexp(v16 x) {
+    const v16 hi = splat(88.3762626647949f), lo = splat(-88.3762626647949f);
+    x = x < hi ? x : hi;
+    x = x > lo ? x : lo;
+    v16 fx = x * 1.44269504088896341f + 0.5f;
+    v16 t = __builtin_convertvector(__builtin_convertvector(fx, v16i), v16);
+    t = t > fx ? t - 1.0f : t; // floor
+    const v16i n = __builtin_convertvector(t, v16i);
+    x = x - t * 0.693359375f;
+    x = x - t * -2.12194440e-4f;
+    v16 y = splat(1.9875691500e-4f);
+    y = y * x + 1.3981999507e-3f;
+    y = y * x + 8.3334519073e-3f;
+    y = y * x + 4.1665795894e-2f;
+    y = y * x + 1.6666665459e-1f;
+    y = y * x + 5.0000001201e-1f;
+    y = y * (x * x) + x + 1.0f;
+    const v16i bits = (n + 127) << 23;
+    v16 scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return y * scale;
+}
+
+inline v16 vsigmoid(v16 x) { return 1.0f / (1.0f + vexp(-x)); }
+// 2 sigmoid(2x) - 1: absolute error about 1e-7 near 0, and exactly +-1 in saturation.
+inline v16 vtanh(v16 x) { return 2.0f / (1.0f + vexp(-2.0f * x)) - 1.0f; }
+
+// acc[n][g] = sum over k of w[k][g][0..16) * h[n][k]. w is 64-byte aligned; the sum runs over k in order, so a unit's
+// result does not depend on which thread computes it or how many rows share the tile.
+template <int G, int NR>
+inline void matvec(const float *__restrict w, int64_t k_len, const float *const *h, v16 (&acc)[NR][G]) {
+#pragma GCC unroll 16
+    for (int n = 0; n < NR; ++n)
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) acc[n][g] = v16{};
+    const float *hp[NR];
+#pragma GCC unroll 16
+    for (int n = 0; n < NR; ++n) hp[n] = h[n];
+    for (int64_t k = 0; k < k_len; ++k) {
+        const float *wk = static_cast<const float *>(__builtin_assume_aligned(w + k * G * block, 64));
+        v16 wv[G];
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) wv[g] = load(wk + g * block);
+#pragma GCC unroll 16
+        for (int n = 0; n < NR; ++n) {
+            const float hv = hp[n][k];
+#pragma GCC unroll 4
+            for (int g = 0; g < G; ++g) acc[n][g] += wv[g] * hv;
+        }
+    }
+}
+
+// The gate input: the input projection, its bias and the recurrent product.
+inline v16 pre(const block_step &s, const row_step &r, const v16 &acc, int g) {
+    return load(r.gx + g * s.gate_stride) + load(s.bias + g * s.gate_stride) + acc;
+}
+
+struct lstm_gate {
+    static constexpr int gates = 4;
+    static void apply(const block_step &s, const row_step &r, const v16 (&acc)[4]) {
+        // PyTorch's gate order: input, forget, cell, output.
+        const v16 i = vsigmoid(pre(s, r, acc[0], 0)), f = vsigmoid(pre(s, r, acc[1], 1));
+        const v16 g = vtanh(pre(s, r, acc[2], 2)), o = vsigmoid(pre(s, r, acc[3], 3));
+        const v16 c = f * load(r.c) + i * g;
+        store(r.c, c);
+        store(r.out, o * vtanh(c));
+    }
+};
+
+struct gru_gate {
+    static constexpr int gates = 3;
+    static void apply(const block_step &s, const row_step &r, const v16 (&acc)[3]) {
+        // PyTorch: r and z from both sides' sums; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h' = (1 - z) n + z h.
+        const v16 rg = vsigmoid(pre(s, r, acc[0], 0)), z = vsigmoid(pre(s, r, acc[1], 1));
+        const v16 n = vtanh(load(r.gx + 2 * s.gate_stride) + load(s.bias + 2 * s.gate_stride) + rg * (acc[2] + load(s.bias_hn)));
+        store(r.out, (1.0f - z) * n + z * load(r.h_own));
+    }
+};
+
+struct tanh_gate {
+    static constexpr int gates = 1;
+    static void apply(const block_step &s, const row_step &r, const v16 (&acc)[1]) { store(r.out, vtanh(pre(s, r, acc[0], 0))); }
+};
+
+struct relu_gate {
+    static constexpr int gates = 1;
+    static void apply(const block_step &s, const row_step &r, const v16 (&acc)[1]) {
+        const v16 x = pre(s, r, acc[0], 0);
+        store(r.out, x > 0.0f ? x : v16{});
+    }
+};
+
+template <class Gate, int NR>
+void cell_tile(const block_step &s, int64_t first) {
+    constexpr int G = Gate::gates;
+    const float *h[NR];
+    for (int n = 0; n < NR; ++n) h[n] = s.rows[first + n].h_prev;
+    v16 acc[NR][G];
+    matvec<G, NR>(s.w, s.k_len, h, acc);
+    for (int n = 0; n < NR; ++n) Gate::apply(s, s.rows[first + n], acc[n]);
+}
+
+// Rows go four at a time, so each weight loaded serves four rows; at most 16 accumulators stay in registers.
+template <class Gate>
+void cell_block(const block_step &s) {
+    int64_t r = 0;
+    for (; r + 4 <= s.row_count; r += 4) cell_tile<Gate, 4>(s, r);
+    switch (s.row_count - r) {
+        case 3: cell_tile<Gate, 3>(s, r); break;
+        case 2: cell_tile<Gate, 2>(s, r); break;
+        case 1: cell_tile<Gate, 1>(s, r); break;
+        default: break;
+    }
+}
+
+template <int NR>
+void projection_tile(const projection_step &s, int64_t first) {
+    v16 acc[NR][1];
+    matvec<1, NR>(s.w, s.k_len, s.in + first, acc);
+    for (int n = 0; n < NR; ++n) store(s.out[first + n], acc[n][0]);
+}
+
+void projection_block(const projection_step &s) {
+    int64_t r = 0;
+    for (; r + 4 <= s.row_count; r += 4) projection_tile<4>(s, r);
+    switch (s.row_count - r) {
+        case 3: projection_tile<3>(s, r); break;
+        case 2: projection_tile<2>(s, r); break;
+        case 1: projection_tile<1>(s, r); break;
+        default: break;
+    }
+}
+
+step_kernels make_kernels(const char *isa) {
+    return {isa, cell_block<lstm_gate>, cell_block<gru_gate>, cell_block<tanh_gate>, cell_block<relu_gate>, projection_block};
+}
+
+} // namespace
+} // namespace rnnshim::small_batch
