@@ -10,6 +10,9 @@ internal sealed class ClassifierInference(TokenInputTable input, RecurrentNetwor
 {
     public override ModelKind? Kind => ModelKind.Classifier;
     public override int? Classes => fc.Classes;
+
+    /// <summary>The parts, for running the model step by step (streams).</summary>
+    internal (TokenInputTable Input, RecurrentNetwork Network, OutputProjection Projection) Parts => (input, rnn, fc);
     public override string Description => $"classifier: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.Classes} classes";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);

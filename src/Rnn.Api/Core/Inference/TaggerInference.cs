@@ -7,6 +7,9 @@ internal sealed class TaggerInference(TokenInputTable input, RecurrentNetwork rn
 {
     public override ModelKind? Kind => ModelKind.Tagger;
     public override int? Classes => fc.Classes;
+
+    /// <summary>The parts, for running the model step by step (streams).</summary>
+    internal (TokenInputTable Input, RecurrentNetwork Network, OutputProjection Projection) Parts => (input, rnn, fc);
     public override string Description => $"tagger: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.Classes} classes per step";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);
