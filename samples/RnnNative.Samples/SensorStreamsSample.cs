@@ -25,7 +25,7 @@ public static class SensorStreamsSample
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         var rng = new Random(options.Seed);
-        var config = new ModelConfig(ModelKind.Tagger, RnnCellKind.Lstm, VocabularySize: Bins, EmbeddingSize: 8, HiddenSize: 24, OutputSize: 2);
+        var config = new ModelConfig(ModelKind.Tagger, RnnCellKind.Lstm, VocabularySize: Bins, EmbeddingSize: 8, HiddenSize: 16, OutputSize: 2);
         string checkpoint = Path.Combine(Path.GetTempPath(), $"rnn-sensors-{Guid.NewGuid():N}.safetensors");
         try
         {
@@ -40,14 +40,14 @@ public static class SensorStreamsSample
 
     private static double Train(ModelConfig config, Random rng, SampleOptions options, TextWriter output, string checkpoint)
     {
-        var train = Enumerable.Range(0, 96).Select(_ => Sensor(rng, 60)).ToList();
+        var train = Enumerable.Range(0, 64).Select(_ => Sensor(rng, 48)).ToList();
         using var model = new SequenceTagger(config, options.ResolvedBackend, options.Seed);
         output.WriteLine($"sensors: readings in {Bins} bins -> embedding 8 -> {config.RnnSpec} -> normal/anomaly at every step, backend {model.Backend.Name}, seed {options.Seed}");
         var batch = TokenBatch.FromSequences(train.Select(s => (IReadOnlyList<int>)s.Tokens).ToList());
         var labels = train.Select(s => (IReadOnlyList<int>)s.Anomalies).ToList();
-        var optimizer = new Adam(0.02);
+        var optimizer = new Adam(0.04);
         double loss = 0;
-        const int epochs = 120;
+        const int epochs = 100;
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             loss = model.TrainStep(batch, labels, optimizer);
