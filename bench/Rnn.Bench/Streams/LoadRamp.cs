@@ -28,6 +28,31 @@ internal static class LoadRamp
         return (best, levels);
     }
 
+    /// <summary>
+    /// Capacity without a latency bound: <paramref name="outstanding"/> streams each send their next step the moment the
+    /// last one is answered (closed loop), for <paramref name="time"/>; steps completed per second. Less sensitive to
+    /// other processes on the machine than a p99 bound.
+    /// </summary>
+    public static double Saturated(StepServer server, int outstanding, TimeSpan time)
+    {
+        long completed = 0;
+        int running = 1;
+        server.Completed = (s, _) =>
+        {
+            Interlocked.Increment(ref completed);
+            if (Volatile.Read(ref running) == 1) server.Submit(s, Stopwatch.GetTimestamp());
+        };
+        int streams = Math.Min(outstanding, server.Streams);
+        for (int s = 0; s < streams; s++) server.Submit(s, Stopwatch.GetTimestamp());
+        Thread.Sleep(time / 5);
+        long from = Interlocked.Read(ref completed), start = Stopwatch.GetTimestamp();
+        Thread.Sleep(time);
+        double rate = (Interlocked.Read(ref completed) - from) * (double)Stopwatch.Frequency / (Stopwatch.GetTimestamp() - start);
+        Volatile.Write(ref running, 0);
+        Thread.Sleep(200);   // the last steps drain
+        return rate;
+    }
+
     private static LoadLevel RunLevel(StepServer server, double rate, TimeSpan levelTime)
     {
         int streams = server.Streams;
