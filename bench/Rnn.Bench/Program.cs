@@ -20,6 +20,8 @@ using RnnNative.Cli.Benchmarking;
 //   (./build.sh bench [--quick] runs it and writes bench/results/<date>.md; ./build.sh demo runs --short)
 //   --caller-memory: peak resident memory from 1 to 4 callers on lstm-infer, ours (`rnn bench --callers K`) beside ONNX
 //   Runtime (one session, K callers), each figure a child process; ORT's child is this program with --ort-callers K.
+// --streams: stateful streams under rising load (bench/Rnn.Bench/Streams), a run of its own.
+if (args is ["--streams", .. var streamArgs]) return RnnNative.Bench.Streams.StreamBenchmark.Run(streamArgs, Console.Out);
 var options = BenchOptions.Parse(args, out string? usageError);
 if (options is null)
 {

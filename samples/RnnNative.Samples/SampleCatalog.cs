@@ -10,6 +10,7 @@ public static class SampleCatalog
         new("names", "a character-level LSTM learns dinosaur names and invents new ones (temperature sampling)", DinosaurNamesSample.Run),
         new("tagging", "many-to-many: a bidirectional LSTM marks the names in sentences", NameTaggingSample.Run),
         new("sentiment", "many-to-one: an LSTM classifies review sentences, scored on held-out ones", SentimentSample.Run, SavesCheckpoint: true),
+        new("sensors", "many sensor streams, one reading at a time: an LSTM flags anomalies at every step, streams batched together", SensorStreamsSample.Run),
         new("vanishing", "vanilla RNN vs LSTM on a 60-step memory task, with a plot of the gradient per time step", VanishingGradientSample.Run),
     ];
 

@@ -23,6 +23,7 @@ internal static class CliApp
             SampleCommand.Create(console),
             ConvertCommand.Create(console),
             PredictCommand.Create(console),
+            StreamCommand.Create(console),
         };
 
         var parsed = root.Parse(args);

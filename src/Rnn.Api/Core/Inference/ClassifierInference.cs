@@ -10,6 +10,9 @@ internal sealed class ClassifierInference(ITokenInput input, RecurrentNetwork rn
 {
     public override ModelKind? Kind => ModelKind.Classifier;
     public override int? Classes => fc.OutputSize;
+
+    /// <summary>The parts, for running the model step by step (streams).</summary>
+    internal (ITokenInput Input, RecurrentNetwork Network, Linear Projection) Parts => (input, rnn, fc);
     public override string Description => $"classifier: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.OutputSize} classes";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);

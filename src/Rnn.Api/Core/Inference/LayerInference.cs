@@ -6,6 +6,9 @@ namespace RnnNative.Inference;
 internal sealed class LayerInference(RecurrentNetwork rnn, bool fullOutput) : InferenceModel
 {
     public override ModelKind? Kind => null;
+
+    /// <summary>The layer, for running it step by step (streams).</summary>
+    internal RecurrentNetwork Network => rnn;
     public override string Description => $"RNN layer {rnn.Spec}";
 
     internal override string? Check(PredictionRecord record)

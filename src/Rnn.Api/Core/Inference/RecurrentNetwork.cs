@@ -17,6 +17,9 @@ internal sealed class RecurrentNetwork : IDisposable
 
     public RnnSpec Spec { get; }
 
+    /// <summary>The shared executor, for callers that manage their own batches (stream batching).</summary>
+    internal RnnExecutor Executor => _executor;
+
     /// <summary>
     /// x (T, N, input) time-major; lengths per sequence; optional initial state (L·D, N, H). The outputs land in pooled
     /// buffers through the executor's caller-memory entry; dispose the pass to give them back.

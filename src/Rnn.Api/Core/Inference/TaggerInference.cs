@@ -7,6 +7,9 @@ internal sealed class TaggerInference(ITokenInput input, RecurrentNetwork rnn, L
 {
     public override ModelKind? Kind => ModelKind.Tagger;
     public override int? Classes => fc.OutputSize;
+
+    /// <summary>The parts, for running the model step by step (streams).</summary>
+    internal (ITokenInput Input, RecurrentNetwork Network, Linear Projection) Parts => (input, rnn, fc);
     public override string Description => $"tagger: vocabulary {input.VocabularySize} → {rnn.Spec} → {fc.OutputSize} classes per step";
 
     internal override string? Check(PredictionRecord record) => CheckTokens(record, input);
