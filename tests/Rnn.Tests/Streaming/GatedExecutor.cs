@@ -1,3 +1,5 @@
+using RnnNative.Extensibility;
+
 namespace RnnNative.Tests.Streaming;
 
 /// <summary>

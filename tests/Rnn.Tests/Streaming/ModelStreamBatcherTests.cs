@@ -1,3 +1,4 @@
+using RnnNative.Models;
 using RnnNative.Inference;
 using RnnNative.Managed;
 using RnnNative.Streaming;
@@ -14,15 +15,15 @@ public class ModelStreamBatcherTests
     private const int Vocabulary = 11, Classes = 4;
     private static readonly RnnSpec Spec = new(RnnCellKind.Lstm, 5, 8, numLayers: 2);
 
-    private static (TokenInputTable, RecurrentNetwork, OutputProjection) Parts(int seed)
+    private static (ITokenInput, RecurrentNetwork, Linear) Parts(int seed)
     {
         var rng = new Random(seed);
         var embedding = RnnTensors.Create(StreamReference.RandomValues(rng, Vocabulary * Spec.InputSize), Vocabulary, Spec.InputSize);
         var weight = RnnTensors.Create(StreamReference.RandomValues(rng, Classes * Spec.OutputSize), Classes, Spec.OutputSize);
         var bias = RnnTensors.Create(StreamReference.RandomValues(rng, Classes), Classes);
-        return (new TokenInputTable(embedding, 0),
+        return (new Embedding(new Parameter("embedding.weight", embedding)),
             new RecurrentNetwork(RnnParameters.InitializeUniform(Spec, seed), ManagedBackend.Instance, RnnExecutorOptions.Default),
-            new OutputProjection(weight, bias));
+            new Linear(new Parameter("fc.weight", weight), new Parameter("fc.bias", bias)));
     }
 
     private static int[][] Requests(int seed, int count)
