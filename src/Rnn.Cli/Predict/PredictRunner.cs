@@ -7,7 +7,8 @@ namespace RnnNative.Cli.Predict;
 /// <summary>
 /// One <c>rnn predict</c> run: loads the model, streams this shard's records (after those an earlier run committed)
 /// through <see cref="BatchPredictor"/>, writes each window's results as one committed chunk and bad records to the
-/// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output.
+/// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output (exit code 3
+/// too when every record failed).
 /// </summary>
 internal sealed class PredictRunner(PredictSettings settings, CliConsole console, Stream standardInput)
 {
@@ -112,6 +113,14 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     {
         console.Out.WriteLine(summary.Line(settings.OutputPath));
         if (settings.SummaryPath is { } path) summary.WriteJson(path);
+        // A run that scored nothing it was given did not succeed, whatever --max-errors allows: usually the model
+        // cannot read this input at all. The files are complete all the same, so the same command answers the same way.
+        if (summary.Records > 0 && summary.Errors == summary.Records)
+        {
+            console.Err.WriteLine($"rnn: every one of the {summary.Records} records failed and {settings.OutputPath} holds no result; " +
+                $"the reasons are in {settings.ErrorsPath}.");
+            return ExitCodes.TooManyErrors;
+        }
         return ExitCodes.Success;
     }
 }
