@@ -16,6 +16,8 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     {
         var format = ResultFormat.ForOutput(settings.OutputPath);
         // A stopped run keeps its committed chunks; the operator is told so, and the signal then ends the process as usual.
+        // The results of the window in progress are not committed: a chunk is always one whole window, so that the
+        // continued run forms the same windows and batches and writes the same bytes as an uninterrupted one.
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
         AddressSpaceLimit.CheckForOneDnn(settings.Backend.Name);
