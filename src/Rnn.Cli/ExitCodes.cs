@@ -8,6 +8,6 @@ internal static class ExitCodes
     public const int Failure = 1;
     /// <summary>Bad arguments, missing or malformed files, shapes that do not fit, an unavailable backend.</summary>
     public const int InvalidInput = 2;
-    /// <summary>rnn predict met more bad records than --max-errors allows (they are in its errors file).</summary>
+    /// <summary>rnn predict met more bad records than --max-errors allows, or every record it read was bad (they are in its errors file).</summary>
     public const int TooManyErrors = 3;
 }

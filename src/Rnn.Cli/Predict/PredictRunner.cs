@@ -7,7 +7,8 @@ namespace RnnNative.Cli.Predict;
 /// <summary>
 /// One <c>rnn predict</c> run: loads the model, streams this shard's records (after those an earlier run committed)
 /// through <see cref="BatchPredictor"/>, writes each window's results as one committed chunk and bad records to the
-/// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output.
+/// errors file, stops with exit code 3 past --max-errors, and at the end joins the chunks into the output (exit code 3
+/// too when every record failed).
 /// </summary>
 internal sealed class PredictRunner(PredictSettings settings, CliConsole console, Stream standardInput)
 {
@@ -15,6 +16,8 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     {
         var format = ResultFormat.ForOutput(settings.OutputPath);
         // A stopped run keeps its committed chunks; the operator is told so, and the signal then ends the process as usual.
+        // The results of the window in progress are not committed: a chunk is always one whole window, so that the
+        // continued run forms the same windows and batches and writes the same bytes as an uninterrupted one.
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
         AddressSpaceLimit.CheckForOneDnn(settings.Backend.Name);
@@ -116,6 +119,14 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
     {
         console.Out.WriteLine(summary.Line(settings.OutputPath));
         if (settings.SummaryPath is { } path) summary.WriteJson(path);
+        // A run that scored nothing it was given did not succeed, whatever --max-errors allows: usually the model
+        // cannot read this input at all. The files are complete all the same, so the same command answers the same way.
+        if (summary.Records > 0 && summary.Errors == summary.Records)
+        {
+            console.Err.WriteLine($"rnn: every one of the {summary.Records} records failed and {settings.OutputPath} holds no result; " +
+                $"the reasons are in {settings.ErrorsPath}.");
+            return ExitCodes.TooManyErrors;
+        }
         return ExitCodes.Success;
     }
 }

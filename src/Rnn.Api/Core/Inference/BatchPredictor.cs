@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 
 namespace RnnNative.Inference;
@@ -7,8 +8,10 @@ namespace RnnNative.Inference;
 /// Streams records through one model: a reader takes <see cref="BatchPredictorOptions.Window"/> records at a time,
 /// checks each once (rejected records become error results in their place), sorts the rest by length and cuts them
 /// into batches; a pool of workers runs the batches on the shared model; results come back in input order, exactly
-/// one per record. Memory is bounded by the window, never by the input: at most three windows are alive (one being
-/// returned, one queued, one being dispatched), and every stage waits for the next one (back-pressure).
+/// one per record, each as soon as it and every result before it are done (a slow batch holds back only the results
+/// after its first record, never the ones before). Memory is bounded by the window, never by the input: at most three
+/// windows are alive (one being returned, one queued, one being dispatched), and every stage waits for the next one
+/// (back-pressure).
 /// </summary>
 public sealed class BatchPredictor
 {
@@ -26,9 +29,9 @@ public sealed class BatchPredictor
     public BatchPredictorOptions Options { get; }
 
     /// <summary>
-    /// Counters over every record this predictor has returned, safe to read while it runs. The time steps of a window
-    /// are added when its first result is returned, so once a window's last result has been returned the counters
-    /// cover exactly the windows returned so far.
+    /// Counters over every record this predictor has returned, safe to read while it runs: the records count as they
+    /// are returned. The time steps and batches of a window are added just before its last result is returned, so once
+    /// a window's last result has been returned the counters cover exactly the windows returned so far.
     /// </summary>
     public PredictionStatistics Statistics { get; } = new();
 
@@ -47,14 +50,22 @@ public sealed class BatchPredictor
         {
             await foreach (var window in windows.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                await window.Done.Task.WaitAsync(token).ConfigureAwait(false);
-                // A window's passes count when its results are returned, so after a window's last result the
-                // counters describe exactly the windows returned so far (what a caller checkpointing per window needs).
-                Statistics.AddPasses(window.Statistics);
-                foreach (var result in window.Results)
+                int count = window.Results.Length;
+                for (int next = 0; next < count; next++)
                 {
-                    Statistics.AddResult(result!);
-                    yield return result!;
+                    // The next result in input order is returned as soon as its batch is done; until then each
+                    // finished batch wakes this loop once to look again.
+                    PredictionResult? result;
+                    while ((result = Volatile.Read(ref window.Results[next])) is null)
+                    {
+                        await window.BatchFinished.WaitAsync(token).ConfigureAwait(false);
+                        if (window.Failure is { } failure) ExceptionDispatchInfo.Throw(failure);
+                    }
+                    // A window's passes count with its last result, so after it the counters describe exactly the
+                    // windows returned so far (what a caller checkpointing per window needs).
+                    if (next == count - 1) Statistics.AddPasses(window.Statistics);
+                    Statistics.AddResult(result);
+                    yield return result;
                 }
             }
             await reader.ConfigureAwait(false);
@@ -115,8 +126,6 @@ public sealed class BatchPredictor
             else window.Results[i] = PredictionResult.Failed(records[i], reason);
         }
         var batches = BatchPlanner.Plan(accepted.Select(i => records[i].Length).ToList(), Options);
-        window.Pending = batches.Count;
-        if (batches.Count == 0) window.Done.TrySetResult();
         await windows.WriteAsync(window, token).ConfigureAwait(false);
         foreach (var batch in batches)
             await work.WriteAsync(new WorkItem(window, batch.Select(j => accepted[j]).ToArray()), token).ConfigureAwait(false);
@@ -139,14 +148,15 @@ public sealed class BatchPredictor
                 var batch = item.Indices.Select(i => item.Window.Records[i]).ToList();
                 var results = _model.Run(batch, item.Window.Statistics);
                 item.Window.Statistics.AddBatch();
-                for (int k = 0; k < item.Indices.Length; k++) item.Window.Results[item.Indices[k]] = results[k];
-                if (Interlocked.Decrement(ref item.Window.Pending) == 0) item.Window.Done.TrySetResult();
+                for (int k = 0; k < item.Indices.Length; k++) Volatile.Write(ref item.Window.Results[item.Indices[k]], results[k]);
             }
             catch (Exception e)
             {
-                // The worker stays alive for other windows' batches; the consumer meets the failure at this window.
-                item.Window.Done.TrySetException(e);
+                // The worker stays alive for other windows' batches; the consumer meets the failure at this window,
+                // after the results before the failed batch's first record.
+                Interlocked.CompareExchange(ref item.Window.Failure, e, null);
             }
+            item.Window.BatchFinished.Release();
         }
     }
 
@@ -154,8 +164,10 @@ public sealed class BatchPredictor
     {
         public List<PredictionRecord> Records { get; } = records;
         public PredictionResult?[] Results { get; } = new PredictionResult?[records.Count];
-        public int Pending;
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Released once per finished batch (done or failed); the consumer waits on it for the next result.</summary>
+        public SemaphoreSlim BatchFinished { get; } = new(0);
+        /// <summary>The first failure of one of this window's batches; its records never get a result.</summary>
+        public Exception? Failure;
         /// <summary>The passes and batches of this window's records only.</summary>
         public PredictionStatistics Statistics { get; } = new();
     }
