@@ -22,6 +22,18 @@ if (!onednn.Availability.IsAvailable)
 }
 Console.WriteLine($"fastest: {RnnBackends.Fastest().Name}");
 
+// This app references RnnNative.OneDnn only: asking for cudnn must name the package that brings it.
+try
+{
+    RnnBackends.Get("cudnn");
+    Console.Error.WriteLine("cudnn resolved although its package is not referenced");
+    return 1;
+}
+catch (ArgumentException e) when (e.Message.Contains("dotnet add package RnnNative.CuDnn", StringComparison.Ordinal))
+{
+    Console.WriteLine($"without its package: {e.Message}");
+}
+
 using var fast = onednn.CreateExecutor(parameters);
 using var reference = RnnBackends.Managed.CreateExecutor(parameters);
 using var a = fast.Forward(input);

@@ -36,9 +36,22 @@ public static class RnnBackends
         All.FirstOrDefault(b => b.Availability.IsAvailable && b.Supports(precision))
         ?? throw new RnnBackendUnavailableException("any", $"no available backend supports {precision}.");
 
+    /// <summary>
+    /// The backend of that name. A backend comes with its package, so a name this process does not know is refused
+    /// with the backends it has and, for the project's own backends, the package that brings the one asked for.
+    /// </summary>
     public static IRnnBackend Get(string name) =>
         All.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown backend '{name}'; expected one of: {string.Join(", ", All.Select(b => b.Name))}.", nameof(name));
+        ?? throw new ArgumentException($"Unknown backend '{name}'; expected one of: {string.Join(", ", All.Select(b => b.Name))}."
+            + (PackageOf(name) is { } package ? $" The {name.ToLowerInvariant()} backend comes with the {package} package: add it (dotnet add package {package})." : ""), nameof(name));
+
+    // Only for the message above: a backend package registers itself when referenced, so nothing here is needed to run one.
+    private static string? PackageOf(string name) => name.ToLowerInvariant() switch
+    {
+        "onednn" => "RnnNative.OneDnn",
+        "cudnn" => "RnnNative.CuDnn",
+        _ => null,
+    };
 
     /// <summary>Adds a backend that no referenced package declares (a name already present is refused).</summary>
     public static void Register(IRnnBackend backend, int speedRank)
