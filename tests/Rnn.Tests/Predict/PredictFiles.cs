@@ -17,6 +17,17 @@ internal static class PredictFiles
         return model;
     }
 
+    /// <summary>
+    /// A run long enough to be interrupted mid-way (2,400 records through a managed 2-layer LSTM 32): the model at
+    /// <paramref name="modelPath"/>, the records at <paramref name="inputPath"/>.
+    /// </summary>
+    public static void WriteLongRun(string modelPath, string inputPath)
+    {
+        var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, Vocabulary, 16, 32, 4, NumLayers: 2);
+        using (var model = new SequenceClassifier(config, ManagedBackend.Instance, seed: 8)) ModelCheckpoint.Save(modelPath, model);
+        WriteTokens(inputPath, 2400, seed: 6, maxLength: 20);
+    }
+
     /// <summary>Random token records with ids 0..count-1, lengths 1..maxLength.</summary>
     public static List<int[]> WriteTokens(string path, int count, int seed, int maxLength = 12)
     {

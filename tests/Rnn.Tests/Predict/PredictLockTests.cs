@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using RnnNative.Managed;
-using RnnNative.Models;
 using RnnNative.Tests.Cli;
 
 namespace RnnNative.Tests.Predict;
@@ -12,9 +10,7 @@ public class PredictLockTests
     public void ASecondRunOnTheSameOutputIsRefusedWhileTheFirstHoldsIt()
     {
         using var folder = new TempFolder();
-        var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, PredictFiles.Vocabulary, 16, 32, 4, NumLayers: 2);
-        using (var model = new SequenceClassifier(config, ManagedBackend.Instance, seed: 8)) ModelCheckpoint.Save(folder["c.safetensors"], model);
-        PredictFiles.WriteTokens(folder["in.jsonl"], 2400, seed: 6, maxLength: 20);
+        PredictFiles.WriteLongRun(folder["c.safetensors"], folder["in.jsonl"]);
         string[] args = ["predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"],
             "--backend", "managed", "--window", "60", "--max-batch-size", "16", "--quiet"];
 

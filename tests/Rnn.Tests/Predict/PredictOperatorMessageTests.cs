@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using RnnNative.Managed;
-using RnnNative.Models;
 using RnnNative.Tests.Cli;
 
 namespace RnnNative.Tests.Predict;
@@ -13,9 +11,7 @@ public class PredictOperatorMessageTests
     {
         if (!OperatingSystem.IsLinux()) Assert.Ignore("sends SIGTERM with kill(1)");
         using var folder = new TempFolder();
-        var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, PredictFiles.Vocabulary, 16, 32, 4, NumLayers: 2);
-        using (var model = new SequenceClassifier(config, ManagedBackend.Instance, seed: 8)) ModelCheckpoint.Save(folder["c.safetensors"], model);
-        PredictFiles.WriteTokens(folder["in.jsonl"], 2400, seed: 6, maxLength: 20);
+        PredictFiles.WriteLongRun(folder["c.safetensors"], folder["in.jsonl"]);
         string[] args = ["predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", folder["out.jsonl"],
             "--backend", "managed", "--window", "60", "--max-batch-size", "16", "--quiet"];
 

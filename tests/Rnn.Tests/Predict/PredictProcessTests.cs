@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using RnnNative.Managed;
-using RnnNative.Models;
 using RnnNative.Tests.Cli;
 
 namespace RnnNative.Tests.Predict;
@@ -16,9 +14,7 @@ public class PredictProcessTests
     public void AKilledRunResumesFromItsLastChunkAndWritesTheSameBytes()
     {
         using var folder = new TempFolder();
-        var config = new ModelConfig(ModelKind.Classifier, RnnCellKind.Lstm, PredictFiles.Vocabulary, 16, 32, 4, NumLayers: 2);
-        using (var model = new SequenceClassifier(config, ManagedBackend.Instance, seed: 8)) ModelCheckpoint.Save(folder["c.safetensors"], model);
-        PredictFiles.WriteTokens(folder["in.jsonl"], 2400, seed: 6, maxLength: 20);
+        PredictFiles.WriteLongRun(folder["c.safetensors"], folder["in.jsonl"]);
         string[] Args(string output) => ["predict", "--model", folder["c.safetensors"], "--input", folder["in.jsonl"], "--output", output,
             "--backend", "managed", "--window", "60", "--max-batch-size", "16", "--workers", "2", "--quiet"];
 
