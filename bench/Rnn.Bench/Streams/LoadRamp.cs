@@ -12,18 +12,26 @@ internal sealed record LoadLevel(double Offered, double Achieved, double P50Ms, 
 /// </summary>
 internal static class LoadRamp
 {
+    /// <summary>Tries of a level before the ramp stops there: another process that takes a core for a moment passes the
+    /// p99 bound of one try, not of three (every contender gets the same tries).</summary>
+    public const int TriesPerLevel = 3;
+
     public static (LoadLevel? Best, List<LoadLevel> Levels) Run(StepServer server, double boundMs, double startRate, double growth, TimeSpan levelTime, TextWriter log)
     {
         var levels = new List<LoadLevel>();
         LoadLevel? best = null;
         for (double rate = startRate; rate < 5e6; rate *= growth)
         {
-            var level = RunLevel(server, rate, levelTime);
-            levels.Add(level);
-            log.WriteLine($"    offered {level.Offered,9:F0}/s  achieved {level.Achieved,9:F0}/s  p50 {level.P50Ms,7:F3} ms  p99 {level.P99Ms,8:F3} ms{(level.Refused > 0 ? $"  ({level.Refused:P1} not sent: every picked stream busy)" : "")}");
-            bool within = level.P99Ms <= boundMs && level.Refused < 0.01 && level.Achieved >= 0.95 * level.Offered;
+            bool within = false;
+            for (int attempt = 1; attempt <= TriesPerLevel && !within; attempt++)
+            {
+                var level = RunLevel(server, rate, levelTime);
+                levels.Add(level);
+                within = level.P99Ms <= boundMs && level.Refused < 0.01 && level.Achieved >= 0.95 * level.Offered;
+                log.WriteLine($"    offered {level.Offered,9:F0}/s  achieved {level.Achieved,9:F0}/s  p50 {level.P50Ms,7:F3} ms  p99 {level.P99Ms,8:F3} ms{(level.Refused > 0 ? $"  ({level.Refused:P1} not sent: every picked stream busy)" : "")}{(within ? "" : $"  over the bound (try {attempt} of {TriesPerLevel})")}");
+                if (within && (best is null || level.Achieved > best.Achieved)) best = level;
+            }
             if (!within) break;
-            if (best is null || level.Achieved > best.Achieved) best = level;
         }
         return (best, levels);
     }

@@ -1,15 +1,22 @@
 #include "small_batch_path.hpp"
 
 #include "../error.hpp"
+#include "../openmp_threads_scope.hpp"
+#include "step_barrier.hpp"
+#include "worker_team.hpp"
 
 #include <oneapi/dnnl/dnnl.h>
-#include <omp.h>
+#include <atomic>
 
 #include <algorithm>
 #include <cstring>
 #include <string>
 
 namespace rnnshim::small_batch {
+
+// Rows of the input projection per GEMM call: enough to keep the GEMM efficient, few enough that a 50-step sequence
+// gives two threads work each.
+constexpr int64_t gemm_slice_rows = 32;
 
 bool chosen(const model_shape &m, int64_t batch, bool training) {
     if (training || m.precision != RNN_PRECISION_F32) return false;
@@ -73,6 +80,9 @@ void path::forward(const rnn_forward_args &a, int threads) {
     // Only live steps are written; the output reads 0 at every padded one.
     if (!full) std::memset(a.output, 0, sizeof(float) * size_t(t_len * n * dout));
 
+    // The call's members run oneDNN's GEMM on slices each, on their own thread; the caller's count comes back after.
+    openmp_threads_scope one_thread(1);
+    worker_team team(threads);
     const float *in = a.input;
     bool in_batch_first = a.batch_first != 0;
     for (int64_t l = 0; l < m_.num_layers; ++l) {
@@ -81,14 +91,15 @@ void path::forward(const rnn_forward_args &a, int threads) {
         float *out = last ? a.output
                           : static_cast<float *>(ws.layer_out[l % 2].ensure(sizeof(float) * size_t(t_len * n * dout)));
         const bool out_batch_first = last && a.batch_first != 0;
-        run_layer(l, *w, a, in, in_batch_first, out, out_batch_first, threads, ws, lengths, steps);
+        run_layer(l, *w, a, in, in_batch_first, out, out_batch_first, team, ws, lengths, steps);
         in = out;
         in_batch_first = out_batch_first;
     }
 }
 
 void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args &a, const float *in, bool in_batch_first,
-        float *out, bool out_batch_first, int threads, workspace &ws, const int32_t *lengths, int64_t steps) {
+        float *out, bool out_batch_first, worker_team &team, workspace &ws, const int32_t *lengths,
+        int64_t steps) {
     const packed_layer &pl = w.layer(l);
     const int64_t t_len = a.seq_len, n_rows = a.batch, d_count = m_.directions, g_count = m_.gates();
     const int64_t h = m_.hidden_size, s = m_.state_size(), hp = w.padded_hidden(), sp = w.padded_state();
@@ -99,11 +110,6 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     // Both directions' input projections for every step: (T N) x (D G Hp), rows in the input's own order.
     const int64_t gx_count = checked_mul(checked_mul(t_len, n_rows, "input projection"), cols, "input projection");
     auto *gx = static_cast<float *>(ws.gx.ensure(sizeof(float) * size_t(checked_mul(gx_count, 4, "input projection") / 4)));
-    const dnnl_status_t gemm = dnnl_sgemm('N', 'T', t_len * n_rows, cols, pl.input_size, 1.0f, in, pl.input_size,
-            static_cast<const float *>(pl.w_ih.data()), pl.input_size, 0.0f, gx, cols);
-    if (gemm != dnnl_success)
-        fail(status_of_dnnl(gemm), "oneDNN sgemm failed on the input projection (dnnl_status " + std::to_string(int(gemm)) + ")");
-
     float *hb[2] = {static_cast<float *>(ws.h[0].zeroed(sizeof(float) * size_t(d_count * n_rows * sp))),
             static_cast<float *>(ws.h[1].zeroed(sizeof(float) * size_t(d_count * n_rows * sp)))};
     float *c = lstm ? static_cast<float *>(ws.c.zeroed(sizeof(float) * size_t(d_count * n_rows * hp))) : nullptr;
@@ -115,8 +121,9 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
             if (lstm && a.c0) std::memcpy(c + (d * n_rows + n) * hp, a.c0 + state_row * h, sizeof(float) * size_t(h));
         }
 
-    auto *rows_all = static_cast<row_step *>(ws.rows.ensure(sizeof(row_step) * size_t(threads * n_rows)));
-    auto *pointers_all = static_cast<float **>(ws.pointers.ensure(sizeof(float *) * size_t(2 * threads * n_rows)));
+    const int64_t members = team.members();
+    auto *rows_all = static_cast<row_step *>(ws.rows.ensure(sizeof(row_step) * size_t(members * n_rows)));
+    auto *pointers_all = static_cast<float **>(ws.pointers.ensure(sizeof(float *) * size_t(2 * members * n_rows)));
     void (*cell)(const block_step &) = lstm ? kernels_.lstm : gru ? kernels_.gru
             : m_.cell == RNN_CELL_RELU ? kernels_.rnn_relu : kernels_.rnn_tanh;
     void (*project)(const projection_step &) = kernels_.projection;
@@ -130,22 +137,36 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         return out + (out_batch_first ? n * t_len + t : t * n_rows + n) * dout + d * s;
     };
 
-#pragma omp parallel num_threads(threads)
-    {
+    // The input projection is cut into slices of a fixed number of rows, whatever the thread count, so a row's result
+    // is the same on any team (oneDNN's sgemm may sum a row differently in a GEMM of another height).
+    const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
+    const float *w_ih = static_cast<const float *>(pl.w_ih.data());
+    std::atomic<int> gemm_status{int(dnnl_success)};
+    step_barrier barrier{int(members)};
+
+    auto member_job = [&](int64_t me, int64_t team_size) {
+        for (int64_t slice = me; slice < slices; slice += team_size) {
+            const int64_t r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
+            const dnnl_status_t st = dnnl_sgemm('N', 'T', r1 - r0, cols, pl.input_size, 1.0f, in + r0 * pl.input_size,
+                    pl.input_size, w_ih, pl.input_size, 0.0f, gx + r0 * cols, cols);
+            if (st != dnnl_success) gemm_status.store(int(st), std::memory_order_relaxed);
+        }
+        barrier.arrive_and_wait();
+        if (gemm_status.load(std::memory_order_relaxed) != int(dnnl_success)) return;
+
         // A fixed share of (direction, block) pairs for the whole call: the same weights every step.
-        const int64_t team = omp_get_num_threads(), me = omp_get_thread_num();
         const int64_t items = d_count * blocks, p_items = d_count * proj_blocks;
         row_step *rows = rows_all + me * n_rows;
         const float **p_in = const_cast<const float **>(pointers_all + 2 * me * n_rows);
         float **p_out = pointers_all + (2 * me + 1) * n_rows;
         // One thread runs a bidirectional layer one direction after the other: a step then streams one direction's
         // weights, not both (half the bytes that must stay cached). A team walks both directions in the same steps.
-        const int64_t passes = team == 1 ? d_count : 1;
+        const int64_t passes = team_size == 1 ? d_count : 1;
         for (int64_t pass = 0; pass < passes; ++pass) {
-        const int64_t first = passes > 1 ? pass * blocks : me * items / team;
-        const int64_t end = passes > 1 ? (pass + 1) * blocks : (me + 1) * items / team;
-        const int64_t p_first = passes > 1 ? pass * proj_blocks : me * p_items / team;
-        const int64_t p_end = passes > 1 ? (pass + 1) * proj_blocks : (me + 1) * p_items / team;
+        const int64_t first = passes > 1 ? pass * blocks : me * items / team_size;
+        const int64_t end = passes > 1 ? (pass + 1) * blocks : (me + 1) * items / team_size;
+        const int64_t p_first = passes > 1 ? pass * proj_blocks : me * p_items / team_size;
+        const int64_t p_end = passes > 1 ? (pass + 1) * proj_blocks : (me + 1) * p_items / team_size;
 
         for (int64_t step = 0; step < steps; ++step) {
             const float *h_prev = hb[step % 2];
@@ -177,7 +198,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                                 sizeof(float) * size_t(width));
             }
             if (projection) {
-#pragma omp barrier
+                barrier.arrive_and_wait();
                 for (int64_t item = p_first; item < p_end; ++item) {
                     const int64_t d = item / proj_blocks, p0 = (item % proj_blocks) * block;
                     int64_t count = 0;
@@ -198,10 +219,14 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                                     sizeof(float) * size_t(width));
                 }
             }
-#pragma omp barrier
+            barrier.arrive_and_wait();
         }
         }
-    }
+    };
+    team.run(member_job);
+    const auto gemm = dnnl_status_t(gemm_status.load());
+    if (gemm != dnnl_success)
+        fail(status_of_dnnl(gemm), "oneDNN sgemm failed on the input projection (dnnl_status " + std::to_string(int(gemm)) + ")");
 
     const float *final_h = hb[steps % 2];
     for (int64_t d = 0; d < d_count; ++d)

@@ -1,11 +1,12 @@
 // The small-batch inference path: f32 inference for every cell, layer count and direction without oneDNN's RNN
-// primitive. Per layer, the input projection of all steps (both directions) is one GEMM; then one OpenMP team walks
-// the steps, each thread owning a fixed range of (direction, 16-unit block) pairs for the whole call, so the slice of
-// recurrent weights it streams each step stays in its core's cache. A thread computes its blocks' part of W_hh h_{t-1},
+// primitive. A call runs on its own team of threads (worker_team.hpp), which waits between steps by spinning briefly
+// rather than by OpenMP's wait policy. Per layer, the input projection of all steps (both directions) is one GEMM cut
+// into row slices; then the team walks the steps, each member owning a fixed range of (direction, 16-unit block) pairs
+// for the whole call, so the slice of recurrent weights it streams each step stays in its core's cache. A member computes its blocks' part of W_hh h_{t-1},
 // the gate math and the state update, and writes its part of h_t; one barrier per step (two with a projection, whose
 // outputs are split the same way) publishes h_t to the team. Each unit's recurrence is computed by exactly one thread
-// in a fixed summation order, so it does not depend on the thread count; the input GEMM is oneDNN's sgemm, deterministic
-// for a given thread count.
+// in a fixed summation order, so it does not depend on the thread count or on how many members a call got; the input
+// GEMM is oneDNN's sgemm on as many row slices as the call asked threads, deterministic for a given thread count.
 //
 // Concurrent calls share only the packed weights (immutable, swapped whole by update_weights); everything a call writes
 // comes from a workspace it holds alone.
@@ -33,7 +34,7 @@ public:
     path(const model_shape &m, const float *params);
 
     void update_weights(const float *params);
-    // args validated by the caller (api.cpp); threads > 0 and omp_set_num_threads(threads) already done.
+    // args validated by the caller (api.cpp); threads > 0.
     void forward(const rnn_forward_args &args, int threads);
     const char *isa() const { return kernels_.isa; }
 
@@ -44,7 +45,8 @@ private:
     class workspace_lease;
 
     void run_layer(int64_t layer, const packed_weights &w, const rnn_forward_args &a, const float *in, bool in_batch_first,
-            float *out, bool out_batch_first, int threads, workspace &ws, const int32_t *lengths, int64_t steps);
+            float *out, bool out_batch_first, class worker_team &team, workspace &ws, const int32_t *lengths,
+            int64_t steps);
 
     model_shape m_;
     const step_kernels &kernels_;
