@@ -26,7 +26,7 @@ executor::executor(const model_shape &m, const executor_tuning &tuning, const fl
     : m_(m), tuning_(tuning), engine_(dnnl::engine::kind::cpu, 0), data_type_(data_type_of(m)),
       cache_(tuning.primitive_cache_capacity), pool_(engine_) {
     weights_ = std::make_shared<prepared_weights>(m_, params, engine_);
-    if (m_.precision == RNN_PRECISION_F32 && m_.small_batch_path != RNN_SMALL_BATCH_NEVER)
+    if ((m_.precision == RNN_PRECISION_F32 || m_.precision == RNN_PRECISION_BF16) && m_.small_batch_path != RNN_SMALL_BATCH_NEVER)
         small_batch_ = std::make_unique<small_batch::path>(m_, params);
 }
 

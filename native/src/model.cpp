@@ -48,8 +48,6 @@ model_shape validate_model(const rnn_model_desc *d) {
         invalid("precision must be 0 (f32) or 1 (bf16); got " + std::to_string(d->precision));
     if (d->small_batch_path < RNN_SMALL_BATCH_AUTO || d->small_batch_path > RNN_SMALL_BATCH_NEVER)
         invalid("small_batch_path must be 0 (auto), 1 (always) or 2 (never); got " + std::to_string(d->small_batch_path));
-    if (d->small_batch_path == RNN_SMALL_BATCH_ALWAYS && d->precision != RNN_PRECISION_F32)
-        fail(RNN_STATUS_UNSUPPORTED, "small_batch_path = always needs precision f32: the small-batch path computes in f32 only");
     if (d->threads < 0 || d->threads > 4096) invalid("threads must be between 0 (all cores) and 4096; got " + std::to_string(d->threads));
     if (d->proj_size != 0) {
         if (d->cell != RNN_CELL_LSTM)

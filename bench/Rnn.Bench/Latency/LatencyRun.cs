@@ -7,14 +7,15 @@ using RnnNative.Validation;
 namespace RnnNative.Bench.Latency;
 
 /// <summary>One row: a case at a thread count, every contender's per-call latency in the same rounds, and the limit.</summary>
-public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample Ort, double LimitSeconds);
+public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample? Bf16, LatencySample Ort, double LimitSeconds);
 
 /// <summary>p50 and p99 of a contender's calls over all rounds, in seconds.</summary>
 public sealed record LatencySample(double P50, double P99, int Calls);
 
 /// <summary>
 /// The latency suite (issue 27): each case with 1 and 2 threads, ours through the caller-memory <c>Forward</c> (the
-/// automatic path choice, and oneDNN's primitive forced, for the before/after in the same run) against ONNX Runtime C#
+/// automatic path choice, and oneDNN's primitive forced, for the before/after in the same run; and in bf16 where the CPU
+/// has AVX-512, with the automatic choice) against ONNX Runtime C#
 /// over bound <see cref="Microsoft.ML.OnnxRuntime.OrtValue"/>s, in one process after an equality gate. Rounds alternate
 /// the contenders' order; every call is timed on its own.
 /// </summary>
@@ -33,31 +34,37 @@ public static class LatencyRun
             var x = RnnTensors.Zeros(c.Steps, c.Batch, c.Spec.InputSize);
             for (int i = 0; i < x.Length; i++) x.Span[i] = (float)(rng.NextDouble() * 2 - 1);
 
-            using var ours = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto);
-            using var primitive = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Never);
+            using var ours = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.F32);
+            using var primitive = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Never, RnnPrecision.F32);
+            using var bf16 = OneDnnBackend.Instance.Supports(RnnPrecision.Bf16)
+                ? new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.Bf16)
+                : null;
             using var ort = new OrtRnnPeer(parameters, x, threads);
-            // The gate: all three compute the same function before anything is timed (from zero state).
+            // The gate: every contender computes the same function before anything is timed (from zero state).
             ours.Call(carry: false);
             primitive.Call(carry: false);
+            bf16?.Call(carry: false);
             ort.Run();
             PeerAgreement.Require("ours (auto)", c.Name, ort.Output, ours.Output, ValidationTolerance.F32);
             PeerAgreement.Require("ours (primitive)", c.Name, ort.Output, primitive.Output, ValidationTolerance.F32);
+            if (bf16 is not null) PeerAgreement.Require("ours (bf16)", c.Name, ort.Output, bf16.Output, ValidationTolerance.Bf16);
 
-            var samples = new List<double>[3] { [], [], [] };
-            Action[] calls = [() => ours.Call(c.CarriesState), () => primitive.Call(c.CarriesState), ort.Run];
-            for (int k = 0; k < 3; k++) Time(calls[k], roundSeconds / 2, null); // warm-up
+            var calls = new List<Action> { () => ours.Call(c.CarriesState), () => primitive.Call(c.CarriesState), ort.Run };
+            if (bf16 is not null) calls.Add(() => bf16.Call(c.CarriesState));
+            var samples = calls.Select(_ => new List<double>()).ToArray();
+            for (int k = 0; k < calls.Count; k++) Time(calls[k], roundSeconds / 2, null); // warm-up
             for (int round = 0; round < rounds; round++)
-                for (int j = 0; j < 3; j++)
+                for (int j = 0; j < calls.Count; j++)
                 {
-                    int k = (round + j) % 3;
+                    int k = (round + j) % calls.Count;
                     Time(calls[k], roundSeconds, samples[k]);
                 }
             double bandwidth = CacheBandwidthProbe.BytesPerSecond(c.RecurrentWeightBytes, threads, quick ? 0.01 : 0.05, quick ? 2 : 5);
             double limit = c.Steps * (double)c.RecurrentWeightBytes / bandwidth;
-            var row = new LatencyRow(c, threads, Summarize(samples[0]), Summarize(samples[1]), Summarize(samples[2]), limit);
+            var row = new LatencyRow(c, threads, Summarize(samples[0]), Summarize(samples[1]), bf16 is null ? null : Summarize(samples[3]), Summarize(samples[2]), limit);
             rows.Add(row);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  limit {limit * 1e6:0.0} µs"));
+                $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {(row.Bf16 is { } b ? (b.P50 / row.Ort.P50).ToString("0.00", CultureInfo.InvariantCulture) : "—")}  limit {limit * 1e6:0.0} µs"));
         }
         return rows;
     }
@@ -88,12 +95,12 @@ public static class LatencyRun
         private readonly float[] _input, _hidden, _cell, _h0, _c0;
         private readonly int _threads;
 
-        public OurLatencyCaller(LatencyCase c, RnnParameters parameters, float[] input, int threads, SmallBatchPath path)
+        public OurLatencyCaller(LatencyCase c, RnnParameters parameters, float[] input, int threads, SmallBatchPath path, RnnPrecision precision)
         {
             _case = c;
             _input = input;
             _threads = threads;
-            _executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(Threads: threads, SmallBatchPath: path));
+            _executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(precision, Threads: threads, SmallBatchPath: path));
             var (y, hidden, cell) = RnnOutputBuffers.Sizes(c.Spec, c.Steps, c.Batch);
             Output = new float[y];
             (_hidden, _cell, _h0, _c0) = (new float[hidden], new float[cell], new float[hidden], new float[cell]);

@@ -1,5 +1,6 @@
 #include "packed_weights.hpp"
 
+#include <cstdint>
 #include <cstring>
 
 namespace rnnshim::small_batch {
@@ -10,10 +11,39 @@ float *floats(aligned_buffer &b, int64_t count) {
     return static_cast<float *>(b.zeroed(sizeof(float) * size_t(count)));
 }
 
+// A float's nearest bfloat16 (ties to even), as the upper 16 bits of a float; NaN stays NaN.
+uint16_t to_bf16(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return uint16_t((bits >> 16) | 0x40u);
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return uint16_t(bits >> 16);
+}
+
+float round_to_bf16(float f) {
+    const uint32_t bits = uint32_t(to_bf16(f)) << 16;
+    float r;
+    std::memcpy(&r, &bits, sizeof r);
+    return r;
+}
+
+// Narrows a buffer of floats to their bfloat16 values in place, packed into its first half (element i moves from byte
+// 4i to byte 2i, read before anything is written there).
+void narrow_to_bf16(aligned_buffer &b, int64_t count) {
+    auto *bytes = static_cast<char *>(b.data());
+    for (int64_t i = 0; i < count; ++i) {
+        float f;
+        std::memcpy(&f, bytes + 4 * i, sizeof f);
+        const uint16_t half = to_bf16(f);
+        std::memcpy(bytes + 2 * i, &half, sizeof half);
+    }
+}
+
 } // namespace
 
 packed_weights::packed_weights(const model_shape &m, const float *params)
-    : padded_hidden_(round_up(m.hidden_size, block)), padded_state_(round_up(m.state_size(), block)) {
+    : padded_hidden_(round_up(m.hidden_size, block)), padded_state_(round_up(m.state_size(), block)),
+      bf16_(m.precision == RNN_PRECISION_BF16) {
     const int64_t d_count = m.directions, g_count = m.gates(), h = m.hidden_size, hp = padded_hidden_, s = m.state_size();
     const int64_t blocks = hp / block;
     const bool gru = m.cell == RNN_CELL_GRU;
@@ -51,6 +81,12 @@ packed_weights::packed_weights(const model_shape &m, const float *params)
                 for (int64_t p = 0; p < m.proj_size; ++p)
                     for (int64_t k = 0; k < h; ++k) dst[((p / block) * h + k) * block + p % block] = src_hr[p * h + k];
             }
+        }
+        if (bf16_) {
+            const int64_t ih_count = d_count * g_count * hp * k_in;
+            for (int64_t i = 0; i < ih_count; ++i) w_ih[i] = round_to_bf16(w_ih[i]);
+            narrow_to_bf16(pl.w_hh, d_count * blocks * s * g_count * block);
+            if (w_hr) narrow_to_bf16(pl.w_hr, d_count * padded_state_ * h);
         }
     }
 }

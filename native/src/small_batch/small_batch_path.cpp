@@ -19,7 +19,7 @@ namespace rnnshim::small_batch {
 constexpr int64_t gemm_slice_rows = 32;
 
 bool chosen(const model_shape &m, int64_t batch, bool training) {
-    if (training || m.precision != RNN_PRECISION_F32) return false;
+    if (training || (m.precision != RNN_PRECISION_F32 && m.precision != RNN_PRECISION_BF16)) return false;
     switch (m.small_batch_path) {
         case RNN_SMALL_BATCH_ALWAYS: return true;
         case RNN_SMALL_BATCH_NEVER: return false;
@@ -124,12 +124,15 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     const int64_t members = team.members();
     auto *rows_all = static_cast<row_step *>(ws.rows.ensure(sizeof(row_step) * size_t(members * n_rows)));
     auto *pointers_all = static_cast<float **>(ws.pointers.ensure(sizeof(float *) * size_t(2 * members * n_rows)));
-    void (*cell)(const block_step &) = lstm ? kernels_.lstm : gru ? kernels_.gru
-            : m_.cell == RNN_CELL_RELU ? kernels_.rnn_relu : kernels_.rnn_tanh;
-    void (*project)(const projection_step &) = kernels_.projection;
-    const float *w_hh = static_cast<const float *>(pl.w_hh.data()), *bias = static_cast<const float *>(pl.bias.data());
+    const cell_kernels &set = w.bf16() ? kernels_.bf16 : kernels_.f32;
+    void (*cell)(const block_step &) = lstm ? set.lstm : gru ? set.gru : m_.cell == RNN_CELL_RELU ? set.rnn_relu : set.rnn_tanh;
+    void (*project)(const projection_step &) = set.projection;
+    // Recurrent weights as bytes: a block's slice starts at an element offset times the stored element's size.
+    const auto *w_hh = static_cast<const char *>(pl.w_hh.data());
+    const auto *w_hr = projection ? static_cast<const char *>(pl.w_hr.data()) : nullptr;
+    const int64_t w_bytes = w.bf16() ? 2 : 4;
+    const float *bias = static_cast<const float *>(pl.bias.data());
     const float *bias_hn = gru ? static_cast<const float *>(pl.bias_hn.data()) : nullptr;
-    const float *w_hr = projection ? static_cast<const float *>(pl.w_hr.data()) : nullptr;
 
     auto time_of = [&](int64_t d, int64_t n, int64_t step) { return d == 0 ? step : lengths[n] - 1 - step; };
     auto in_row = [&](int64_t t, int64_t n) { return in_batch_first ? n * t_len + t : t * n_rows + n; };
@@ -188,7 +191,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                             projection ? r + (d * n_rows + n) * hp + u0 : hnext + u0};
                 }
                 if (count > 0)
-                    cell({w_hh + (d * blocks + b) * s * g_count * block, s, hp, bias + d * g_count * hp + u0,
+                    cell({w_hh + (d * blocks + b) * s * g_count * block * w_bytes, s, hp, bias + d * g_count * hp + u0,
                             gru ? bias_hn + d * hp + u0 : nullptr, rows, count});
                 const int64_t width = std::min<int64_t>(block, s - u0);
                 if (projection || width <= 0) continue;
@@ -211,7 +214,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                         p_in[count] = r + (d * n_rows + n) * hp;
                         p_out[count++] = hnext + p0;
                     }
-                    if (count > 0) project({w_hr + (d * proj_blocks + item % proj_blocks) * h * block, h, p_in, p_out, count});
+                    if (count > 0) project({w_hr + (d * proj_blocks + item % proj_blocks) * h * block * w_bytes, h, p_in, p_out, count});
                     const int64_t width = std::min<int64_t>(block, s - p0);
                     for (int64_t n = 0; n < n_rows; ++n)
                         if (step < lengths[n])

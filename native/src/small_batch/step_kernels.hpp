@@ -21,7 +21,7 @@ struct row_step {
 };
 
 struct block_step {
-    const float *w;       // packed recurrent weights of this block: [k_len][gates][16]
+    const void *w;        // packed recurrent weights of this block: [k_len][gates][16], float or bf16
     int64_t k_len;        // the recurrent product's length (the state width)
     int64_t gate_stride;  // distance between gates in gx and bias (the padded hidden size)
     const float *bias;    // the block's input-side bias at gate 0 (gate g at bias + g * gate_stride)
@@ -32,20 +32,25 @@ struct block_step {
 
 // Projection: out[j] = sum_k w[k][j] * in[k] for the 16 outputs of one block, for each row.
 struct projection_step {
-    const float *w;       // [k_len][16]
+    const void *w;        // [k_len][16], float or bf16
     int64_t k_len;
     const float *const *in;
     float *const *out;
     int64_t row_count;
 };
 
-struct step_kernels {
-    const char *isa;
+struct cell_kernels {
     void (*lstm)(const block_step &);
     void (*gru)(const block_step &);
     void (*rnn_tanh)(const block_step &);
     void (*rnn_relu)(const block_step &);
     void (*projection)(const projection_step &);
+};
+
+struct step_kernels {
+    const char *isa;
+    cell_kernels f32;  // weights stored as float
+    cell_kernels bf16; // weights stored as bfloat16 (a float's upper 16 bits), widened to float as they are read
 };
 
 const step_kernels &kernels_avx512();

@@ -23,6 +23,18 @@ inline v16 load(const float *p) {
 }
 inline void store(float *p, v16 v) { std::memcpy(p, &v, sizeof v); }
 
+// 16 weights as floats: stored as float, or as bfloat16, whose bits are a float's upper half.
+typedef uint16_t v16bf __attribute__((vector_size(32)));
+inline v16 load_weights(const float *p) { return load(static_cast<const float *>(__builtin_assume_aligned(p, 64))); }
+inline v16 load_weights(const uint16_t *p) {
+    v16bf half;
+    std::memcpy(&half, __builtin_assume_aligned(p, 32), sizeof half);
+    const v16i bits = __builtin_convertvector(half, v16i) << 16;
+    v16 v;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+}
+
 // e^x for x in float range to about 2 ulp (Cephes' expf: 2^n times a degree-6 polynomial on [-ln2/2, ln2/2]).
 inline v16 vexp(v16 x) {
     const v16 hi = splat(88.3762626647949f), lo = splat(-88.3762626647949f);
@@ -51,29 +63,55 @@ inline v16 vsigmoid(v16 x) { return 1.0f / (1.0f + vexp(-x)); }
 // 2 sigmoid(2x) - 1: absolute error about 1e-7 near 0, and exactly +-1 in saturation.
 inline v16 vtanh(v16 x) { return 2.0f / (1.0f + vexp(-2.0f * x)) - 1.0f; }
 
-// acc[n][g] = sum over k of w[k][g][0..16) * h[n][k]. w is 64-byte aligned; the sum runs over k in order, so a unit's
-// result does not depend on which thread computes it or how many rows share the tile.
-template <int G, int NR>
-inline void matvec(const float *__restrict w, int64_t k_len, const float *const *h, v16 (&acc)[NR][G]) {
+// acc[n][g] = sum over k of w[k][g][0..16) * h[n][k]. w is 64-byte aligned (float) or 32 (bf16). An FMA waits for the
+// one before it on the same accumulator, so with fewer than 8 accumulators (one row of an LSTM has 4, a GRU 3, a plain
+// RNN 1) the k loop keeps U partial sums, k taken U at a time, added up in a fixed order at the end: a unit's result
+// still does not depend on which thread computes it or how many rows share the tile.
+template <class W, int G, int NR>
+inline void matvec(const W *__restrict w, int64_t k_len, const float *const *h, v16 (&acc)[NR][G]) {
+    constexpr int U = NR * G >= 8 ? 1 : NR * G >= 4 ? 2 : 8 / (NR * G) >= 4 ? 4 : 2;
+    v16 part[U][NR][G];
+#pragma GCC unroll 8
+    for (int u = 0; u < U; ++u)
 #pragma GCC unroll 16
-    for (int n = 0; n < NR; ++n)
+        for (int n = 0; n < NR; ++n)
 #pragma GCC unroll 4
-        for (int g = 0; g < G; ++g) acc[n][g] = v16{};
+            for (int g = 0; g < G; ++g) part[u][n][g] = v16{};
     const float *hp[NR];
 #pragma GCC unroll 16
     for (int n = 0; n < NR; ++n) hp[n] = h[n];
-    for (int64_t k = 0; k < k_len; ++k) {
-        const float *wk = static_cast<const float *>(__builtin_assume_aligned(w + k * G * block, 64));
-        v16 wv[G];
+    int64_t k = 0;
+    for (; k + U <= k_len; k += U) {
+#pragma GCC unroll 8
+        for (int u = 0; u < U; ++u) {
+            const W *wk = w + (k + u) * G * block;
+            v16 wv[G];
 #pragma GCC unroll 4
-        for (int g = 0; g < G; ++g) wv[g] = load(wk + g * block);
+            for (int g = 0; g < G; ++g) wv[g] = load_weights(wk + g * block);
 #pragma GCC unroll 16
-        for (int n = 0; n < NR; ++n) {
-            const float hv = hp[n][k];
+            for (int n = 0; n < NR; ++n) {
+                const float hv = hp[n][k + u];
 #pragma GCC unroll 4
-            for (int g = 0; g < G; ++g) acc[n][g] += wv[g] * hv;
+                for (int g = 0; g < G; ++g) part[u][n][g] += wv[g] * hv;
+            }
         }
     }
+    for (int u = 0; k < k_len; ++k, ++u) {
+        const W *wk = w + k * G * block;
+#pragma GCC unroll 16
+        for (int n = 0; n < NR; ++n)
+#pragma GCC unroll 4
+            for (int g = 0; g < G; ++g) part[u][n][g] += load_weights(wk + g * block) * hp[n][k];
+    }
+#pragma GCC unroll 16
+    for (int n = 0; n < NR; ++n)
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) {
+            v16 sum = part[0][n][g];
+#pragma GCC unroll 8
+            for (int u = 1; u < U; ++u) sum += part[u][n][g];
+            acc[n][g] = sum;
+        }
 }
 
 // The gate input: the input projection, its bias and the recurrent product.
@@ -116,50 +154,54 @@ struct relu_gate {
     }
 };
 
-template <class Gate, int NR>
+template <class W, class Gate, int NR>
 void cell_tile(const block_step &s, int64_t first) {
     constexpr int G = Gate::gates;
     const float *h[NR];
     for (int n = 0; n < NR; ++n) h[n] = s.rows[first + n].h_prev;
     v16 acc[NR][G];
-    matvec<G, NR>(s.w, s.k_len, h, acc);
+    matvec<W, G, NR>(static_cast<const W *>(s.w), s.k_len, h, acc);
     for (int n = 0; n < NR; ++n) Gate::apply(s, s.rows[first + n], acc[n]);
 }
 
 // Rows go four at a time, so each weight loaded serves four rows; at most 16 accumulators stay in registers.
-template <class Gate>
+template <class W, class Gate>
 void cell_block(const block_step &s) {
     int64_t r = 0;
-    for (; r + 4 <= s.row_count; r += 4) cell_tile<Gate, 4>(s, r);
+    for (; r + 4 <= s.row_count; r += 4) cell_tile<W, Gate, 4>(s, r);
     switch (s.row_count - r) {
-        case 3: cell_tile<Gate, 3>(s, r); break;
-        case 2: cell_tile<Gate, 2>(s, r); break;
-        case 1: cell_tile<Gate, 1>(s, r); break;
+        case 3: cell_tile<W, Gate, 3>(s, r); break;
+        case 2: cell_tile<W, Gate, 2>(s, r); break;
+        case 1: cell_tile<W, Gate, 1>(s, r); break;
         default: break;
     }
 }
 
-template <int NR>
+template <class W, int NR>
 void projection_tile(const projection_step &s, int64_t first) {
     v16 acc[NR][1];
-    matvec<1, NR>(s.w, s.k_len, s.in + first, acc);
+    matvec<W, 1, NR>(static_cast<const W *>(s.w), s.k_len, s.in + first, acc);
     for (int n = 0; n < NR; ++n) store(s.out[first + n], acc[n][0]);
 }
 
+template <class W>
 void projection_block(const projection_step &s) {
     int64_t r = 0;
-    for (; r + 4 <= s.row_count; r += 4) projection_tile<4>(s, r);
+    for (; r + 4 <= s.row_count; r += 4) projection_tile<W, 4>(s, r);
     switch (s.row_count - r) {
-        case 3: projection_tile<3>(s, r); break;
-        case 2: projection_tile<2>(s, r); break;
-        case 1: projection_tile<1>(s, r); break;
+        case 3: projection_tile<W, 3>(s, r); break;
+        case 2: projection_tile<W, 2>(s, r); break;
+        case 1: projection_tile<W, 1>(s, r); break;
         default: break;
     }
 }
 
-step_kernels make_kernels(const char *isa) {
-    return {isa, cell_block<lstm_gate>, cell_block<gru_gate>, cell_block<tanh_gate>, cell_block<relu_gate>, projection_block};
+template <class W> cell_kernels make_cell_kernels() {
+    return {cell_block<W, lstm_gate>, cell_block<W, gru_gate>, cell_block<W, tanh_gate>, cell_block<W, relu_gate>,
+            projection_block<W>};
 }
+
+step_kernels make_kernels(const char *isa) { return {isa, make_cell_kernels<float>(), make_cell_kernels<uint16_t>()}; }
 
 } // namespace
 } // namespace rnnshim::small_batch

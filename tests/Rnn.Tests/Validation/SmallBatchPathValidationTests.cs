@@ -4,13 +4,16 @@ using RnnNative.Validation;
 namespace RnnNative.Tests.Validation;
 
 /// <summary>
-/// The oneDNN backend's two f32 inference paths, each forced by <see cref="RnnExecutorOptions.SmallBatchPath"/>, against
+/// The oneDNN backend's two inference paths, each forced by <see cref="RnnExecutorOptions.SmallBatchPath"/>, against
 /// the managed reference over every case of the quick grid (training cases run as inference: the small-batch path
-/// serves inference only), with <see cref="ValidationTolerance.F32"/>. Auto is what <see cref="BackendValidationTests"/> runs.
+/// serves inference only), in f32 and bf16 with the precision's tolerance (<see cref="ValidationTolerance.For"/>).
+/// Auto is what <see cref="BackendValidationTests"/> runs.
 /// </summary>
-[TestFixture(SmallBatchPath.Always)]
-[TestFixture(SmallBatchPath.Never)]
-public class SmallBatchPathValidationTests(SmallBatchPath path)
+[TestFixture(SmallBatchPath.Always, RnnPrecision.F32)]
+[TestFixture(SmallBatchPath.Never, RnnPrecision.F32)]
+[TestFixture(SmallBatchPath.Always, RnnPrecision.Bf16)]
+[TestFixture(SmallBatchPath.Never, RnnPrecision.Bf16)]
+public class SmallBatchPathValidationTests(SmallBatchPath path, RnnPrecision precision)
 {
     private readonly IRnnBackend _backend = new PathForcingBackend(OneDnnBackend.Instance, path);
 
@@ -22,12 +25,20 @@ public class SmallBatchPathValidationTests(SmallBatchPath path)
     {
         if (!OneDnnBackend.Instance.Availability.IsAvailable)
             Assert.Ignore($"onednn is not available: {OneDnnBackend.Instance.Availability.Reason}");
+        if (!OneDnnBackend.Instance.Supports(precision))
+            Assert.Ignore($"onednn runs {precision} only on a CPU with AVX-512; this one has {OneDnnBackend.Instance.Describe().First(d => d.Key == "isa").Value}");
     }
 
     [TestCaseSource(nameof(Cases))]
     public void MatchesReference(ValidationCase validationCase)
     {
-        var result = ValidationRunner.RunCase(_backend, RnnPrecision.F32, validationCase);
+        var result = ValidationRunner.RunCase(_backend, precision, validationCase);
+        if (precision == RnnPrecision.Bf16 && validationCase.ProjectionSize > 0)
+        {
+            // oneDNN 2.6 computes bf16 projections wrongly, so the model refuses them on either path.
+            Assert.That(result.Refused, Is.True, "a bf16 LSTM projection must be refused");
+            return;
+        }
         Assert.That(result.Refused, Is.False, result.Refusal);
         Assert.That(result.Passed, Is.True, result.FailureReason);
     }

@@ -22,7 +22,7 @@ namespace RnnNative;
 /// </param>
 /// <param name="Device">The GPU a GPU backend runs on.</param>
 /// <param name="Quantization">For <see cref="RnnPrecision.Int8"/>: the calibrated activation quantization.</param>
-/// <param name="SmallBatchPath">Which CPU path runs f32 inference; see <see cref="RnnNative.SmallBatchPath"/>.</param>
+/// <param name="SmallBatchPath">Which CPU path runs f32 and bf16 inference; see <see cref="RnnNative.SmallBatchPath"/>.</param>
 public sealed record RnnExecutorOptions(RnnPrecision Precision = RnnPrecision.F32, int Threads = 0, int Device = 0, Int8Quantization? Quantization = null,
     SmallBatchPath SmallBatchPath = SmallBatchPath.Auto)
 {
