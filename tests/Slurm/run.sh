@@ -183,10 +183,11 @@ array=$(sl sbatch --parsable --array=0-$((shards - 1)) --export=ALL,SHARDS=$shar
 merge=$(sl sbatch --parsable --dependency=afterok:"$array" --export=ALL,DATA="$data" merge.sh 2>&1) \
   && [[ "$merge" =~ ^[0-9]+$ ]] || fail "sbatch merge.sh: $merge"
 
-chunks() { # <manifest>: committed chunks so far
-  local n=0
+chunks() { # <manifest>: committed chunks so far: those the manifest lists and those its run's journal holds since
+  local n=0 m=0 journal="${1%.manifest.json}.parts/journal.jsonl"
   [ -f "$1" ] && n=$(grep -c '"records":' "$1" 2>/dev/null)
-  echo "${n:-0}"
+  [ -f "$journal" ] && m=$(grep -c '"records":' "$journal" 2>/dev/null)
+  echo $((${n:-0} + ${m:-0}))
 }
 field() { sl scontrol show job "$1" 2>/dev/null | grep -o "$2=[^ ]*" | head -n 1 | cut -d= -f2; }
 

@@ -4,7 +4,8 @@ namespace RnnNative.Cli.Predict;
 
 /// <summary>
 /// Crash-safe output: results are written chunk by chunk into <c>OUT.parts/</c> (each chunk to a temporary name,
-/// flushed to disk, then renamed) and listed in <see cref="PredictManifest"/> only once committed; at the end the
+/// flushed to disk, then renamed) and count as committed once their line in the <see cref="PredictJournal"/> is on
+/// disk (folded into the <see cref="PredictManifest"/> when a run opens, stops or finishes); at the end the
 /// chunks are joined into <c>OUT.tmp</c>, which is renamed to OUT, and the errors file is made the same way. A run
 /// killed at any moment leaves committed chunks that a re-run of the same command continues after; a chunk is one
 /// engine window, so the continued run forms the same windows and batches and writes the same bytes.
@@ -13,6 +14,8 @@ internal sealed class ChunkedOutput
 {
     private readonly string _output, _errors, _parts;
     private readonly ResultFormat _format;
+    private readonly PredictJournal _journal;
+    private long _manifestBytes;
 
     private ChunkedOutput(string output, string errors, ResultFormat format, PredictManifest manifest, bool alreadyComplete, List<string> repairs)
     {
@@ -20,6 +23,7 @@ internal sealed class ChunkedOutput
         _errors = errors;
         _format = format;
         _parts = PartsFolderFor(output);
+        _journal = new PredictJournal(Path.Combine(_parts, PredictJournal.FileName));
         Manifest = manifest;
         AlreadyComplete = alreadyComplete;
         Repairs = repairs;
@@ -32,6 +36,9 @@ internal sealed class ChunkedOutput
 
     /// <summary>What was found damaged and will be computed again, one line each, for the operator.</summary>
     public List<string> Repairs { get; }
+
+    /// <summary>Bytes written to the manifest and its journal since the output was opened: a commit adds the same few hundred, however many came before it.</summary>
+    public long ManifestBytesWritten => _manifestBytes + _journal.BytesWritten;
 
     public static string PartsFolderFor(string output) => output + ".parts";
 
@@ -65,8 +72,10 @@ internal sealed class ChunkedOutput
         // Whatever a killed run was writing when it died was never committed.
         foreach (var temporary in Directory.GetFiles(parts, "*.tmp").Append(output + ".tmp").Append(errors + ".tmp")) File.Delete(temporary);
         var opened = new ChunkedOutput(output, errors, format, manifest, alreadyComplete: false, repairs);
+        // The chunks a killed run committed after the manifest was last written.
+        manifest.Chunks.AddRange(opened._journal.ReadAfter(manifest.Chunks.Count));
         opened.DropDamagedChunks();
-        manifest.Save(output);
+        opened.SaveManifest();
         return opened;
     }
 
@@ -99,7 +108,11 @@ internal sealed class ChunkedOutput
     }
 
     /// <summary>The chunk's files become final, then the manifest lists it: from here a re-run skips its records.</summary>
-    public void Commit(Chunk chunk, PredictionStatistics statistics, double seconds)
+    /// <remarks>
+    /// <paramref name="seconds"/> is asked for once the chunk's files are final, just before its journal line: the
+    /// wall time since the previous commit (the chunk's share of the run, its commit included).
+    /// </remarks>
+    public void Commit(Chunk chunk, PredictionStatistics statistics, Func<double> seconds)
     {
         chunk.Writer.Complete();
         chunk.Writer.Dispose();
@@ -109,11 +122,22 @@ internal sealed class ChunkedOutput
         WriteLines(errors + ".tmp", chunk.ErrorLines);
         var errorsFile = FileChecksum.Of(errors + ".tmp");
         File.Move(errors + ".tmp", errors, overwrite: true);
-        var summary = chunk.Summary(statistics, seconds);
+        var summary = chunk.Summary(statistics, seconds());
         summary.File = file;
         summary.ErrorsFile = errorsFile;
+        _journal.Append(chunk.Index, summary);
         Manifest.Chunks.Add(summary);
-        Manifest.Save(_output);
+    }
+
+    /// <summary>
+    /// The manifest with every committed chunk, then the journal emptied. A crash in between leaves journal lines the
+    /// manifest already lists: they are passed over by index, and every chunk is verified on open whichever file
+    /// listed it.
+    /// </summary>
+    private void SaveManifest()
+    {
+        _manifestBytes += Manifest.Save(_output);
+        _journal.Clear();
     }
 
     /// <summary>Joins the committed chunks into the output and the errors file, each by one atomic rename, and drops the parts.</summary>
@@ -138,13 +162,19 @@ internal sealed class ChunkedOutput
         File.Move(temporary, _output, overwrite: true);
         Manifest.ErrorsOutput = JoinErrors(chunks.Select(ErrorsPath), []);
         Manifest.Complete = true;
-        Manifest.Save(_output);
+        SaveManifest();
         Directory.Delete(_parts, recursive: true);
     }
 
-    /// <summary>The errors file from the committed chunks and the errors of the chunk in progress (when the run stops early).</summary>
-    public void WriteErrorsSoFar(IEnumerable<string> pending) =>
+    /// <summary>
+    /// When the run stops early: the errors file from the committed chunks and the errors of the chunk in progress,
+    /// and the manifest listing every committed chunk.
+    /// </summary>
+    public void WriteErrorsSoFar(IEnumerable<string> pending)
+    {
         JoinErrors(Enumerable.Range(0, Manifest.Chunks.Count).Select(ErrorsPath), pending);
+        SaveManifest();
+    }
 
     private FileChecksum JoinErrors(IEnumerable<string> parts, IEnumerable<string> pending)
     {

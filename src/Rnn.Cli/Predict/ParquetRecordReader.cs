@@ -64,13 +64,18 @@ internal static class ParquetRecordReader
 
     private static async Task<ParquetReader> OpenAsync(string path)
     {
+        ParquetReader? reader = null;
         try
         {
-            return await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+            reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
+            // The schema is decoded from the footer on first use: a damaged one fails here, where it is named.
+            _ = reader.Schema.Fields;
+            return reader;
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or FileNotFoundException or UnauthorizedAccessException))
         {
             // A damaged footer can fail in any way (a length of 2^31 overflows); each is the file's fault, not the tool's.
+            if (reader is not null) await reader.DisposeAsync().ConfigureAwait(false);
             throw new CliUsageException($"--input {path}: not a readable Parquet file ({e.GetType().Name}: {e.Message}).");
         }
     }

@@ -15,6 +15,7 @@ internal sealed class PredictChunk
     /// <summary>Classifier records whose input carried an integer label, and how many of them were predicted right.</summary>
     [JsonPropertyName("labelled")] public long Labelled { get; set; }
     [JsonPropertyName("correct")] public long Correct { get; set; }
+    /// <summary>Wall time from the previous commit (or the run's start) to this chunk's, its own commit included.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; set; }
     /// <summary>With standard input among the inputs: the SHA-256 of the input lines up to this chunk's last record, checked when a run resumes after it.</summary>
     [JsonPropertyName("input_sha256")] public string? InputPrefix { get; set; }

@@ -6,7 +6,8 @@ namespace RnnNative.Cli.Predict;
 /// <summary>
 /// The record of a run's committed work, kept beside its output (<c>OUT.manifest.json</c>, replaced atomically): the
 /// run's identity, the window (records per chunk) and, for each committed chunk, its counts and which of its records
-/// went to the errors file. A re-run with the same identity continues after the last chunk; a merge of shards reads
+/// went to the errors file. While a run goes on, the chunks it commits are appended to its <see cref="PredictJournal"/>
+/// and folded in here when a run opens, stops or finishes. A re-run with the same identity continues after the last chunk; a merge of shards reads
 /// it to put records back in global order.
 /// </summary>
 internal sealed class PredictManifest
@@ -95,16 +96,23 @@ internal sealed class PredictManifest
         return null;
     }
 
-    /// <summary>Written to a temporary file, flushed to disk, then renamed over the old one: a crash leaves the old or the new manifest, never half of one.</summary>
-    public void Save(string output)
+    /// <summary>
+    /// Written to a temporary file, flushed to disk, then renamed over the old one: a crash leaves the old or the new
+    /// manifest, never half of one. Returns the bytes written. Not once per commit (<see cref="PredictJournal"/>): it
+    /// writes every chunk's entry.
+    /// </summary>
+    public long Save(string output)
     {
         string path = PathFor(output), temporary = path + ".tmp";
+        long bytes;
         using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
         {
             JsonSerializer.Serialize(stream, this, Options);
             stream.Flush(flushToDisk: true);
+            bytes = stream.Length;
         }
         File.Move(temporary, path, overwrite: true);
+        return bytes;
     }
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using RnnNative.Inference;
 
@@ -29,6 +28,8 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         using var model = InferenceModelLoader.Load(settings.ModelPath,
             settings.ModelOptions(new RnnExecutorOptions(settings.Precision, settings.Threads, SmallBatchPath: SmallBatchPath.Never)));
         var shape = OutputShape.For(model, settings, labels);
+        // The summary's seconds: wall time from here (the model loaded) to the joined, verified output, commits included.
+        var clock = new RunClock();
         var identity = RunIdentity.Of(settings, format);
         using var exclusive = OutputLock.Take(settings.OutputPath);
         var output = ChunkedOutput.Open(settings.OutputPath, settings.ErrorsPath, format, identity, settings.Engine.Window, settings.Shard);
@@ -36,7 +37,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         if (output.AlreadyComplete)
         {
             if (!settings.Quiet) console.Err.WriteLine($"rnn predict: {settings.OutputPath} is already complete for this command; nothing to do.");
-            return Finish(PredictSummary.From(output.Manifest, 0));
+            return Finish(PredictSummary.From(output.Manifest, clock.SinceLastCommit()));
         }
         if (settings.Engine.Workers * (long)settings.Threads > Environment.ProcessorCount)
             console.Err.WriteLine($"rnn predict: --workers {settings.Engine.Workers} × --threads {settings.Threads} = {settings.Engine.Workers * (long)settings.Threads} threads on " +
@@ -51,26 +52,24 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         var predictor = new BatchPredictor(model, settings.Engine);
         var upkeep = OneDnnMemoryUpkeep.Start(settings.Backend, settings.Precision);
         var progress = new PredictProgress(console.Err, settings.Quiet, total, skip, predictor.Statistics);
-        string? stop = await progress.RunAsync(() => Task.Run(() => PredictAsync(predictor, records, output, shape, upkeep))).ConfigureAwait(false);
+        string? stop = await progress.RunAsync(() => Task.Run(() => PredictAsync(predictor, records, output, shape, upkeep, clock))).ConfigureAwait(false);
         if (stop is not null)
         {
             console.Err.WriteLine($"rnn: {CliFailures.OneLine(stop)}");
             return ExitCodes.TooManyErrors;
         }
-        var finishing = Stopwatch.StartNew();
         output.Finish(shape);
-        return Finish(PredictSummary.From(output.Manifest, finishing.Elapsed.TotalSeconds));
+        return Finish(PredictSummary.From(output.Manifest, clock.SinceLastCommit()));
     }
 
     /// <summary>Runs the engine; returns why the run stopped early (too many errors), or null when every record was written.</summary>
     private async Task<string?> PredictAsync(BatchPredictor predictor, RecordStream records, ChunkedOutput output, OutputShape shape,
-        OneDnnMemoryUpkeep? upkeep)
+        OneDnnMemoryUpkeep? upkeep, RunClock clock)
     {
         int window = settings.Engine.Window;
         long committedErrors = output.Manifest.Errors;
         var chunk = output.BeginChunk(shape);
         chunk.Start(predictor.Statistics);
-        var clock = Stopwatch.StartNew();
         try
         {
             await foreach (var result in predictor.PredictAsync(records.ReadAsync()).ConfigureAwait(false))
@@ -86,15 +85,14 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
                 }
                 if (chunk.Records == window)
                 {
-                    output.Commit(chunk, predictor.Statistics, clock.Elapsed.TotalSeconds);
+                    output.Commit(chunk, predictor.Statistics, clock.SinceLastCommit);
                     upkeep?.WindowDone();
                     committedErrors += chunk.ErrorLines.Count;
                     chunk = output.BeginChunk(shape);
                     chunk.Start(predictor.Statistics);
-                    clock.Restart();
                 }
             }
-            if (chunk.Records > 0 || output.Manifest.Chunks.Count == 0) output.Commit(chunk, predictor.Statistics, clock.Elapsed.TotalSeconds);
+            if (chunk.Records > 0 || output.Manifest.Chunks.Count == 0) output.Commit(chunk, predictor.Statistics, clock.SinceLastCommit);
             else chunk.Writer.Dispose();
             return null;
         }

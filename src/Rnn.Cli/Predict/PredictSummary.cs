@@ -5,12 +5,14 @@ namespace RnnNative.Cli.Predict;
 
 /// <summary>
 /// The figures of a finished run, over every chunk of its output (a resumed run counts the chunks of earlier runs
-/// too): records, errors, seconds spent predicting and writing (loading the model excluded), sequences and tokens
+/// too): records, errors, seconds (wall time from the model loaded to the joined, verified output: reading, predicting,
+/// every commit and the join; a resumed run adds what its earlier runs spent up to their last commit), sequences and tokens
 /// per second, padding efficiency = useful time steps ÷ computed time steps, and, when classifier records carried an
 /// integer <c>label</c>, the accuracy over those.
 /// </summary>
 internal sealed record PredictSummary(long Records, long Errors, double Seconds, long Tokens, long UsefulSteps, long ComputedSteps, long Labelled = 0, long Correct = 0)
 {
+    /// <summary>The run over every chunk of <paramref name="manifest"/>, plus <paramref name="extraSeconds"/>: the time since the last commit (the join and its checks, or the check of an already complete output).</summary>
     public static PredictSummary From(PredictManifest manifest, double extraSeconds) => new(
         manifest.Records, manifest.Errors, manifest.Chunks.Sum(c => c.Seconds) + extraSeconds,
         manifest.Chunks.Sum(c => c.Tokens), manifest.Chunks.Sum(c => c.UsefulSteps), manifest.Chunks.Sum(c => c.ComputedSteps),

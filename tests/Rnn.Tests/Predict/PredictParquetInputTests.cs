@@ -1,3 +1,4 @@
+using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
 using RnnNative.Tests.Cli;
@@ -38,6 +39,59 @@ public class PredictParquetInputTests
                 Assert.That(result.Err, Does.Contain(folder[name]).And.Not.Contain("internal error"), $"{name} quiet={quiet}");
             }
         }
+    }
+
+    [Test]
+    public void ADamagedDataPageIsNamedWithOrWithoutQuiet()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        WriteTokens(folder["good.parquet"], 200);
+        byte[] good = File.ReadAllBytes(folder["good.parquet"]);
+        var reader = ParquetReader.CreateAsync(folder["good.parquet"]).GetAwaiter().GetResult();
+        var columns = reader.Metadata!.RowGroups[0].Columns.Select(c => (Name: c.MetaData!.PathInSchema[0], Start: c.MetaData.DataPageOffset, Size: c.MetaData.TotalCompressedSize)).ToList();
+        reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (var (column, start, size) in columns)
+        {
+            // Sixteen bytes in the middle of the column chunk's data page, past its header: the compressed values.
+            byte[] bad = good.ToArray();
+            for (long p = start + size / 2; p < start + size / 2 + 16; p++) bad[p] ^= 0xFF;
+            string name = $"{column}.parquet";
+            File.WriteAllBytes(folder[name], bad);
+            foreach (bool quiet in new[] { false, true })
+            {
+                string[] args = ["predict", "--model", folder["c.safetensors"], "--input", folder[name], "--output", folder[$"out-{column}-{quiet}.jsonl"], "--backend", "managed"];
+                var result = CliRunner.Run(quiet ? [.. args, "--quiet"] : args);
+                Assert.That(result.ExitCode, Is.EqualTo(2), $"{column} quiet={quiet}: {result.Err}");
+                Assert.That(result.ErrLines, Has.Length.EqualTo(1), $"{column} quiet={quiet}");
+                Assert.That(result.Err, Does.Contain(folder[name]).And.Not.Contain("internal error"), $"{column} quiet={quiet}");
+            }
+        }
+    }
+
+    [Test]
+    public void NoByteOfADamagedFooterIsAnInternalError()
+    {
+        using var folder = new TempFolder();
+        PredictFiles.Classifier(folder["c.safetensors"]).Dispose();
+        WriteTokens(folder["good.parquet"], 20);
+        byte[] good = File.ReadAllBytes(folder["good.parquet"]);
+        int footer = BitConverter.ToInt32(good, good.Length - 8);
+        var outcomes = new List<string>();
+        for (int p = good.Length - 8 - footer; p < good.Length - 8; p++)
+        {
+            byte[] bad = good.ToArray();
+            bad[p] ^= 0xFF;
+            File.WriteAllBytes(folder["bad.parquet"], bad);
+            string output = folder[$"out-{p}.jsonl"];
+            var result = CliRunner.Run("predict", "--model", folder["c.safetensors"], "--input", folder["bad.parquet"], "--output", output, "--backend", "managed", "--quiet");
+            // Parquet keeps no checksum of its footer: a flipped count or statistic can read as another valid file. What
+            // must never happen is the tool failing on its own account.
+            if (result.ExitCode is 1 || result.Err.Contains("internal error") || result.ErrLines.Length > 1)
+                outcomes.Add($"byte {p}: exit {result.ExitCode}: {result.Err}");
+            else if (result.ExitCode == 2) Assert.That(result.Err, Does.Contain(folder["bad.parquet"]), $"byte {p}");
+        }
+        Assert.That(outcomes, Is.Empty);
     }
 
     [Test]
