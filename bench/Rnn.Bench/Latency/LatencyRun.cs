@@ -7,7 +7,7 @@ using RnnNative.Validation;
 namespace RnnNative.Bench.Latency;
 
 /// <summary>One row: a case at a thread count, every contender's per-call latency in the same rounds, and the limit.</summary>
-public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample? Bf16, LatencySample Ort, double LimitSeconds);
+public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample? Bf16, LatencySample? Bf16Primitive, LatencySample Ort, double LimitSeconds);
 
 /// <summary>p50 and p99 of a contender's calls over all rounds, in seconds.</summary>
 public sealed record LatencySample(double P50, double P99, int Calls);
@@ -15,7 +15,7 @@ public sealed record LatencySample(double P50, double P99, int Calls);
 /// <summary>
 /// The latency suite (issue 27): each case with 1 and 2 threads, ours through the caller-memory <c>Forward</c> (the
 /// automatic path choice, and oneDNN's primitive forced, for the before/after in the same run; and in bf16 where the CPU
-/// has AVX-512, with the automatic choice) against ONNX Runtime C#
+/// has AVX-512, automatic and primitive) against ONNX Runtime C#
 /// over bound <see cref="Microsoft.ML.OnnxRuntime.OrtValue"/>s, in one process after an equality gate. Rounds alternate
 /// the contenders' order; every call is timed on its own.
 /// </summary>
@@ -36,21 +36,24 @@ public static class LatencyRun
 
             using var ours = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.F32);
             using var primitive = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Never, RnnPrecision.F32);
-            using var bf16 = OneDnnBackend.Instance.Supports(RnnPrecision.Bf16)
-                ? new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.Bf16)
-                : null;
+            bool hasBf16 = OneDnnBackend.Instance.Supports(RnnPrecision.Bf16);
+            using var bf16 = hasBf16 ? new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.Bf16) : null;
+            using var bf16Primitive = hasBf16 ? new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Never, RnnPrecision.Bf16) : null;
             using var ort = new OrtRnnPeer(parameters, x, threads);
             // The gate: every contender computes the same function before anything is timed (from zero state).
             ours.Call(carry: false);
             primitive.Call(carry: false);
             bf16?.Call(carry: false);
+            bf16Primitive?.Call(carry: false);
             ort.Run();
             PeerAgreement.Require("ours (auto)", c.Name, ort.Output, ours.Output, ValidationTolerance.F32);
             PeerAgreement.Require("ours (primitive)", c.Name, ort.Output, primitive.Output, ValidationTolerance.F32);
             if (bf16 is not null) PeerAgreement.Require("ours (bf16)", c.Name, ort.Output, bf16.Output, ValidationTolerance.Bf16);
+            if (bf16Primitive is not null) PeerAgreement.Require("ours (bf16 primitive)", c.Name, ort.Output, bf16Primitive.Output, ValidationTolerance.Bf16);
 
             var calls = new List<Action> { () => ours.Call(c.CarriesState), () => primitive.Call(c.CarriesState), ort.Run };
             if (bf16 is not null) calls.Add(() => bf16.Call(c.CarriesState));
+            if (bf16Primitive is not null) calls.Add(() => bf16Primitive.Call(c.CarriesState));
             var samples = calls.Select(_ => new List<double>()).ToArray();
             for (int k = 0; k < calls.Count; k++) Time(calls[k], roundSeconds / 2, null); // warm-up
             for (int round = 0; round < rounds; round++)
@@ -61,13 +64,17 @@ public static class LatencyRun
                 }
             double bandwidth = CacheBandwidthProbe.BytesPerSecond(c.RecurrentWeightBytes, threads, quick ? 0.01 : 0.05, quick ? 2 : 5);
             double limit = c.Steps * (double)c.RecurrentWeightBytes / bandwidth;
-            var row = new LatencyRow(c, threads, Summarize(samples[0]), Summarize(samples[1]), bf16 is null ? null : Summarize(samples[3]), Summarize(samples[2]), limit);
+            var row = new LatencyRow(c, threads, Summarize(samples[0]), Summarize(samples[1]), bf16 is null ? null : Summarize(samples[3]),
+                bf16Primitive is null ? null : Summarize(samples[4]), Summarize(samples[2]), limit);
             rows.Add(row);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {(row.Bf16 is { } b ? (b.P50 / row.Ort.P50).ToString("0.00", CultureInfo.InvariantCulture) : "—")}  limit {limit * 1e6:0.0} µs"));
+                $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {Ratio(row.Bf16, row.Ort)}  bf16 primitive/ORT {Ratio(row.Bf16Primitive, row.Ort)}  limit {limit * 1e6:0.0} µs"));
         }
         return rows;
     }
+
+    private static string Ratio(LatencySample? a, LatencySample b) =>
+        a is null ? "—" : (a.P50 / b.P50).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static void Time(Action call, double seconds, List<double>? samples)
     {
