@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace rnnshim::small_batch {
 
@@ -41,11 +42,14 @@ void narrow_to_bf16(aligned_buffer &b, int64_t count) {
 
 } // namespace
 
-packed_weights::packed_weights(const model_shape &m, const float *params)
+packed_weights::packed_weights(const model_shape &m, const float *params, bool pairs)
     : padded_hidden_(round_up(m.hidden_size, block)), padded_state_(round_up(m.state_size(), block)),
       bf16_(m.precision == RNN_PRECISION_BF16) {
     const int64_t d_count = m.directions, g_count = m.gates(), h = m.hidden_size, hp = padded_hidden_, s = m.state_size();
-    const int64_t blocks = hp / block;
+    const int64_t blocks = hp / block, k_pairs = (s + 1) / 2;
+    pairs = pairs && bf16_;
+    hh_block_bytes_ = pairs ? k_pairs * 2 * g_count * block * 2 : s * g_count * block * (bf16_ ? 2 : 4);
+    hr_block_bytes_ = h * block * (bf16_ ? 2 : 4);
     const bool gru = m.cell == RNN_CELL_GRU;
     layers_.resize(size_t(m.num_layers));
     for (int64_t l = 0; l < m.num_layers; ++l) {
@@ -85,7 +89,20 @@ packed_weights::packed_weights(const model_shape &m, const float *params)
         if (bf16_) {
             const int64_t ih_count = d_count * g_count * hp * k_in;
             for (int64_t i = 0; i < ih_count; ++i) w_ih[i] = round_to_bf16(w_ih[i]);
-            narrow_to_bf16(pl.w_hh, d_count * blocks * s * g_count * block);
+            if (pairs) {
+                // Element (k, gate, j) of a block moves to [k/2][gate][j][k%2]; the odd k's partner stays zero.
+                const int64_t per_block = k_pairs * 2 * g_count * block;
+                std::vector<uint16_t> paired(size_t(d_count * blocks * per_block), 0);
+                for (int64_t db = 0; db < d_count * blocks; ++db)
+                    for (int64_t k = 0; k < s; ++k)
+                        for (int64_t g = 0; g < g_count; ++g)
+                            for (int64_t j = 0; j < block; ++j)
+                                paired[size_t(db * per_block + (((k / 2) * g_count + g) * block + j) * 2 + k % 2)] =
+                                        to_bf16(w_hh[db * s * g_count * block + (k * g_count + g) * block + j]);
+                std::memcpy(pl.w_hh.zeroed(sizeof(uint16_t) * paired.size()), paired.data(), sizeof(uint16_t) * paired.size());
+            } else {
+                narrow_to_bf16(pl.w_hh, d_count * blocks * s * g_count * block);
+            }
             if (w_hr) narrow_to_bf16(pl.w_hr, d_count * padded_state_ * h);
         }
     }

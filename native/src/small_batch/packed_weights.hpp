@@ -6,7 +6,8 @@
 // a padded unit's state stays 0 and is never read. Immutable once built.
 //
 // A bf16 model keeps its recurrent weights (W_hh, W_hr) as bfloat16, half the bytes a step streams, and its input
-// weights as floats rounded to bfloat16 values; biases, states and every sum stay f32.
+// weights as floats rounded to bfloat16 values; biases, states and every sum stay f32. For the pair kernels
+// (step_kernels::bf16_pairs) W_hh is packed [k/2][gate][16][2] instead, k padded to even with zero weights.
 #pragma once
 
 #include "../model.hpp"
@@ -28,18 +29,23 @@ struct packed_layer {
 
 class packed_weights {
 public:
-    packed_weights(const model_shape &m, const float *params);
+    // pairs: pack a bf16 model's W_hh for the pair kernels.
+    packed_weights(const model_shape &m, const float *params, bool pairs);
 
     const packed_layer &layer(int64_t l) const { return layers_[size_t(l)]; }
     int64_t padded_hidden() const { return padded_hidden_; }
     int64_t padded_state() const { return padded_state_; }
     // Whether w_hh and w_hr hold bfloat16.
     bool bf16() const { return bf16_; }
+    // Bytes of one (direction, block) slice of w_hh, and of one (direction, projection block) slice of w_hr.
+    int64_t hh_block_bytes() const { return hh_block_bytes_; }
+    int64_t hr_block_bytes() const { return hr_block_bytes_; }
 
 private:
     std::vector<packed_layer> layers_;
     int64_t padded_hidden_, padded_state_;
     bool bf16_;
+    int64_t hh_block_bytes_ = 0, hr_block_bytes_ = 0;
 };
 
 inline int64_t round_up(int64_t v, int64_t to) { return (v + to - 1) / to * to; }

@@ -56,11 +56,11 @@ private:
 };
 
 path::path(const model_shape &m, const float *params)
-    : m_(m), kernels_(kernels_for_cpu()), weights_(std::make_shared<const packed_weights>(m, params)) {}
+    : m_(m), kernels_(kernels_for_cpu()), weights_(std::make_shared<const packed_weights>(m, params, kernels_.bf16_pairs)) {}
 
 void path::update_weights(const float *params) {
     // Calls already running keep the version they started with.
-    std::atomic_store(&weights_, std::shared_ptr<const packed_weights>(std::make_shared<const packed_weights>(m_, params)));
+    std::atomic_store(&weights_, std::shared_ptr<const packed_weights>(std::make_shared<const packed_weights>(m_, params, kernels_.bf16_pairs)));
 }
 
 void path::forward(const rnn_forward_args &a, int threads) {
@@ -130,7 +130,11 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     // Recurrent weights as bytes: a block's slice starts at an element offset times the stored element's size.
     const auto *w_hh = static_cast<const char *>(pl.w_hh.data());
     const auto *w_hr = projection ? static_cast<const char *>(pl.w_hr.data()) : nullptr;
-    const int64_t w_bytes = w.bf16() ? 2 : 4;
+    // The pair kernels read h as bfloat16 pairs: each member converts every row's h_prev once a step.
+    const bool pairs = w.bf16() && kernels_.bf16_pairs;
+    const int64_t k_pairs = (s + 1) / 2;
+    auto *pairs_all = pairs ? static_cast<uint32_t *>(ws.pairs.ensure(sizeof(uint32_t) * size_t(members * d_count * n_rows * k_pairs)))
+                            : nullptr;
     const float *bias = static_cast<const float *>(pl.bias.data());
     const float *bias_hn = gru ? static_cast<const float *>(pl.bias_hn.data()) : nullptr;
 
@@ -171,9 +175,15 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         const int64_t p_first = passes > 1 ? pass * proj_blocks : me * p_items / team_size;
         const int64_t p_end = passes > 1 ? (pass + 1) * proj_blocks : (me + 1) * p_items / team_size;
 
+        uint32_t *my_pairs = pairs ? pairs_all + me * d_count * n_rows * k_pairs : nullptr;
         for (int64_t step = 0; step < steps; ++step) {
             const float *h_prev = hb[step % 2];
             float *h_next = hb[(step + 1) % 2];
+            if (pairs && first < end)
+                for (int64_t d = first / blocks; d <= (end - 1) / blocks; ++d)
+                    for (int64_t n = 0; n < n_rows; ++n)
+                        if (step < lengths[n])
+                            kernels_.to_pairs(h_prev + (d * n_rows + n) * sp, s, my_pairs + (d * n_rows + n) * k_pairs);
             for (int64_t item = first; item < end; ++item) {
                 const int64_t d = item / blocks, b = item % blocks, u0 = b * block;
                 int64_t count = 0;
@@ -188,10 +198,11 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                     const int64_t t = time_of(d, n, step);
                     rows[count++] = {hrow, gx + in_row(t, n) * cols + d * g_count * hp + u0,
                             lstm ? c + (d * n_rows + n) * hp + u0 : nullptr, hrow + u0,
-                            projection ? r + (d * n_rows + n) * hp + u0 : hnext + u0};
+                            projection ? r + (d * n_rows + n) * hp + u0 : hnext + u0,
+                            pairs ? my_pairs + (d * n_rows + n) * k_pairs : nullptr};
                 }
                 if (count > 0)
-                    cell({w_hh + (d * blocks + b) * s * g_count * block * w_bytes, s, hp, bias + d * g_count * hp + u0,
+                    cell({w_hh + (d * blocks + b) * w.hh_block_bytes(), s, hp, bias + d * g_count * hp + u0,
                             gru ? bias_hn + d * hp + u0 : nullptr, rows, count});
                 const int64_t width = std::min<int64_t>(block, s - u0);
                 if (projection || width <= 0) continue;
@@ -214,7 +225,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                         p_in[count] = r + (d * n_rows + n) * hp;
                         p_out[count++] = hnext + p0;
                     }
-                    if (count > 0) project({w_hr + (d * proj_blocks + item % proj_blocks) * h * block * w_bytes, h, p_in, p_out, count});
+                    if (count > 0) project({w_hr + (d * proj_blocks + item % proj_blocks) * w.hr_block_bytes(), h, p_in, p_out, count});
                     const int64_t width = std::min<int64_t>(block, s - p0);
                     for (int64_t n = 0; n < n_rows; ++n)
                         if (step < lengths[n])

@@ -40,7 +40,7 @@ public:
 
 private:
     struct workspace {
-        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths;
+        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs;
     };
     class workspace_lease;
 

@@ -18,6 +18,7 @@ struct row_step {
     float *c;             // LSTM: the row's cell state for this block (16 floats, updated in place); else unused
     const float *h_own;   // GRU: the row's previous h at this block's units (16 floats)
     float *out;           // the row's new h (or, with a projection, o * tanh(c)) for this block: 16 floats
+    const uint32_t *h_pairs; // bf16 pair kernels: h_prev as bfloat16 pairs (k_len rounded up to even, zero-padded)
 };
 
 struct block_step {
@@ -50,9 +51,17 @@ struct cell_kernels {
 struct step_kernels {
     const char *isa;
     cell_kernels f32;  // weights stored as float
-    cell_kernels bf16; // weights stored as bfloat16 (a float's upper 16 bits), widened to float as they are read
+    // Weights stored as bfloat16 (a float's upper 16 bits). Without bf16_pairs: packed as the float weights and
+    // widened to float as they are read. With bf16_pairs (AVX512_BF16): packed [k/2][gate][16][2], each pair of k
+    // multiplied with h_prev's pair, also in bfloat16, summing in f32 (row_step::h_pairs, made by to_pairs); no
+    // projection kernel (a bf16 model has no projection).
+    cell_kernels bf16;
+    bool bf16_pairs = false;
+    // h as bfloat16 pairs for the pair kernels: out[i] = bf16(h[2i]) | bf16(h[2i+1]) << 16, h[k_len] read as 0.
+    void (*to_pairs)(const float *h, int64_t k_len, uint32_t *out) = nullptr;
 };
 
+const step_kernels &kernels_avx512_bf16();
 const step_kernels &kernels_avx512();
 const step_kernels &kernels_avx2();
 const step_kernels &kernels_generic();
