@@ -145,7 +145,8 @@ void small_batch_paths_agree() {
     for (const shape &s : shapes) {
         if (precision == RNN_PRECISION_BF16 && s.P) continue;
         const int D = s.bidirectional ? 2 : 1, S = s.P ? s.P : s.H;
-        rnn_model_desc desc {s.cell, s.I, s.H, s.L, s.bidirectional, 1, precision, 2, s.P, RNN_SMALL_BATCH_ALWAYS};
+        rnn_model_desc desc {s.cell, s.I, s.H, s.L, s.bidirectional, 1, precision, 2, s.P};
+        desc.small_batch_path = RNN_SMALL_BATCH_ALWAYS;
         int64_t count = 0;
         rnn_model_param_count(&desc, &count);
         std::uniform_real_distribution<float> w(-1.0f / std::sqrt(float(s.H)), 1.0f / std::sqrt(float(s.H))), u(-1.0f, 1.0f);
@@ -292,7 +293,9 @@ void concurrent_calls(const concurrent_model &model) {
     const int I = 6, H = 8, L = 2, D = model.bidirectional ? 2 : 1, S = model.proj_size ? model.proj_size : H;
     const model_dims m {I, H, S, L, D, L * D, D * S, model.cell == RNN_CELL_LSTM};
     rnn_model_desc desc {model.cell, I, H, L, model.bidirectional, 1, model.precision, threads_per_call > 0 ? threads_per_call : 2,
-            model.proj_size, model.small_batch_path};
+            model.proj_size};
+    desc.small_batch_path = model.small_batch_path; // by name: the fields between are the tuning ones
+
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
     std::mt19937 rng(7);

@@ -18,12 +18,14 @@ namespace rnnshim::small_batch {
 // gives two threads work each.
 constexpr int64_t gemm_slice_rows = 32;
 
-bool chosen(const model_shape &m, int64_t batch, bool training) {
+bool chosen(const model_shape &m, int64_t batch, bool training, int threads) {
     if (training || (m.precision != RNN_PRECISION_F32 && m.precision != RNN_PRECISION_BF16)) return false;
     switch (m.small_batch_path) {
         case RNN_SMALL_BATCH_ALWAYS: return true;
         case RNN_SMALL_BATCH_NEVER: return false;
-        default: return batch <= auto_max_batch;
+        default:
+            if (m.precision == RNN_PRECISION_BF16 && threads == 1) return batch <= auto_max_batch_bf16_one_thread;
+            return batch <= auto_max_batch;
     }
 }
 

@@ -4,6 +4,10 @@
 
 #include <omp.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -28,6 +32,24 @@ int worker_bound() {
 
 } // namespace
 
+// The SSE floating-point mode (rounding, flush-to-zero, denormals-are-zero): a job runs in its caller's on every
+// member, so a call's result does not depend on which threads it ran on (oneDNN's kernels may change a thread's mode).
+inline unsigned fp_mode_now() {
+#if defined(__x86_64__) || defined(__i386__)
+    return _mm_getcsr();
+#else
+    return 0;
+#endif
+}
+
+inline void set_fp_mode(unsigned mode) {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_setcsr(mode & ~0x3fu); // without the sticky exception flags
+#else
+    (void)mode;
+#endif
+}
+
 struct worker {
     // Bumped by the lender to hand over a job, and by the worker when the job is done.
     alignas(64) std::atomic<uint32_t> posted{0};
@@ -35,6 +57,7 @@ struct worker {
     worker_team::job fn = nullptr;
     void *context = nullptr;
     int member = 0, members = 0;
+    unsigned fp_mode = 0;
 
     void loop() {
         // oneDNN calls inside a job (the input GEMM) run on this thread alone.
@@ -42,11 +65,14 @@ struct worker {
         for (uint32_t seen = 0;;) {
             spin_then_wait(posted, seen, idle_spin);
             seen = posted.load(std::memory_order_acquire);
+            const unsigned own_mode = fp_mode_now();
+            set_fp_mode(fp_mode);
             try {
                 fn(context, member, members);
             } catch (...) {
                 std::terminate(); // a job must not throw; the path's step code does not
             }
+            set_fp_mode(own_mode);
             finished.store(seen, std::memory_order_release);
             finished.notify_one();
         }
@@ -130,12 +156,14 @@ worker_team::~worker_team() {
 }
 
 void worker_team::run(job fn, void *context) noexcept {
+    const unsigned mode = fp_mode_now();
     for (int k = 1; k < members_; ++k) {
         worker *w = lent_[k - 1];
         w->fn = fn;
         w->context = context;
         w->member = k;
         w->members = members_;
+        w->fp_mode = mode;
         w->posted.fetch_add(1, std::memory_order_release);
         w->posted.notify_one();
     }
