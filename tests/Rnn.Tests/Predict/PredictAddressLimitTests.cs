@@ -16,8 +16,9 @@ public class PredictAddressLimitTests
         info.Environment.Remove("DOTNET_GCRegionRange");
         info.Environment.Remove("COMPlus_GCRegionRange");
         info.ArgumentList.Add("-c");
-        // Two threads: the room oneDNN needs grows with its threads, and the machine's core count must not decide the outcome.
-        info.ArgumentList.Add($"{(limitKiB is { } kib ? $"ulimit -v {kib}; " : "")}exec dotnet '{Path.Combine(TestContext.CurrentContext.TestDirectory, "rnn.dll")}' predict " +
+        // Two threads and 8 MiB stacks: the room oneDNN needs grows with its threads and their stacks, and neither the
+        // machine's core count nor the stack limit it was started with must decide the outcome.
+        info.ArgumentList.Add($"ulimit -s 8192; {(limitKiB is { } kib ? $"ulimit -v {kib}; " : "")}exec dotnet '{Path.Combine(TestContext.CurrentContext.TestDirectory, "rnn.dll")}' predict " +
             $"--model '{folder["c.safetensors"]}' --input '{folder["in.jsonl"]}' --output '{output}' --backend onednn --threads 2 --quiet");
         using var process = Process.Start(info)!;
         var err = process.StandardError.ReadToEndAsync();
