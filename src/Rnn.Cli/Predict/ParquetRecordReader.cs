@@ -29,16 +29,18 @@ internal static class ParquetRecordReader
     public static async IAsyncEnumerable<(long Row, Func<PredictionRecord> Read)> ReadAsync(string path, int maxRowGroupRows = DefaultMaxRowGroupRows)
     {
         int groups;
+        long[] sizes;
         await using (var reader = await OpenAsync(path).ConfigureAwait(false))
         {
             var names = reader.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
             if (!names.Contains("id") || !(names.Contains("tokens") || names.Contains("features")))
                 throw new CliUsageException($"--input {path}: a Parquet input needs the columns id and tokens (or features); it has {string.Join(", ", names)}.");
             groups = reader.RowGroupCount;
-            var sizes = reader.Metadata?.RowGroups ?? [];
-            for (int g = 0; g < sizes.Count; g++)
-                if (sizes[g].NumRows > maxRowGroupRows)
-                    throw new CliUsageException($"--input {path}: row group {g} holds {sizes[g].NumRows} rows, over the {maxRowGroupRows} rnn predict reads at once " +
+            sizes = (reader.Metadata?.RowGroups ?? []).Select(r => r.NumRows).ToArray();
+            if (sizes.Length != groups) throw new CliUsageException($"--input {path}: {groups} row groups, but the footer describes {sizes.Length}; the file is damaged.");
+            for (int g = 0; g < sizes.Length; g++)
+                if (sizes[g] > maxRowGroupRows)
+                    throw new CliUsageException($"--input {path}: row group {g} holds {sizes[g]} rows, over the {maxRowGroupRows} rnn predict reads at once " +
                         $"(--max-row-group-rows); rewrite the file with smaller row groups (pyarrow: pq.write_table(table, path, row_group_size=100_000)), or raise the bound.");
         }
         long row = 0;
@@ -54,6 +56,10 @@ internal static class ParquetRecordReader
             {
                 throw new CliUsageException($"--input {path}: row group {g} cannot be read ({e.GetType().Name}: {e.Message}); the file is damaged or truncated.");
             }
+            // A row group's row count is checked against the footer's other claims when the file is opened; the rows
+            // Parquet.Net assembles must match it too, or some were lost or invented on the way.
+            if (rows.Count != sizes[g])
+                throw new CliUsageException($"--input {path}: row group {g} decoded to {rows.Count} rows, but the footer says {sizes[g]}; the file is damaged.");
             foreach (var values in rows)
             {
                 long number = ++row;
@@ -70,7 +76,13 @@ internal static class ParquetRecordReader
             reader = await ParquetReader.CreateAsync(path).ConfigureAwait(false);
             // The schema is decoded from the footer on first use: a damaged one fails here, where it is named.
             _ = reader.Schema.Fields;
+            await CheckFooterAsync(path, reader).ConfigureAwait(false);
             return reader;
+        }
+        catch (CliUsageException)
+        {
+            if (reader is not null) await reader.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException or FileNotFoundException or UnauthorizedAccessException))
         {
@@ -79,6 +91,72 @@ internal static class ParquetRecordReader
             throw new CliUsageException($"--input {path}: not a readable Parquet file ({e.GetType().Name}: {e.Message}).");
         }
     }
+
+    /// <summary>
+    /// Checks what the footer claims against the file and against itself. Parquet keeps no checksum of its footer, and
+    /// Parquet.Net skips a field it cannot parse and leaves the fields after it at their defaults: one flipped byte can
+    /// hide the row groups, or a row group's row count, and the file then reads as a valid file of no rows. Each check
+    /// holds for every file a writer produces: the file's row count is the sum of its row groups'; a row group has one
+    /// column chunk per column of the schema, each inside the bytes between the leading magic and the footer, none
+    /// overlapping another; the first begins right after the magic and a row group's chunks follow one another without
+    /// a gap (writers pad only between row groups, and put page indexes and bloom filters after the last one); a column
+    /// holds at least one value per row, exactly one when it is neither nested nor repeated; and a file with bytes
+    /// between the magic and the footer has at least one row group.
+    /// </summary>
+    private static async Task CheckFooterAsync(string path, ParquetReader reader)
+    {
+        const long DataStart = 4; // after the leading magic, PAR1
+        long length, footerStart;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, useAsync: false))
+        {
+            length = file.Length;
+            var tail = new byte[8];
+            file.Seek(-8, SeekOrigin.End);
+            file.ReadExactly(tail);
+            footerStart = length - 8 - BitConverter.ToUInt32(tail, 0);
+        }
+        var meta = reader.Metadata ?? throw Damaged(path, "it holds no file metadata");
+        var groups = meta.RowGroups ?? [];
+        if (groups.Count == 0 && footerStart > DataStart)
+            throw Damaged(path, $"it lists no row groups, but {footerStart - DataStart} bytes lie between the leading magic and the footer");
+        int columns = reader.Schema.GetDataFields().Length;
+        long rows = 0;
+        var chunks = new List<(long Start, long End, int Group, string Column)>();
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g];
+            if (group.NumRows < 0) throw Damaged(path, $"row group {g} holds {group.NumRows} rows");
+            rows += group.NumRows;
+            if (group.Columns is not { } list || list.Count != columns)
+                throw Damaged(path, $"row group {g} has {group.Columns?.Count ?? 0} column chunks, but the schema {columns} columns");
+            var groupChunks = new List<(long Start, long End, int Group, string Column)>();
+            foreach (var chunk in list)
+            {
+                var data = chunk.MetaData ?? throw Damaged(path, $"a column chunk of row group {g} has no metadata");
+                string column = data.PathInSchema is { Count: > 0 } names ? string.Join('.', names) : "?";
+                long start = data.DictionaryPageOffset is { } dictionary and > 0 ? Math.Min(dictionary, data.DataPageOffset) : data.DataPageOffset;
+                if (start < DataStart || data.TotalCompressedSize <= 0 || data.TotalCompressedSize > footerStart - start)
+                    throw Damaged(path, $"row group {g} column {column} claims {data.TotalCompressedSize} bytes from offset {start}, outside the data (bytes {DataStart} to {footerStart})");
+                if (data.NumValues < group.NumRows || (data.PathInSchema is { Count: 1 } && data.NumValues != group.NumRows))
+                    throw Damaged(path, $"row group {g} holds {group.NumRows} rows, but its column {column} {data.NumValues} values");
+                groupChunks.Add((start, start + data.TotalCompressedSize, g, column));
+            }
+            groupChunks.Sort((a, b) => a.Start.CompareTo(b.Start));
+            for (int i = 1; i < groupChunks.Count; i++)
+                if (groupChunks[i].Start > groupChunks[i - 1].End)
+                    throw Damaged(path, $"row group {g}: bytes {groupChunks[i - 1].End} to {groupChunks[i].Start}, between its columns {groupChunks[i - 1].Column} and {groupChunks[i].Column}, belong to no column chunk");
+            chunks.AddRange(groupChunks);
+        }
+        if (rows != meta.NumRows) throw Damaged(path, $"it says the file holds {meta.NumRows} rows, but its row groups hold {rows}");
+        chunks.Sort((a, b) => a.Start.CompareTo(b.Start));
+        if (chunks.Count > 0 && chunks[0].Start != DataStart)
+            throw Damaged(path, $"the first column chunk begins at byte {chunks[0].Start}, not right after the leading magic (byte {DataStart})");
+        for (int i = 1; i < chunks.Count; i++)
+            if (chunks[i].Start < chunks[i - 1].End)
+                throw Damaged(path, $"row group {chunks[i].Group} column {chunks[i].Column} overlaps row group {chunks[i - 1].Group} column {chunks[i - 1].Column}");
+    }
+
+    private static CliUsageException Damaged(string path, string what) => new($"--input {path}: the Parquet footer disagrees with the file: {what}; the file is damaged.");
 
     private static PredictionRecord ToRecord(Dictionary<string, object> values, long row)
     {

@@ -19,7 +19,7 @@ internal sealed class PredictRunner(PredictSettings settings, CliConsole console
         // continued run forms the same windows and batches and writes the same bytes as an uninterrupted one.
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Stopped("SIGTERM"));
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Stopped("SIGINT"));
-        AddressSpaceLimit.CheckForOneDnn(settings.Backend.Name);
+        AddressSpaceLimit.PrepareForOneDnn(settings.Backend.Name, settings.Threads, settings.Engine.Workers);
         var labels = LabelNames.Load(settings.LabelsPath);
         // The model and the options are checked before any file is touched: a refused command leaves no trace.
         // One path for every batch: a record's scores must not depend on the batch bucketing put it in, so that shards and
