@@ -24,7 +24,7 @@ bool chosen(const model_shape &m, int64_t batch, bool training, int threads) {
         case RNN_SMALL_BATCH_ALWAYS: return true;
         case RNN_SMALL_BATCH_NEVER: return false;
         default:
-            if (m.precision == RNN_PRECISION_BF16 && threads == 1) return batch <= auto_max_batch_bf16_one_thread;
+            if (threads == 1) return batch <= auto_max_batch_one_thread;
             return batch <= auto_max_batch;
     }
 }
