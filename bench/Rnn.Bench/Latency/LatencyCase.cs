@@ -18,6 +18,8 @@ public sealed record LatencyCase(string Name, RnnSpec Spec, int Batch, int Steps
         new("gru512 N1 T50", new RnnSpec(RnnCellKind.Gru, 64, 512, 1, false, true), 1, 50),
         new("bilstm256 N1 T50", new RnnSpec(RnnCellKind.Lstm, 64, 256, 1, true, true), 1, 50),
         new("lstm256 one step", Lstm(64, 256, 1), 1, 1, CarriesState: true),
+        new("lstm256 N4 one step", Lstm(64, 256, 1), 4, 1, CarriesState: true),
+        new("lstm256 N8 one step", Lstm(64, 256, 1), 8, 1, CarriesState: true),
         new("gru128x2 one step", new RnnSpec(RnnCellKind.Gru, 64, 128, 2, false, true), 1, 1, CarriesState: true),
     ];
 

@@ -6,7 +6,8 @@ namespace RnnNative.Bench.Streams;
 internal sealed record LoadLevel(double Offered, double Achieved, double P50Ms, double P99Ms, double Refused);
 
 /// <summary>
-/// Open-loop load that rises until the p99 step latency passes the bound. Each level issues steps at a fixed rate, in
+/// Open-loop load that rises by a factor per level until the p99 step latency passes the bound, then bisects between
+/// the last level within it and the first beyond it. Each level issues steps at a fixed rate, in
 /// 1 ms ticks, each to a random stream with no step outstanding (a client waits for its answer); a step's latency runs
 /// from its issue to its completion. The first fifth of each level warms up and is not counted.
 /// </summary>
@@ -16,24 +17,42 @@ internal static class LoadRamp
     /// p99 bound of one try, not of three (every contender gets the same tries).</summary>
     public const int TriesPerLevel = 3;
 
+    /// <summary>Bisections between the last level within the bound and the first beyond it, so the figure is not
+    /// the ramp's step (25 %) below the real limit; every contender gets the same.</summary>
+    public const int RefineSteps = 3;
+
     public static (LoadLevel? Best, List<LoadLevel> Levels) Run(StepServer server, double boundMs, double startRate, double growth, TimeSpan levelTime, TextWriter log)
     {
         var levels = new List<LoadLevel>();
         LoadLevel? best = null;
+        double passed = 0, failed = double.PositiveInfinity;
         for (double rate = startRate; rate < 5e6; rate *= growth)
         {
-            bool within = false;
-            for (int attempt = 1; attempt <= TriesPerLevel && !within; attempt++)
+            if (!TryLevel(rate)) { failed = rate; break; }
+            passed = rate;
+        }
+        for (int i = 0; i < RefineSteps && passed > 0 && double.IsFinite(failed); i++)
+        {
+            double rate = (passed + failed) / 2;
+            if (TryLevel(rate)) passed = rate;
+            else failed = rate;
+        }
+        return (best, levels);
+
+        bool TryLevel(double rate)
+        {
+            for (int attempt = 1; attempt <= TriesPerLevel; attempt++)
             {
                 var level = RunLevel(server, rate, levelTime);
                 levels.Add(level);
-                within = level.P99Ms <= boundMs && level.Refused < 0.01 && level.Achieved >= 0.95 * level.Offered;
+                bool within = level.P99Ms <= boundMs && level.Refused < 0.01 && level.Achieved >= 0.95 * level.Offered;
                 log.WriteLine($"    offered {level.Offered,9:F0}/s  achieved {level.Achieved,9:F0}/s  p50 {level.P50Ms,7:F3} ms  p99 {level.P99Ms,8:F3} ms{(level.Refused > 0 ? $"  ({level.Refused:P1} not sent: every picked stream busy)" : "")}{(within ? "" : $"  over the bound (try {attempt} of {TriesPerLevel})")}");
-                if (within && (best is null || level.Achieved > best.Achieved)) best = level;
+                if (!within) continue;
+                if (best is null || level.Achieved > best.Achieved) best = level;
+                return true;
             }
-            if (!within) break;
+            return false;
         }
-        return (best, levels);
     }
 
     /// <summary>
