@@ -7,7 +7,8 @@ using RnnNative.Validation;
 namespace RnnNative.Bench.Latency;
 
 /// <summary>One row: a case at a thread count, every contender's per-call latency in the same rounds, and the limit.</summary>
-public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample? Bf16, LatencySample? Bf16Primitive, LatencySample Ort, double LimitSeconds);
+public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample? Bf16,
+    LatencySample? Bf16Primitive, LatencySample? Int8, LatencySample Ort, double LimitSeconds);
 
 /// <summary>p50 and p99 of a contender's calls over all rounds, in seconds.</summary>
 public sealed record LatencySample(double P50, double P99, int Calls);
@@ -15,7 +16,7 @@ public sealed record LatencySample(double P50, double P99, int Calls);
 /// <summary>
 /// The latency suite (issue 27): each case with 1 and 2 threads, ours through the caller-memory <c>Forward</c> (the
 /// automatic path choice, and oneDNN's primitive forced, for the before/after in the same run; and in bf16 where the CPU
-/// has AVX-512, automatic and primitive) against ONNX Runtime C#
+/// has AVX-512, automatic and primitive; int8 for the LSTMs, calibrated on the case's input) against ONNX Runtime C#
 /// over bound <see cref="Microsoft.ML.OnnxRuntime.OrtValue"/>s, in one process after an equality gate. Rounds alternate
 /// the contenders' order; every call is timed on its own.
 /// </summary>
@@ -34,41 +35,60 @@ public static class LatencyRun
             var x = RnnTensors.Zeros(c.Steps, c.Batch, c.Spec.InputSize);
             for (int i = 0; i < x.Length; i++) x.Span[i] = (float)(rng.NextDouble() * 2 - 1);
 
-            using var ours = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.F32);
-            using var primitive = new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Never, RnnPrecision.F32);
-            bool hasBf16 = OneDnnBackend.Instance.Supports(RnnPrecision.Bf16);
-            using var bf16 = hasBf16 ? new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Auto, RnnPrecision.Bf16) : null;
-            using var bf16Primitive = hasBf16 ? new OurLatencyCaller(c, parameters, x.Span.ToArray(), threads, SmallBatchPath.Never, RnnPrecision.Bf16) : null;
+            // Contenders in timing order; each must agree with ORT (from zero state) before anything is timed.
             using var ort = new OrtRnnPeer(parameters, x, threads);
-            // The gate: every contender computes the same function before anything is timed (from zero state).
-            ours.Call(carry: false);
-            primitive.Call(carry: false);
-            bf16?.Call(carry: false);
-            bf16Primitive?.Call(carry: false);
-            ort.Run();
-            PeerAgreement.Require("ours (auto)", c.Name, ort.Output, ours.Output, ValidationTolerance.F32);
-            PeerAgreement.Require("ours (primitive)", c.Name, ort.Output, primitive.Output, ValidationTolerance.F32);
-            if (bf16 is not null) PeerAgreement.Require("ours (bf16)", c.Name, ort.Output, bf16.Output, ValidationTolerance.Bf16);
-            if (bf16Primitive is not null) PeerAgreement.Require("ours (bf16 primitive)", c.Name, ort.Output, bf16Primitive.Output, ValidationTolerance.Bf16);
-
-            var calls = new List<Action> { () => ours.Call(c.CarriesState), () => primitive.Call(c.CarriesState), ort.Run };
-            if (bf16 is not null) calls.Add(() => bf16.Call(c.CarriesState));
-            if (bf16Primitive is not null) calls.Add(() => bf16Primitive.Call(c.CarriesState));
-            var samples = calls.Select(_ => new List<double>()).ToArray();
-            for (int k = 0; k < calls.Count; k++) Time(calls[k], roundSeconds / 2, null); // warm-up
-            for (int round = 0; round < rounds; round++)
-                for (int j = 0; j < calls.Count; j++)
+            var callers = new List<(string Name, OurLatencyCaller Caller, double Tolerance)>
+            {
+                ("ours (auto)", Ours(SmallBatchPath.Auto, RnnPrecision.F32), ValidationTolerance.F32),
+                ("ours (primitive)", Ours(SmallBatchPath.Never, RnnPrecision.F32), ValidationTolerance.F32),
+            };
+            if (OneDnnBackend.Instance.Supports(RnnPrecision.Bf16))
+            {
+                callers.Add(("ours (bf16)", Ours(SmallBatchPath.Auto, RnnPrecision.Bf16), ValidationTolerance.Bf16));
+                callers.Add(("ours (bf16 primitive)", Ours(SmallBatchPath.Never, RnnPrecision.Bf16), ValidationTolerance.Bf16));
+            }
+            if (c.Spec.Cell == RnnCellKind.Lstm)
+            {
+                // int8 runs LSTM inference only, always on oneDNN's primitive; calibrated on the case's own input.
+                var quantization = Int8Calibration.Calibrate(parameters, new RnnInput(x));
+                callers.Add(("ours (int8)", Ours(SmallBatchPath.Auto, RnnPrecision.Int8, quantization), ValidationTolerance.Int8(parameters, quantization)));
+            }
+            try
+            {
+                ort.Run();
+                foreach (var (name, caller, tolerance) in callers)
                 {
-                    int k = (round + j) % calls.Count;
-                    Time(calls[k], roundSeconds, samples[k]);
+                    caller.Call(carry: false);
+                    PeerAgreement.Require(name, c.Name, ort.Output, caller.Output, tolerance);
                 }
-            double bandwidth = CacheBandwidthProbe.BytesPerSecond(c.RecurrentWeightBytes, threads, quick ? 0.01 : 0.05, quick ? 2 : 5);
-            double limit = c.Steps * (double)c.RecurrentWeightBytes / bandwidth;
-            var row = new LatencyRow(c, threads, Summarize(samples[0]), Summarize(samples[1]), bf16 is null ? null : Summarize(samples[3]),
-                bf16Primitive is null ? null : Summarize(samples[4]), Summarize(samples[2]), limit);
-            rows.Add(row);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {Ratio(row.Bf16, row.Ort)}  bf16 primitive/ORT {Ratio(row.Bf16Primitive, row.Ort)}  limit {limit * 1e6:0.0} µs"));
+
+                var calls = new List<Action> { ort.Run };
+                calls.AddRange(callers.Select(k => (Action)(() => k.Caller.Call(c.CarriesState))));
+                var samples = calls.Select(_ => new List<double>()).ToArray();
+                for (int k = 0; k < calls.Count; k++) Time(calls[k], roundSeconds / 2, null); // warm-up
+                for (int round = 0; round < rounds; round++)
+                    for (int j = 0; j < calls.Count; j++)
+                    {
+                        int k = (round + j) % calls.Count;
+                        Time(calls[k], roundSeconds, samples[k]);
+                    }
+                LatencySample? Of(string name) => callers.FindIndex(k => k.Name == name) is int i and >= 0 ? Summarize(samples[i + 1]) : null;
+
+                double bandwidth = CacheBandwidthProbe.BytesPerSecond(c.RecurrentWeightBytes, threads, quick ? 0.01 : 0.05, quick ? 2 : 5);
+                double limit = c.Steps * (double)c.RecurrentWeightBytes / bandwidth;
+                var row = new LatencyRow(c, threads, Of("ours (auto)")!, Of("ours (primitive)")!, Of("ours (bf16)"), Of("ours (bf16 primitive)"),
+                    Of("ours (int8)"), Summarize(samples[0]), limit);
+                rows.Add(row);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {Ratio(row.Bf16, row.Ort)}  bf16 primitive/ORT {Ratio(row.Bf16Primitive, row.Ort)}  int8/ORT {Ratio(row.Int8, row.Ort)}  limit {limit * 1e6:0.0} µs"));
+            }
+            finally
+            {
+                foreach (var (_, caller, _) in callers) caller.Dispose();
+            }
+
+            OurLatencyCaller Ours(SmallBatchPath path, RnnPrecision precision, Int8Quantization? quantization = null) =>
+                new(c, parameters, x.Span.ToArray(), threads, path, precision, quantization);
         }
         return rows;
     }
@@ -102,12 +122,13 @@ public static class LatencyRun
         private readonly float[] _input, _hidden, _cell, _h0, _c0;
         private readonly int _threads;
 
-        public OurLatencyCaller(LatencyCase c, RnnParameters parameters, float[] input, int threads, SmallBatchPath path, RnnPrecision precision)
+        public OurLatencyCaller(LatencyCase c, RnnParameters parameters, float[] input, int threads, SmallBatchPath path, RnnPrecision precision,
+            Int8Quantization? quantization)
         {
             _case = c;
             _input = input;
             _threads = threads;
-            _executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(precision, Threads: threads, SmallBatchPath: path));
+            _executor = OneDnnBackend.Instance.CreateExecutor(parameters, new RnnExecutorOptions(precision, Threads: threads, Quantization: quantization, SmallBatchPath: path));
             var (y, hidden, cell) = RnnOutputBuffers.Sizes(c.Spec, c.Steps, c.Batch);
             Output = new float[y];
             (_hidden, _cell, _h0, _c0) = (new float[hidden], new float[cell], new float[hidden], new float[cell]);
