@@ -739,6 +739,7 @@ int main() {
     concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection (concurrent)"});
     concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection, primitive (concurrent)",
             RNN_SMALL_BATCH_NEVER});
+    concurrent_calls({RNN_CELL_LSTM, 0, RNN_PRECISION_F32, 0, "create f32 LSTM, primitive (concurrent)", RNN_SMALL_BATCH_NEVER});
     concurrent_calls({RNN_CELL_GRU, 0, RNN_PRECISION_F32, 0, "create f32 GRU (concurrent)"});
     concurrent_calls({RNN_CELL_GRU, 0, RNN_PRECISION_F32, 0, "create f32 GRU, primitive (concurrent)", RNN_SMALL_BATCH_NEVER});
     concurrent_calls({RNN_CELL_GRU, 1, RNN_PRECISION_F32, 0, "create f32 bidirectional GRU, small-batch path (concurrent)",

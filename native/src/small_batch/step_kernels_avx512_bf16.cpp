@@ -47,14 +47,7 @@ void pair_tile(const block_step &s, int64_t first) {
 
 template <class Gate>
 void pair_block(const block_step &s) {
-    int64_t r = 0;
-    for (; r + 4 <= s.row_count; r += 4) pair_tile<Gate, 4>(s, r);
-    switch (s.row_count - r) {
-        case 3: pair_tile<Gate, 3>(s, r); break;
-        case 2: pair_tile<Gate, 2>(s, r); break;
-        case 1: pair_tile<Gate, 1>(s, r); break;
-        default: break;
-    }
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { pair_tile<Gate, NR>(s, first); });
 }
 
 void to_pairs(const float *h, int64_t k_len, uint32_t *out) {

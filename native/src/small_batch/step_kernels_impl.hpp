@@ -164,17 +164,22 @@ void cell_tile(const block_step &s, int64_t first) {
     for (int n = 0; n < NR; ++n) Gate::apply(s, s.rows[first + n], acc[n]);
 }
 
-// Rows go four at a time, so each weight loaded serves four rows; at most 16 accumulators stay in registers.
-template <class W, class Gate>
-void cell_block(const block_step &s) {
+// Rows go four at a time, so each weight loaded serves four rows; at most 16 accumulators stay in registers. tile is
+// called as tile.template operator()<NR>(first row) for each group of NR rows.
+template <class Tile> inline void in_row_tiles(int64_t row_count, const Tile &tile) {
     int64_t r = 0;
-    for (; r + 4 <= s.row_count; r += 4) cell_tile<W, Gate, 4>(s, r);
-    switch (s.row_count - r) {
-        case 3: cell_tile<W, Gate, 3>(s, r); break;
-        case 2: cell_tile<W, Gate, 2>(s, r); break;
-        case 1: cell_tile<W, Gate, 1>(s, r); break;
+    for (; r + 4 <= row_count; r += 4) tile.template operator()<4>(r);
+    switch (row_count - r) {
+        case 3: tile.template operator()<3>(r); break;
+        case 2: tile.template operator()<2>(r); break;
+        case 1: tile.template operator()<1>(r); break;
         default: break;
     }
+}
+
+template <class W, class Gate>
+void cell_block(const block_step &s) {
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { cell_tile<W, Gate, NR>(s, first); });
 }
 
 template <class W, int NR>
@@ -186,14 +191,7 @@ void projection_tile(const projection_step &s, int64_t first) {
 
 template <class W>
 void projection_block(const projection_step &s) {
-    int64_t r = 0;
-    for (; r + 4 <= s.row_count; r += 4) projection_tile<W, 4>(s, r);
-    switch (s.row_count - r) {
-        case 3: projection_tile<W, 3>(s, r); break;
-        case 2: projection_tile<W, 2>(s, r); break;
-        case 1: projection_tile<W, 1>(s, r); break;
-        default: break;
-    }
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { projection_tile<W, NR>(s, first); });
 }
 
 template <class W> cell_kernels make_cell_kernels() {

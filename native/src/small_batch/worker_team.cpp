@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cstdint>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -30,11 +31,9 @@ int worker_bound() {
     return int(cores == 0 ? 64 : 4 * cores);
 }
 
-} // namespace
-
 // The SSE floating-point mode (rounding, flush-to-zero, denormals-are-zero): a job runs in its caller's on every
-// member, so a call's result does not depend on which threads it ran on (oneDNN's kernels may change a thread's mode).
-inline unsigned fp_mode_now() {
+// member, so a call's result does not depend on which threads it ran on, whatever mode the caller set.
+unsigned fp_mode_now() {
 #if defined(__x86_64__) || defined(__i386__)
     return _mm_getcsr();
 #else
@@ -42,13 +41,15 @@ inline unsigned fp_mode_now() {
 #endif
 }
 
-inline void set_fp_mode(unsigned mode) {
+void set_fp_mode(unsigned mode) {
 #if defined(__x86_64__) || defined(__i386__)
     _mm_setcsr(mode & ~0x3fu); // without the sticky exception flags
 #else
     (void)mode;
 #endif
 }
+
+} // namespace
 
 struct worker {
     // Bumped by the lender to hand over a job, and by the worker when the job is done.
@@ -97,10 +98,10 @@ public:
         }
         while (int(out.size()) < count && int(all_.size()) < bound_) {
             try {
-                auto *w = new worker();
-                all_.push_back(w);
-                std::thread(&worker::loop, w).detach();
-                out.push_back(w);
+                auto w = std::make_unique<worker>();
+                std::thread(&worker::loop, w.get()).detach();
+                all_.push_back(w.release()); // capacity reserved: cannot throw
+                out.push_back(all_.back());  // `out` has room for `count`
             } catch (...) {
                 break; // no more threads (or memory) for now: the call runs with the members it has
             }
@@ -110,11 +111,6 @@ public:
     void give_back(const std::vector<worker *> &lent) {
         std::lock_guard<std::mutex> lock(mutex_);
         for (worker *w : lent) free_.push_back(w); // capacity reserved at start-up: no allocation here
-    }
-
-    int started() {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return int(all_.size());
     }
 
 private:
@@ -171,14 +167,6 @@ void worker_team::run(job fn, void *context) noexcept {
     for (int k = 1; k < members_; ++k) {
         worker *w = lent_[k - 1];
         spin_until_equal(w->finished, w->posted.load(std::memory_order_relaxed), join_spin);
-    }
-}
-
-int worker_team::started() noexcept {
-    try {
-        return pool::instance().started();
-    } catch (...) {
-        return 0;
     }
 }
 

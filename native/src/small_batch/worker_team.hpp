@@ -37,9 +37,6 @@ public:
         run([](void *c, int member, int members) { (*static_cast<F *>(c))(member, members); }, &f);
     }
 
-    // Workers started in this process so far (reused, never stopped).
-    static int started() noexcept;
-
 private:
     worker **lent_ = nullptr;
     int members_ = 1;
