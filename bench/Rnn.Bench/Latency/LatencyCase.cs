@@ -10,9 +10,11 @@ public sealed record LatencyCase(string Name, RnnSpec Spec, int Batch, int Steps
     public static IReadOnlyList<LatencyCase> All { get; } =
     [
         new("lstm512x2 N1 T100", Lstm(256, 512, 2), 1, 100),
+        new("lstm512x2 N2 T100", Lstm(256, 512, 2), 2, 100),
         new("lstm512x2 N4 T100", Lstm(256, 512, 2), 4, 100),
         new("lstm512x2 N16 T100", Lstm(256, 512, 2), 16, 100),
         new("lstm256 N1 T50", Lstm(64, 256, 1), 1, 50),
+        new("lstm256 N2 T50", Lstm(64, 256, 1), 2, 50),
         new("lstm256 N8 T50", Lstm(64, 256, 1), 8, 50),
         new("gru256 N1 T50", new RnnSpec(RnnCellKind.Gru, 64, 256, 1, false, true), 1, 50),
         new("gru512 N1 T50", new RnnSpec(RnnCellKind.Gru, 64, 512, 1, false, true), 1, 50),
