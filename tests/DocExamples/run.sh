@@ -12,23 +12,8 @@ set -uo pipefail
 packages=$(cd "$1" && pwd) version=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-work=$(mktemp -d /tmp/rnnnative-docexamples.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-export NUGET_PACKAGES="$work/nuget-cache" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-unset RNNNATIVE_SHIM_PATH LD_LIBRARY_PATH
-failures=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+source "$here/../lib/package-feed.sh" docexamples
 fixture="$root/tests/golden/predict/classifier.safetensors"
-
-cat >"$work/nuget.config" <<CONFIG
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="rnnnative-local" value="$packages" />
-  </packageSources>
-</configuration>
-CONFIG
 
 # One project; each example is built alone into its own output folder (-p:Example=NAME), so top-level programs do not
 # collide and the package restore happens once.

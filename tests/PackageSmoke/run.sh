@@ -9,22 +9,7 @@
 set -uo pipefail
 packages=$(cd "$1" && pwd) version=$2
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d /tmp/rnnnative-smoke.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-export NUGET_PACKAGES="$work/nuget-cache" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-unset RNNNATIVE_SHIM_PATH LD_LIBRARY_PATH
-failures=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
-
-cat >"$work/nuget.config" <<CONFIG
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <add key="rnnnative-local" value="$packages" />
-  </packageSources>
-</configuration>
-CONFIG
+source "$here/../lib/package-feed.sh" smoke
 
 mkdir -p "$work/app"
 cp "$here/app/Program.cs" "$here/app/Smoke.csproj" "$work/app/"

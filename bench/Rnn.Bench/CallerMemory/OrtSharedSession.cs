@@ -29,13 +29,7 @@ public sealed class OrtSharedSession : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         ArgumentOutOfRangeException.ThrowIfLessThan(callers, 1);
         if (input.Rank != 3) throw new ArgumentException($"The session takes time-major input (T, N, I); got {input.ShapeString}.", nameof(input));
-        _options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        _options = OrtSessionSettings.OneThreadPerCall();
         _session = new InferenceSession(OnnxRnnModelWriter.Write(parameters), _options);
         long t = input.Dim(0), n = input.Dim(1), features = parameters.Spec.OutputSize;
         _input = OrtValue.CreateTensorValueFromMemory(input.Span.ToArray(), [t, n, input.Dim(2)]);

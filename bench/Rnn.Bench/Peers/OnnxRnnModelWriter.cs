@@ -61,28 +61,36 @@ public static class OnnxRnnModelWriter
                     node.Message(5, a => StringsAttribute(a, "activations", Enumerable.Repeat(activation, spec.Directions)));
                 }
             });
-            // Y is (T, D, N, H); ours, and the next layer's input, is (T, N, D·H).
-            graph.Message(1, node =>
-            {
-                node.String(1, y);
-                node.String(2, yt);
-                node.String(3, $"transpose{layer}");
-                node.String(4, "Transpose");
-                node.Message(5, a => IntsAttribute(a, "perm", [0, 2, 1, 3]));
-            });
-            graph.Message(1, node =>
-            {
-                node.String(1, yt);
-                node.String(1, "flatten_shape");
-                node.String(2, yFlat);
-                node.String(3, $"flatten{layer}");
-                node.String(4, "Reshape");
-            });
+            WriteOutputInOurLayout(graph, y, yt, yFlat, layer);
             layerInput = yFlat;
         }
         graph.String(2, "rnn");
         graph.Message(11, v => ValueInfo(v, "x", spec.InputSize));
         graph.Message(12, v => ValueInfo(v, "y", spec.OutputSize));
+    }
+
+    /// <summary>
+    /// ONNX's Y is (T, D, N, H); ours, and the next layer's input, is (T, N, D·H): a Transpose to <paramref name="yt"/>
+    /// and a Reshape (by the graph's "flatten_shape" initializer) to <paramref name="yFlat"/>.
+    /// </summary>
+    internal static void WriteOutputInOurLayout(ProtoWriter graph, string y, string yt, string yFlat, int layer)
+    {
+        graph.Message(1, node =>
+        {
+            node.String(1, y);
+            node.String(2, yt);
+            node.String(3, $"transpose{layer}");
+            node.String(4, "Transpose");
+            node.Message(5, a => IntsAttribute(a, "perm", [0, 2, 1, 3]));
+        });
+        graph.Message(1, node =>
+        {
+            node.String(1, yt);
+            node.String(1, "flatten_shape");
+            node.String(2, yFlat);
+            node.String(3, $"flatten{layer}");
+            node.String(4, "Reshape");
+        });
     }
 
     internal static void WriteLayerInitializers(ProtoWriter graph, RnnParameters parameters, int layer, string w, string r, string b)

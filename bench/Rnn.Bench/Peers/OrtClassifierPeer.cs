@@ -21,7 +21,7 @@ public sealed class OrtClassifierPeer : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         Classes = classes;
         BatchSize = batchSize;
-        _options = new SessionOptions { IntraOpNumThreads = threads, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+        _options = OrtSessionSettings.WithThreads(threads);
         _session = new InferenceSession(model, _options);
     }
 

@@ -23,11 +23,7 @@ public sealed class OrtRnnPeer : IDisposable
     public OrtRnnPeer(RnnParameters parameters, Tensor<float> input, int threads)
     {
         if (input.Rank != 3) throw new ArgumentException($"The peer takes time-major input (T, N, I); got {input.ShapeString}.", nameof(input));
-        _options = new SessionOptions
-        {
-            IntraOpNumThreads = threads,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        _options = OrtSessionSettings.WithThreads(threads);
         _session = new InferenceSession(OnnxRnnModelWriter.Write(parameters), _options);
         long t = input.Dim(0), n = input.Dim(1);
         Output = new float[t * n * parameters.Spec.OutputSize];

@@ -52,22 +52,7 @@ internal static class OnnxStatefulRnnWriter
                 node.Message(5, a => OnnxRnnModelWriter.IntAttribute(a, "hidden_size", spec.HiddenSize));
                 if (!lstm) node.Message(5, a => OnnxRnnModelWriter.IntAttribute(a, "linear_before_reset", 1));
             });
-            graph.Message(1, node =>
-            {
-                node.String(1, y);
-                node.String(2, yt);
-                node.String(3, $"transpose{l}");
-                node.String(4, "Transpose");
-                node.Message(5, a => OnnxRnnModelWriter.IntsAttribute(a, "perm", [0, 2, 1, 3]));
-            });
-            graph.Message(1, node =>
-            {
-                node.String(1, yt);
-                node.String(1, "flatten_shape");
-                node.String(2, yFlat);
-                node.String(3, $"flatten{l}");
-                node.String(4, "Reshape");
-            });
+            OnnxRnnModelWriter.WriteOutputInOurLayout(graph, y, yt, yFlat, l);
             layerInput = yFlat;
         }
         graph.String(2, "stateful_rnn");

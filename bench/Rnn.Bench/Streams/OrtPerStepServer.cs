@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using RnnNative.Bench.Peers;
 
 namespace RnnNative.Bench.Streams;
 
@@ -36,13 +37,7 @@ internal sealed class OrtPerStepServer : QueuedStepServer
         _lstm = spec.Cell == RnnCellKind.Lstm;
         _layers = spec.NumLayers;
         _width = spec.HiddenSize;
-        _options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        _options = OrtSessionSettings.OneThreadPerCall();
         _session = new InferenceSession(OnnxStatefulRnnWriter.Write(parameters), _options);
         var states = Enumerable.Range(0, _layers).SelectMany(l => _lstm ? new[] { $"h0_{l}", $"c0_{l}" } : [$"h0_{l}"]);
         _inputNames = ["x", .. states];
