@@ -52,6 +52,7 @@ int8_executor::int8_executor(const model_shape &m, const executor_tuning &tuning
             w.plain_iter = to_ldigo(w.plain_iter);
         }
     }
+    if (m_.small_batch_path != RNN_SMALL_BATCH_NEVER) small_batch_ = std::make_unique<small_batch::path>(m_, params, data_);
     // The s8 copies are made on first use for each layout a primitive asks for (oneDNN's choice depends on the batch
     // and sequence length). What one layout takes is known now, from a one-step batch of one: that is the figure
     // int8_weight_bytes() reports, and creating these primitives checks that this CPU can run int8 at all.
@@ -160,6 +161,10 @@ int64_t int8_executor::parts_for(const batch_plan &plan, int threads) const {
 void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) const {
     // The call's own thread count when it gives one, as for f32 executors.
     const int threads = a.threads > 0 ? a.threads : m_.threads;
+    if (small_batch_ && small_batch::chosen(m_, plan.batch, false, threads)) {
+        small_batch_->forward(a, threads);
+        return;
+    }
     openmp_threads_scope omp_threads(threads);
     const int64_t parts = parts_for(plan, threads);
     if (parts < 2) {

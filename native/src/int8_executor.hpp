@@ -4,6 +4,10 @@
 // Each layer input is quantized here; oneDNN quantizes h itself at every step. States stay f32 between time segments
 // (src_iter/dst_iter f32), so variable lengths cost no extra rounding. Outputs come back dequantized (dst_layer f32).
 //
+// Small batches take the small-batch path (small_batch/small_batch_path.hpp) with the same quantization, as the model's
+// small_batch_path option chooses; results then differ from the primitive's only by float rounding in the
+// dequantization, and where that moves an h across a u8 rounding boundary.
+//
 // A call with several threads and enough rows splits its batch into independent parts, one per thread, each run
 // single-threaded by oneDNN (which scales poorly across threads on one small batch); results are bit-identical to an
 // unsplit call.
@@ -16,6 +20,8 @@
 #include "executor_tuning.hpp"
 #include "model.hpp"
 #include "primitive_cache.hpp"
+#include "quantization.hpp"
+#include "small_batch/small_batch_path.hpp"
 #include "time_segments.hpp"
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -27,10 +33,6 @@
 #include <vector>
 
 namespace rnnshim {
-
-struct int8_data_qparams {
-    float scale, shift; // u8 = saturate(round(x * scale + shift))
-};
 
 class int8_executor {
 public:
@@ -82,6 +84,7 @@ private:
     mutable std::vector<direction_weights> weights_;
     mutable std::mutex weights_mutex_;
     mutable primitive_cache<primitive_key, cached_primitive> primitives_;
+    std::unique_ptr<small_batch::path> small_batch_; // unless the model's small_batch_path is never
 };
 
 } // namespace rnnshim

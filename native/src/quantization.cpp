@@ -28,4 +28,9 @@ void quantize_u8(const float *src, int64_t count, float scale, float shift, uint
     }
 }
 
+int8_t quantize_s8(float w, float scale) {
+    // nearbyint rounds half to even in the default rounding mode.
+    return int8_t(std::nearbyint(std::min(127.0f, std::max(-128.0f, w * scale))));
+}
+
 } // namespace rnnshim

@@ -389,14 +389,16 @@ void concurrent_calls(const concurrent_model &model) {
     expect(rnn_executor_destroy(e) == RNN_STATUS_OK, "destroy (concurrent)");
 }
 
-// int8 executors from several threads at once, batches of 1 to 5 rows and varied lengths: every result must equal, bit
-// for bit, the same call made alone. An int8 call runs on its executor's thread count; with several it splits the batch
-// into one part per thread, whose result must equal, bit for bit, the one-thread executor's.
-void int8_concurrent_calls() {
+// int8 executors from several threads at once, batches of 1 to 5 rows and varied lengths, on one path (forced): every
+// result must equal, bit for bit, the same call made alone. An int8 call runs on its executor's thread count; on the
+// primitive, with several it splits the batch into one part per thread; on the small-batch path its members share each
+// step's units. Either way the result must equal, bit for bit, the one-thread executor's.
+void int8_concurrent_calls(rnn_small_batch_path path) {
     const int I = 5, H = 7, L = 2, D = 2, workers = 3, calls = cycle_calls();
     const model_dims m {I, H, H, L, D, L * D, D * H, true};
     std::vector<int> executor_threads = cycle_threads() > 0 ? std::vector<int> {cycle_threads()} : std::vector<int> {1, 2};
     rnn_model_desc desc {RNN_CELL_LSTM, I, H, L, 1, 1, RNN_PRECISION_F32, 1, 0};
+    desc.small_batch_path = path;
     int64_t count = 0;
     rnn_model_param_count(&desc, &count);
     std::mt19937 rng(11);
@@ -458,6 +460,92 @@ void int8_concurrent_calls() {
     for (auto *q : executors) expect(rnn_int8_executor_destroy(q) == RNN_STATUS_OK, "int8 destroy (concurrent)");
 }
 
+
+// The int8 small-batch path against the int8 primitive, same quantization, on shapes with both directions, several
+// layers, variable lengths, h0 and c0, batch-first and time-major, hidden sizes off the 16-unit block. Both sum exactly
+// in s32 and quantize each h to the same u8; the primitive then returns h dequantized from that u8, the path h as
+// computed. So: c agrees to float rounding, and every h the path returns quantizes to the u8 the primitive's h is
+// (except where it lies within float rounding of a rounding boundary). Both stay close to f32; the path gives the
+// same bits on 1 and 2 threads.
+void int8_paths_agree() {
+    struct shape { int I, H, L, bidirectional, T, N, batch_first, varlen; };
+    const shape shapes[] = {{12, 40, 2, 1, 7, 3, 0, 1}, {9, 33, 1, 0, 9, 1, 1, 0}, {16, 64, 3, 0, 5, 5, 1, 1},
+            {24, 20, 2, 1, 6, 8, 0, 1}};
+    const float scale = 127.5f, shift = 127.5f; // inputs and h in [-1, 1]
+    std::mt19937 rng(9);
+    float worst_c = 0, worst_f32 = 0;
+    int64_t other_u8 = 0, compared = 0;
+    for (const shape &s : shapes) {
+        const int D = s.bidirectional ? 2 : 1;
+        rnn_model_desc desc {RNN_CELL_LSTM, s.I, s.H, s.L, s.bidirectional, 1, RNN_PRECISION_F32, 2, 0};
+        int64_t count = 0;
+        rnn_model_param_count(&desc, &count);
+        std::uniform_real_distribution<float> w(-1.0f / std::sqrt(float(s.H)), 1.0f / std::sqrt(float(s.H))), u(-1.0f, 1.0f);
+        std::vector<float> params(static_cast<size_t>(count));
+        for (auto &p : params) p = w(rng);
+        std::vector<float> scales(size_t(s.L), scale), shifts(size_t(s.L), shift);
+        rnn_int8_executor *small = nullptr, *primitive = nullptr;
+        rnn_executor *f32 = nullptr;
+        desc.small_batch_path = RNN_SMALL_BATCH_ALWAYS;
+        expect(rnn_int8_executor_create(&desc, params.data(), count, scales.data(), shifts.data(), s.L, &small) == RNN_STATUS_OK,
+                "int8 create (small-batch path)");
+        desc.small_batch_path = RNN_SMALL_BATCH_NEVER;
+        expect(rnn_int8_executor_create(&desc, params.data(), count, scales.data(), shifts.data(), s.L, &primitive) == RNN_STATUS_OK,
+                "int8 create (primitive)");
+        expect(rnn_executor_create(&desc, params.data(), count, &f32) == RNN_STATUS_OK, "f32 create (int8 paths)");
+        if (!small || !primitive || !f32) return;
+        const size_t states = size_t(s.L * D * s.N * s.H);
+        std::vector<float> x(size_t(s.T * s.N * s.I)), h0(states), c0(states);
+        for (auto *v : {&x, &h0, &c0})
+            for (auto &e : *v) e = u(rng);
+        std::vector<int32_t> lengths;
+        for (int n = 0; n < s.N; ++n) lengths.push_back(1 + int32_t(rng() % unsigned(s.T)));
+        struct result { std::vector<float> y, hn, cn; };
+        auto run = [&](auto forward, int threads) {
+            result r {std::vector<float>(size_t(s.T * s.N * D * s.H), -1.0f), std::vector<float>(states, -1.0f),
+                    std::vector<float>(states, -1.0f)};
+            rnn_forward_args f {};
+            f.seq_len = s.T; f.batch = s.N; f.batch_first = s.batch_first; f.threads = threads;
+            f.lengths = s.varlen ? lengths.data() : nullptr;
+            f.input = x.data(); f.input_count = int64_t(x.size());
+            f.h0 = h0.data(); f.h0_count = int64_t(states);
+            f.c0 = c0.data(); f.c0_count = int64_t(states);
+            f.output = r.y.data(); f.output_count = int64_t(r.y.size());
+            f.hn = r.hn.data(); f.hn_count = int64_t(states);
+            f.cn = r.cn.data(); f.cn_count = int64_t(states);
+            expect(forward(f) == RNN_STATUS_OK, "forward (int8 paths agree)");
+            return r;
+        };
+        auto int8_on = [](rnn_int8_executor *e) { return [e](const rnn_forward_args &f) { return rnn_int8_executor_forward(e, &f); }; };
+        const result a = run(int8_on(small), 2), one = run(int8_on(small), 1), b = run(int8_on(primitive), 2);
+        const result exact = run([&](const rnn_forward_args &f) { return rnn_executor_forward(f32, &f, 0, nullptr); }, 2);
+        auto worst_between = [](const std::vector<float> &p, const std::vector<float> &q) {
+            float worst = 0;
+            for (size_t i = 0; i < p.size(); ++i) worst = std::max(worst, std::fabs(p[i] - q[i]));
+            return worst;
+        };
+        worst_c = std::max(worst_c, worst_between(a.cn, b.cn));
+        for (const result *r : {&a, &b})
+            worst_f32 = std::max({worst_f32, worst_between(r->y, exact.y), worst_between(r->hn, exact.hn), worst_between(r->cn, exact.cn)});
+        for (auto [p, q] : {std::make_pair(&a.y, &b.y), std::make_pair(&a.hn, &b.hn)})
+            for (size_t i = 0; i < p->size(); ++i) {
+                if ((*p)[i] == 0 && (*q)[i] == 0) continue; // a padded step
+                const float v = (*p)[i] * scale + shift, primitive_u8 = (*q)[i] * scale + shift;
+                if (std::fabs(v - std::floor(v) - 0.5f) < 1e-3f) continue; // on a rounding boundary: either u8
+                ++compared;
+                if (std::fabs(std::nearbyint(v) - primitive_u8) > 1e-3f) ++other_u8;
+            }
+        expect(a.y == one.y && a.hn == one.hn && a.cn == one.cn, "int8 small-batch path: 1 and 2 threads equal bit for bit");
+        rnn_int8_executor_destroy(small);
+        rnn_int8_executor_destroy(primitive);
+        rnn_executor_destroy(f32);
+    }
+    std::printf("int8 small-batch path vs primitive: %lld of %lld h on another u8, worst |c diff| %.3g; vs f32 %.3g\n",
+            (long long)other_u8, (long long)compared, worst_c, worst_f32);
+    expect(compared > 1000 && other_u8 == 0, "int8 small-batch path: every h on the primitive's u8");
+    expect(worst_c <= 1e-5f, "int8 small-batch path: c agrees with the primitive's");
+    expect(worst_f32 <= 0.05f, "int8 paths stay close to f32");
+}
 
 // int8 LSTM: a calibrated forward pass close to f32 from several threads at once, its weight memory, and its refusals.
 void int8_cycle() {
@@ -750,7 +838,9 @@ int main() {
         concurrent_calls({RNN_CELL_LSTM, 0, RNN_PRECISION_BF16, 0, "create bf16 LSTM (concurrent)"});
     }
     int8_cycle();
-    int8_concurrent_calls();
+    int8_paths_agree();
+    int8_concurrent_calls(RNN_SMALL_BATCH_ALWAYS);
+    int8_concurrent_calls(RNN_SMALL_BATCH_NEVER);
     primitive_cache_bound();
     primitive_cache_concurrent();
     onednn_cache_is_explicit();

@@ -42,13 +42,15 @@ void narrow_to_bf16(aligned_buffer &b, int64_t count) {
 
 } // namespace
 
-packed_weights::packed_weights(const model_shape &m, const float *params, bool pairs)
+packed_weights::packed_weights(const model_shape &m, const float *params, bool pairs, const std::vector<int8_data_qparams> &int8)
     : padded_hidden_(round_up(m.hidden_size, block)), padded_state_(round_up(m.state_size(), block)),
-      bf16_(m.precision == RNN_PRECISION_BF16) {
+      bf16_(m.precision == RNN_PRECISION_BF16), int8_(int8) {
     const int64_t d_count = m.directions, g_count = m.gates(), h = m.hidden_size, hp = padded_hidden_, s = m.state_size();
-    const int64_t blocks = hp / block, k_pairs = (s + 1) / 2;
+    const int64_t blocks = hp / block, k_pairs = (s + 1) / 2, k_quads = (s + 3) / 4;
     pairs = pairs && bf16_;
-    hh_block_bytes_ = pairs ? k_pairs * 2 * g_count * block * 2 : s * g_count * block * (bf16_ ? 2 : 4);
+    hh_block_bytes_ = this->int8() ? k_quads * 4 * g_count * block
+            : pairs                ? k_pairs * 2 * g_count * block * 2
+                                   : s * g_count * block * (bf16_ ? 2 : 4);
     hr_block_bytes_ = h * block * (bf16_ ? 2 : 4);
     const bool gru = m.cell == RNN_CELL_GRU;
     layers_.resize(size_t(m.num_layers));
@@ -86,6 +88,7 @@ packed_weights::packed_weights(const model_shape &m, const float *params, bool p
                     for (int64_t k = 0; k < h; ++k) dst[((p / block) * h + k) * block + p % block] = src_hr[p * h + k];
             }
         }
+        if (this->int8()) quantize_layer(m, params, l);
         if (bf16_) {
             const int64_t ih_count = d_count * g_count * hp * k_in;
             for (int64_t i = 0; i < ih_count; ++i) w_ih[i] = round_to_bf16(w_ih[i]);
@@ -106,6 +109,44 @@ packed_weights::packed_weights(const model_shape &m, const float *params, bool p
             if (w_hr) narrow_to_bf16(pl.w_hr, d_count * padded_state_ * h);
         }
     }
+}
+
+void packed_weights::quantize_layer(const model_shape &m, const float *params, int64_t l) {
+    packed_layer &pl = layers_[size_t(l)];
+    const int64_t d_count = m.directions, g_count = m.gates(), h = m.hidden_size, hp = padded_hidden_, s = m.state_size();
+    const int64_t k_in = pl.input_size, blocks = hp / block, k_quads = (s + 3) / 4, per_block = k_quads * 4 * g_count * block;
+    const float *w_hh = static_cast<const float *>(pl.w_hh.data());
+    float *bias = static_cast<float *>(pl.bias.data());
+    float *deq = floats(pl.deq, d_count * g_count * hp);
+    std::vector<int8_t> ih(size_t(d_count * g_count * hp * k_in), 0), hh(size_t(d_count * blocks * per_block), 0);
+    const int8_data_qparams q = int8_[size_t(l)];
+    for (int64_t d = 0; d < d_count; ++d) {
+        const param_offsets o = offsets_of(m, l, d);
+        // PyTorch's LSTM rows are oneDNN's ldgoi, gate order included.
+        const std::vector<float> scales = channel_scales(m, k_in, params + o.weight_ih, params + o.weight_hh);
+        for (int64_t g = 0; g < g_count; ++g)
+            for (int64_t u = 0; u < h; ++u) {
+                const int64_t row = g * h + u, at = (d * g_count + g) * hp + u, b = u / block, j = u % block;
+                const float scale = scales[size_t(row)];
+                int64_t weight_sum = 0;
+                for (int64_t i = 0; i < k_in; ++i) {
+                    const int8_t v = quantize_s8(params[o.weight_ih + row * k_in + i], scale);
+                    ih[size_t(at * k_in + i)] = v;
+                    weight_sum += v;
+                }
+                const float *src = w_hh + (d * blocks + b) * s * g_count * block;
+                int8_t *dst = hh.data() + (d * blocks + b) * per_block;
+                for (int64_t k = 0; k < s; ++k) {
+                    const int8_t v = quantize_s8(src[(k * g_count + g) * block + j], scale);
+                    dst[(((k / 4) * g_count + g) * block + j) * 4 + k % 4] = v;
+                    weight_sum += v;
+                }
+                deq[at] = 1.0f / (q.scale * scale);
+                bias[at] -= deq[at] * q.shift * float(weight_sum);
+            }
+    }
+    std::memcpy(pl.w_ih.zeroed(ih.size()), ih.data(), ih.size());
+    std::memcpy(pl.w_hh.zeroed(hh.size()), hh.data(), hh.size());
 }
 
 } // namespace rnnshim::small_batch

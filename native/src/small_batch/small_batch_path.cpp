@@ -2,6 +2,7 @@
 
 #include "../error.hpp"
 #include "../openmp_threads_scope.hpp"
+#include "../quantization.hpp"
 #include "step_barrier.hpp"
 #include "worker_team.hpp"
 
@@ -57,12 +58,18 @@ private:
     std::unique_ptr<workspace> ws_;
 };
 
-path::path(const model_shape &m, const float *params)
-    : m_(m), kernels_(kernels_for_cpu()), weights_(std::make_shared<const packed_weights>(m, params, kernels_.bf16_pairs)) {}
+path::path(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &int8)
+    : m_(m), kernels_(kernels_for_cpu()), int8_(int8),
+      weights_(std::make_shared<const packed_weights>(m, params, kernels_.bf16_pairs, int8_)) {
+    // s32 sums of u8 x s8 products stay exact while a gate's inputs number fewer than 2^31 / (255 x 128).
+    if (!int8_.empty() && std::max(m.input_size, m.directions * m.state_size()) + m.state_size() > (int64_t(1) << 31) / (255 * 128))
+        fail(RNN_STATUS_UNSUPPORTED, "int8 small-batch path: input_size + hidden_size is too large for exact s32 sums; "
+                "use small_batch_path = never");
+}
 
 void path::update_weights(const float *params) {
     // Calls already running keep the version they started with.
-    std::atomic_store(&weights_, std::shared_ptr<const packed_weights>(std::make_shared<const packed_weights>(m_, params, kernels_.bf16_pairs)));
+    std::atomic_store(&weights_, std::shared_ptr<const packed_weights>(std::make_shared<const packed_weights>(m_, params, kernels_.bf16_pairs, int8_)));
 }
 
 void path::forward(const rnn_forward_args &a, int threads) {
@@ -127,7 +134,12 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     auto *rows_all = static_cast<row_step *>(ws.rows.ensure(sizeof(row_step) * size_t(members * n_rows)));
     auto *pointers_all = static_cast<float **>(ws.pointers.ensure(sizeof(float *) * size_t(2 * members * n_rows)));
     const cell_kernels &set = w.bf16() ? kernels_.bf16 : kernels_.f32;
-    void (*cell)(const block_step &) = lstm ? set.lstm : gru ? set.gru : m_.cell == RNN_CELL_RELU ? set.rnn_relu : set.rnn_tanh;
+    const bool int8 = w.int8(); // an LSTM without projection (the int8 executor refuses the rest)
+    void (*cell)(const block_step &) = int8 ? kernels_.int8_lstm
+            : lstm                         ? set.lstm
+            : gru                          ? set.gru
+            : m_.cell == RNN_CELL_RELU     ? set.rnn_relu
+                                           : set.rnn_tanh;
     void (*project)(const projection_step &) = set.projection;
     // Recurrent weights as bytes: a block's slice starts at an element offset times the stored element's size.
     const auto *w_hh = static_cast<const char *>(pl.w_hh.data());
@@ -135,9 +147,16 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     // The pair kernels read h as bfloat16 pairs: each member converts every row's h_prev once a step.
     const bool pairs = w.bf16() && kernels_.bf16_pairs;
     const int64_t k_pairs = (s + 1) / 2;
-    auto *pairs_all = pairs ? static_cast<uint32_t *>(ws.pairs.ensure(sizeof(uint32_t) * size_t(members * d_count * n_rows * k_pairs)))
-                            : nullptr;
+    // The int8 kernels read h as u8 quads, likewise made by each member once a step.
+    const int64_t k_words = pairs ? k_pairs : int8 ? (s + 3) / 4 : 0;
+    auto *words_all = k_words > 0 ? static_cast<uint32_t *>(ws.pairs.ensure(sizeof(uint32_t) * size_t(members * d_count * n_rows * k_words)))
+                                  : nullptr;
     const float *bias = static_cast<const float *>(pl.bias.data());
+    const float *deq = int8 ? static_cast<const float *>(pl.deq.data()) : nullptr;
+    const int8_data_qparams q = int8 ? w.data_q(l) : int8_data_qparams{};
+    // int8: the layer's input in u8, and gx holds s32 sums in place of floats (the same size).
+    auto *input_q = int8 ? static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(t_len * n_rows, pl.input_size, "input")))) : nullptr;
+    auto *gx_q = reinterpret_cast<int32_t *>(gx);
     const float *bias_hn = gru ? static_cast<const float *>(pl.bias_hn.data()) : nullptr;
 
     auto time_of = [&](int64_t d, int64_t n, int64_t step) { return d == 0 ? step : lengths[n] - 1 - step; };
@@ -149,15 +168,23 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     // The input projection is cut into slices of a fixed number of rows, whatever the thread count, so a row's result
     // is the same on any team (oneDNN's sgemm may sum a row differently in a GEMM of another height).
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
-    const float *w_ih = static_cast<const float *>(pl.w_ih.data());
+    const int64_t k_in = pl.input_size;
     std::atomic<int> gemm_status{int(dnnl_success)};
     step_barrier barrier{int(members)};
 
     auto member_job = [&](int64_t me, int64_t team_size) {
         for (int64_t slice = me; slice < slices; slice += team_size) {
             const int64_t r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
-            const dnnl_status_t st = dnnl_sgemm('N', 'T', r1 - r0, cols, pl.input_size, 1.0f, in + r0 * pl.input_size,
-                    pl.input_size, w_ih, pl.input_size, 0.0f, gx + r0 * cols, cols);
+            dnnl_status_t st;
+            if (int8) {
+                const int32_t no_offset = 0;
+                quantize_u8(in + r0 * k_in, (r1 - r0) * k_in, q.scale, q.shift, input_q + r0 * k_in);
+                st = dnnl_gemm_u8s8s32('N', 'T', 'F', r1 - r0, cols, k_in, 1.0f, input_q + r0 * k_in, k_in, 0,
+                        static_cast<const int8_t *>(pl.w_ih.data()), k_in, 0, 0.0f, gx_q + r0 * cols, cols, &no_offset);
+            } else {
+                st = dnnl_sgemm('N', 'T', r1 - r0, cols, k_in, 1.0f, in + r0 * k_in, k_in,
+                        static_cast<const float *>(pl.w_ih.data()), k_in, 0.0f, gx + r0 * cols, cols);
+            }
             if (st != dnnl_success) gemm_status.store(int(st), std::memory_order_relaxed);
         }
         barrier.arrive_and_wait();
@@ -177,15 +204,23 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         const int64_t p_first = passes > 1 ? pass * proj_blocks : me * p_items / team_size;
         const int64_t p_end = passes > 1 ? (pass + 1) * proj_blocks : (me + 1) * p_items / team_size;
 
-        uint32_t *my_pairs = pairs ? pairs_all + me * d_count * n_rows * k_pairs : nullptr;
+        uint32_t *my_words = words_all ? words_all + me * d_count * n_rows * k_words : nullptr;
         for (int64_t step = 0; step < steps; ++step) {
             const float *h_prev = hb[step % 2];
             float *h_next = hb[(step + 1) % 2];
-            if (pairs && first < end)
+            if (my_words && first < end)
                 for (int64_t d = first / blocks; d <= (end - 1) / blocks; ++d)
-                    for (int64_t n = 0; n < n_rows; ++n)
-                        if (step < lengths[n])
-                            kernels_.to_pairs(h_prev + (d * n_rows + n) * sp, s, my_pairs + (d * n_rows + n) * k_pairs);
+                    for (int64_t n = 0; n < n_rows; ++n) {
+                        if (step >= lengths[n]) continue;
+                        const float *hrow = h_prev + (d * n_rows + n) * sp;
+                        uint32_t *words = my_words + (d * n_rows + n) * k_words;
+                        if (pairs) {
+                            kernels_.to_pairs(hrow, s, words);
+                        } else {
+                            words[k_words - 1] = 0; // the bytes past s meet zero weights
+                            quantize_u8(hrow, s, q.scale, q.shift, reinterpret_cast<uint8_t *>(words));
+                        }
+                    }
             for (int64_t item = first; item < end; ++item) {
                 const int64_t d = item / blocks, b = item % blocks, u0 = b * block;
                 int64_t count = 0;
@@ -198,14 +233,16 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                         continue;
                     }
                     const int64_t t = time_of(d, n, step);
-                    rows[count++] = {hrow, gx + in_row(t, n) * cols + d * g_count * hp + u0,
-                            lstm ? c + (d * n_rows + n) * hp + u0 : nullptr, hrow + u0,
-                            projection ? r + (d * n_rows + n) * hp + u0 : hnext + u0,
-                            pairs ? my_pairs + (d * n_rows + n) * k_pairs : nullptr};
+                    const int64_t gx_at = in_row(t, n) * cols + d * g_count * hp + u0;
+                    const uint32_t *words = my_words ? my_words + (d * n_rows + n) * k_words : nullptr;
+                    rows[count++] = {hrow, gx + gx_at, lstm ? c + (d * n_rows + n) * hp + u0 : nullptr, hrow + u0,
+                            projection ? r + (d * n_rows + n) * hp + u0 : hnext + u0, pairs ? words : nullptr,
+                            int8 ? words : nullptr, int8 ? gx_q + gx_at : nullptr};
                 }
                 if (count > 0)
                     cell({w_hh + (d * blocks + b) * w.hh_block_bytes(), s, hp, bias + d * g_count * hp + u0,
-                            gru ? bias_hn + d * hp + u0 : nullptr, rows, count});
+                            gru ? bias_hn + d * hp + u0 : nullptr, int8 ? deq + d * g_count * hp + u0 : nullptr, rows,
+                            count});
                 const int64_t width = std::min<int64_t>(block, s - u0);
                 if (projection || width <= 0) continue;
                 for (int64_t n = 0; n < n_rows; ++n)

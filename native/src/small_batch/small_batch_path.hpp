@@ -1,5 +1,5 @@
-// The small-batch inference path: f32 inference for every cell, layer count and direction without oneDNN's RNN
-// primitive. A call runs on its own team of threads (worker_team.hpp), which waits between steps by spinning briefly
+// The small-batch inference path: f32 and bf16 inference for every cell, layer count and direction, and int8 for an
+// LSTM, without oneDNN's RNN primitive. A call runs on its own team of threads (worker_team.hpp), which waits between steps by spinning briefly
 // rather than by OpenMP's wait policy. Per layer, the input projection of all steps (both directions) is one GEMM cut
 // into row slices; then the team walks the steps, each member owning a fixed range of (direction, 16-unit block) pairs
 // for the whole call, so the slice of recurrent weights it streams each step stays in its core's cache. A member computes its blocks' part of W_hh h_{t-1},
@@ -7,6 +7,10 @@
 // outputs are split the same way) publishes h_t to the team. Each unit's recurrence is computed by exactly one thread
 // in a fixed summation order, so it does not depend on the thread count or on how many members a call got; the input
 // GEMM is oneDNN's sgemm on as many row slices as the call asked threads, deterministic for a given thread count.
+//
+// In int8 each layer's input is quantized to u8 and projected by oneDNN's u8 x s8 GEMM into s32 sums, and each member
+// quantizes h_{t-1} to u8 once a step for the s8 recurrent product: the int8 executor's arithmetic, with exact s32
+// sums, so the result does not depend on the thread count at all.
 //
 // Concurrent calls share only the packed weights (immutable, swapped whole by update_weights); everything a call writes
 // comes from a workspace it holds alone.
@@ -29,12 +33,14 @@ constexpr int64_t auto_max_batch = 8;
 // On one thread, with no waiting, the primitive's GEMMs are ahead from batch 4 on (f32 by 6-11 %, bf16 by 1.2-1.6x).
 constexpr int64_t auto_max_batch_one_thread = 1;
 
-// Whether a call takes the small-batch path: f32 and bf16 inference only, then as the model's option says.
+// Whether a call takes the small-batch path: f32 and bf16 inference only (an int8 LSTM's model is f32), then as the
+// model's option says.
 bool chosen(const model_shape &m, int64_t batch, bool training, int threads);
 
 class path {
 public:
-    path(const model_shape &m, const float *params);
+    // int8: an int8 LSTM's per-layer data quantization (packed_weights.hpp); empty for f32 and bf16.
+    path(const model_shape &m, const float *params, const std::vector<int8_data_qparams> &int8 = {});
 
     void update_weights(const float *params);
     // args validated by the caller (api.cpp); threads > 0.
@@ -43,7 +49,7 @@ public:
 
 private:
     struct workspace {
-        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs;
+        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs, input_q;
     };
     class workspace_lease;
 
@@ -53,6 +59,7 @@ private:
 
     model_shape m_;
     const step_kernels &kernels_;
+    std::vector<int8_data_qparams> int8_;
     std::shared_ptr<const packed_weights> weights_; // read and swapped with std::atomic_load / atomic_store
     std::mutex pool_mutex_;
     std::vector<std::unique_ptr<workspace>> pool_;

@@ -19,6 +19,10 @@ struct row_step {
     const float *h_own;   // GRU: the row's previous h at this block's units (16 floats)
     float *out;           // the row's new h (or, with a projection, o * tanh(c)) for this block: 16 floats
     const uint32_t *h_pairs; // bf16 pair kernels: h_prev as bfloat16 pairs (k_len rounded up to even, zero-padded)
+    // int8 kernels: h_prev quantized to u8, four k to a word (k_len rounded up to a multiple of 4; the padding meets
+    // zero weights), and the input projection as exact s32 sums of u8 input times s8 weights, in place of gx.
+    const uint32_t *h_quads;
+    const int32_t *gx_q;
 };
 
 struct block_step {
@@ -27,6 +31,9 @@ struct block_step {
     int64_t gate_stride;  // distance between gates in gx and bias (the padded hidden size)
     const float *bias;    // the block's input-side bias at gate 0 (gate g at bias + g * gate_stride)
     const float *bias_hn; // GRU: b_hn at this block's units
+    // int8: the block's dequantizing factor at gate 0 (gate g at deq + g * gate_stride), 1 / (data scale x the
+    // channel's weight scale); bias then holds the bias less the data shift's share of the s32 sum (packed_weights.hpp).
+    const float *deq;
     const row_step *rows;
     int64_t row_count;
 };
@@ -59,12 +66,18 @@ struct step_kernels {
     bool bf16_pairs = false;
     // h as bfloat16 pairs for the pair kernels: out[i] = bf16(h[2i]) | bf16(h[2i+1]) << 16, h[k_len] read as 0.
     void (*to_pairs)(const float *h, int64_t k_len, uint32_t *out) = nullptr;
+    // int8 LSTM (the only int8 cell): s8 weights packed [k/4][gate][16][4] times h_quads, summed exactly in s32; the
+    // s32 sums do not depend on the kernel, only the speed does (VNNI's vpdpbusd where the CPU has it).
+    void (*int8_lstm)(const block_step &) = nullptr;
+    const char *int8_isa = nullptr;
 };
 
 const step_kernels &kernels_avx512_bf16();
 const step_kernels &kernels_avx512();
 const step_kernels &kernels_avx2();
 const step_kernels &kernels_generic();
+// The int8 LSTM kernel on AVX512_VNNI; kernels_for_cpu() puts it into whichever set it picks when the CPU has VNNI.
+void int8_lstm_vnni(const block_step &);
 // The widest set this CPU can run; chosen once.
 const step_kernels &kernels_for_cpu();
 

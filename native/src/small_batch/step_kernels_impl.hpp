@@ -119,17 +119,75 @@ inline v16 pre(const block_step &s, const row_step &r, const v16 &acc, int g) {
     return load(r.gx + g * s.gate_stride) + load(s.bias + g * s.gate_stride) + acc;
 }
 
+// The LSTM cell from its four gate inputs, in PyTorch's gate order: input, forget, cell, output.
+inline void lstm_update(const row_step &r, const v16 &pre_i, const v16 &pre_f, const v16 &pre_g, const v16 &pre_o) {
+    const v16 i = vsigmoid(pre_i), f = vsigmoid(pre_f), g = vtanh(pre_g), o = vsigmoid(pre_o);
+    const v16 c = f * load(r.c) + i * g;
+    store(r.c, c);
+    store(r.out, o * vtanh(c));
+}
+
 struct lstm_gate {
     static constexpr int gates = 4;
     static void apply(const block_step &s, const row_step &r, const v16 (&acc)[4]) {
-        // PyTorch's gate order: input, forget, cell, output.
-        const v16 i = vsigmoid(pre(s, r, acc[0], 0)), f = vsigmoid(pre(s, r, acc[1], 1));
-        const v16 g = vtanh(pre(s, r, acc[2], 2)), o = vsigmoid(pre(s, r, acc[3], 3));
-        const v16 c = f * load(r.c) + i * g;
-        store(r.c, c);
-        store(r.out, o * vtanh(c));
+        lstm_update(r, pre(s, r, acc[0], 0), pre(s, r, acc[1], 1), pre(s, r, acc[2], 2), pre(s, r, acc[3], 3));
     }
 };
+
+inline v16i load_s32(const int32_t *p) {
+    v16i v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// int8: a gate's input is the exact s32 sum (input projection plus recurrent product), dequantized, plus the folded
+// bias: the order oneDNN's int8 LSTM uses (one s32 accumulator for both products, converted to float once).
+inline v16 int8_pre(const block_step &s, const row_step &r, const v16i &acc, int g) {
+    const v16i sum = load_s32(r.gx_q + g * s.gate_stride) + acc;
+    return __builtin_convertvector(sum, v16) * load(s.deq + g * s.gate_stride) + load(s.bias + g * s.gate_stride);
+}
+
+inline void int8_lstm_apply(const block_step &s, const row_step &r, const v16i (&acc)[4]) {
+    lstm_update(r, int8_pre(s, r, acc[0], 0), int8_pre(s, r, acc[1], 1), int8_pre(s, r, acc[2], 2), int8_pre(s, r, acc[3], 3));
+}
+
+// acc[n][g] = sum over k of w[k][g][0..16) * hq[n][k] in s32, w s8 packed [k/4][g][16][4] and hq u8 four to a word:
+// each weight word's four bytes are sign-extended in place by shifts, each h byte widened once. Integer sums are exact,
+// so this gives the VNNI kernel's result bit for bit.
+template <int G, int NR>
+inline void matvec_quads(const int8_t *__restrict w, int64_t quads, const uint32_t *const *hq, v16i (&acc)[NR][G]) {
+#pragma GCC unroll 16
+    for (int n = 0; n < NR; ++n)
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) acc[n][g] = v16i{};
+    for (int64_t k = 0; k < quads; ++k) {
+        const int8_t *wk = w + k * G * 4 * block;
+        v16i words[G];
+#pragma GCC unroll 4
+        for (int g = 0; g < G; ++g) std::memcpy(&words[g], wk + g * 4 * block, sizeof(v16i));
+#pragma GCC unroll 4
+        for (int q = 0; q < 4; ++q) {
+            v16i wq[G];
+#pragma GCC unroll 4
+            for (int g = 0; g < G; ++g) wq[g] = (words[g] << (24 - 8 * q)) >> 24;
+#pragma GCC unroll 16
+            for (int n = 0; n < NR; ++n) {
+                const int32_t hv = int32_t((hq[n][k] >> (8 * q)) & 0xffu);
+#pragma GCC unroll 4
+                for (int g = 0; g < G; ++g) acc[n][g] += wq[g] * hv;
+            }
+        }
+    }
+}
+
+template <int NR>
+void int8_lstm_tile(const block_step &s, int64_t first) {
+    const uint32_t *h[NR];
+    for (int n = 0; n < NR; ++n) h[n] = s.rows[first + n].h_quads;
+    v16i acc[NR][4];
+    matvec_quads<4, NR>(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, h, acc);
+    for (int n = 0; n < NR; ++n) int8_lstm_apply(s, s.rows[first + n], acc[n]);
+}
 
 struct gru_gate {
     static constexpr int gates = 3;
@@ -199,7 +257,16 @@ template <class W> cell_kernels make_cell_kernels() {
             projection_block<W>};
 }
 
-step_kernels make_kernels(const char *isa) { return {isa, make_cell_kernels<float>(), make_cell_kernels<uint16_t>()}; }
+inline void int8_lstm_block(const block_step &s) {
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_lstm_tile<NR>(s, first); });
+}
+
+inline step_kernels make_kernels(const char *isa) {
+    step_kernels set{isa, make_cell_kernels<float>(), make_cell_kernels<uint16_t>()};
+    set.int8_lstm = int8_lstm_block;
+    set.int8_isa = isa;
+    return set;
+}
 
 } // namespace
 } // namespace rnnshim::small_batch

@@ -43,3 +43,36 @@ public class SmallBatchPathValidationTests(SmallBatchPath path, RnnPrecision pre
         Assert.That(result.Passed, Is.True, result.FailureReason);
     }
 }
+
+/// <summary>
+/// The int8 LSTM's two paths, each forced, against the f32 reference over the quick grid's LSTM cases without a
+/// projection (int8 runs LSTM inference only, and refuses projections), each calibrated on its own input and held to
+/// <see cref="ValidationTolerance.Int8"/> computed from that calibration.
+/// </summary>
+[TestFixture(SmallBatchPath.Always)]
+[TestFixture(SmallBatchPath.Never)]
+public class SmallBatchPathInt8ValidationTests(SmallBatchPath path)
+{
+    private readonly IRnnBackend _backend = new PathForcingBackend(OneDnnBackend.Instance, path);
+
+    public static IEnumerable<TestCaseData> Cases() =>
+        ValidationGrid.Create(ValidationGridSize.Quick)
+            .Where(c => c.Cell == RnnCellKind.Lstm && c.ProjectionSize == 0)
+            .Select(c => new TestCaseData(c with { Mode = RnnMode.Inference }).SetName($"{{m}}({c.Name})"));
+
+    [OneTimeSetUp]
+    public void RequireOneDnnInt8()
+    {
+        if (!OneDnnBackend.Instance.Availability.IsAvailable)
+            Assert.Ignore($"onednn is not available: {OneDnnBackend.Instance.Availability.Reason}");
+        if (!OneDnnBackend.Instance.Supports(RnnPrecision.Int8))
+            Assert.Ignore($"onednn runs int8 only where its int8 kernels run; this CPU has {OneDnnBackend.Instance.Describe().First(d => d.Key == "isa").Value}");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void MatchesReferenceWithinTheQuantizationBound(ValidationCase validationCase)
+    {
+        var result = ValidationRunner.RunInt8Case(_backend, validationCase);
+        Assert.That(result.Passed, Is.True, result.FailureReason ?? string.Join("; ", result.Comparisons));
+    }
+}
