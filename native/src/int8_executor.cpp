@@ -161,7 +161,7 @@ int64_t int8_executor::parts_for(const batch_plan &plan, int threads) const {
 void int8_executor::forward(const rnn_forward_args &a, const batch_plan &plan) const {
     // The call's own thread count when it gives one, as for f32 executors.
     const int threads = a.threads > 0 ? a.threads : m_.threads;
-    if (small_batch_ && small_batch::chosen(m_, plan.batch, false, threads)) {
+    if (small_batch_ && small_batch::chosen_int8(m_, plan.batch, plan.seq_len, threads)) {
         small_batch_->forward(a, threads);
         return;
     }

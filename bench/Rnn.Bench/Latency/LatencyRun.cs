@@ -8,7 +8,7 @@ namespace RnnNative.Bench.Latency;
 
 /// <summary>One row: a case at a thread count, every contender's per-call latency in the same rounds, and the limit.</summary>
 public sealed record LatencyRow(LatencyCase Case, int Threads, LatencySample Ours, LatencySample Primitive, LatencySample? Bf16,
-    LatencySample? Bf16Primitive, LatencySample? Int8, LatencySample Ort, double LimitSeconds);
+    LatencySample? Bf16Primitive, LatencySample? Int8, LatencySample? Int8Primitive, LatencySample Ort, double LimitSeconds);
 
 /// <summary>p50 and p99 of a contender's calls over all rounds, in seconds.</summary>
 public sealed record LatencySample(double P50, double P99, int Calls);
@@ -16,7 +16,7 @@ public sealed record LatencySample(double P50, double P99, int Calls);
 /// <summary>
 /// The latency suite (issue 27): each case with 1 and 2 threads, ours through the caller-memory <c>Forward</c> (the
 /// automatic path choice, and oneDNN's primitive forced, for the before/after in the same run; and in bf16 where the CPU
-/// has AVX-512, automatic and primitive; int8 for the LSTMs, calibrated on the case's input) against ONNX Runtime C#
+/// has AVX-512, automatic and primitive; int8 for the LSTMs, calibrated on the case's input, automatic and primitive) against ONNX Runtime C#
 /// over bound <see cref="Microsoft.ML.OnnxRuntime.OrtValue"/>s, in one process after an equality gate. Rounds alternate
 /// the contenders' order; every call is timed on its own.
 /// </summary>
@@ -49,9 +49,11 @@ public static class LatencyRun
             }
             if (c.Spec.Cell == RnnCellKind.Lstm)
             {
-                // int8 runs LSTM inference only, always on oneDNN's primitive; calibrated on the case's own input.
+                // int8 runs LSTM inference only; calibrated on the case's own input.
                 var quantization = Int8Calibration.Calibrate(parameters, new RnnInput(x));
-                callers.Add(("ours (int8)", Ours(SmallBatchPath.Auto, RnnPrecision.Int8, quantization), ValidationTolerance.Int8(parameters, quantization)));
+                var tolerance = ValidationTolerance.Int8(parameters, quantization);
+                callers.Add(("ours (int8)", Ours(SmallBatchPath.Auto, RnnPrecision.Int8, quantization), tolerance));
+                callers.Add(("ours (int8 primitive)", Ours(SmallBatchPath.Never, RnnPrecision.Int8, quantization), tolerance));
             }
             try
             {
@@ -77,10 +79,10 @@ public static class LatencyRun
                 double bandwidth = CacheBandwidthProbe.BytesPerSecond(c.RecurrentWeightBytes, threads, quick ? 0.01 : 0.05, quick ? 2 : 5);
                 double limit = c.Steps * (double)c.RecurrentWeightBytes / bandwidth;
                 var row = new LatencyRow(c, threads, Of("ours (auto)")!, Of("ours (primitive)")!, Of("ours (bf16)"), Of("ours (bf16 primitive)"),
-                    Of("ours (int8)"), Summarize(samples[0]), limit);
+                    Of("ours (int8)"), Of("ours (int8 primitive)"), Summarize(samples[0]), limit);
                 rows.Add(row);
                 log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {Ratio(row.Bf16, row.Ort)}  bf16 primitive/ORT {Ratio(row.Bf16Primitive, row.Ort)}  int8/ORT {Ratio(row.Int8, row.Ort)}  limit {limit * 1e6:0.0} µs"));
+                    $"latency {c.Name,-20} {threads}T  ours {row.Ours.P50 * 1e6,9:0.0} µs  primitive {row.Primitive.P50 * 1e6,9:0.0} µs  ORT {row.Ort.P50 * 1e6,9:0.0} µs  ours/ORT {row.Ours.P50 / row.Ort.P50:0.00}  bf16/ORT {Ratio(row.Bf16, row.Ort)}  bf16 primitive/ORT {Ratio(row.Bf16Primitive, row.Ort)}  int8/ORT {Ratio(row.Int8, row.Ort)}  int8 primitive/ORT {Ratio(row.Int8Primitive, row.Ort)}  limit {limit * 1e6:0.0} µs"));
             }
             finally
             {

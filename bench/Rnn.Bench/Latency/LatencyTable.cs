@@ -18,13 +18,18 @@ public static class LatencyTable
         md.AppendLine("- limit: the recurrent weights every step reads (W_hh of every layer and direction) × steps ÷ the bandwidth at which this machine re-reads that many bytes with that many threads (CacheBandwidthProbe, same run)");
         md.AppendLine("- one-step rows: ours starts each call from the state the previous call returned; ORT's peer model has no state inputs, so it runs the same step from a zero state (the same arithmetic)").AppendLine();
         md.AppendLine("- bf16: our executor in `RnnPrecision.Bf16` with `SmallBatchPath.Auto`, and with `Never` (bf16 primitive), each checked against ORT's f32 within the bf16 tolerance; — where the CPU has no AVX-512");
-        md.AppendLine("- int8: our int8 LSTM executor (oneDNN's int8 primitive at every batch), calibrated on the case's own input, checked against ORT's f32 within the int8 tolerance; — for GRUs (no int8 GRU)").AppendLine();
-        md.AppendLine("| case | threads | ours p50 | ours p99 | primitive p50 | bf16 p50 | bf16 primitive p50 | int8 p50 | ORT p50 | ORT p99 | ours / ORT p50 | primitive / ORT p50 | bf16 / ORT p50 | bf16 primitive / ORT p50 | int8 / ORT p50 | limit | ours / limit |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("- int8: our int8 LSTM executor with `SmallBatchPath.Auto`, and with `Never` (oneDNN's int8 primitive), calibrated on the case's own input, checked against ORT's f32 within the int8 tolerance; — for GRUs (no int8 GRU)").AppendLine();
+        md.AppendLine("| case | threads | ours p50 | ours p99 | primitive p50 | bf16 p50 | bf16 primitive p50 | int8 p50 | int8 primitive p50 | ORT p50 | ORT p99 | ours / ORT p50 | primitive / ORT p50 | bf16 / ORT p50 | bf16 primitive / ORT p50 | int8 / ORT p50 | int8 primitive / ORT p50 | limit | ours / limit |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in rows)
-            md.AppendLine(inv, $"| {r.Case.Name} | {r.Threads} | {Us(r.Ours.P50)} | {Us(r.Ours.P99)} | {Us(r.Primitive.P50)} | {(r.Bf16 is { } b ? Us(b.P50) : "—")} | {(r.Bf16Primitive is { } bp ? Us(bp.P50) : "—")} | {(r.Int8 is { } i8 ? Us(i8.P50) : "—")} | {Us(r.Ort.P50)} | {Us(r.Ort.P99)} | {r.Ours.P50 / r.Ort.P50:0.00} | {r.Primitive.P50 / r.Ort.P50:0.00} | {(r.Bf16 is { } b2 ? (b2.P50 / r.Ort.P50).ToString("0.00", inv) : "—")} | {(r.Bf16Primitive is { } bp2 ? (bp2.P50 / r.Ort.P50).ToString("0.00", inv) : "—")} | {(r.Int8 is { } i82 ? (i82.P50 / r.Ort.P50).ToString("0.00", inv) : "—")} | {Us(r.LimitSeconds)} | {r.Ours.P50 / r.LimitSeconds:0.0}× |");
+        {
+            string Over(LatencySample? a) => a is null ? "—" : (a.P50 / r.Ort.P50).ToString("0.00", inv);
+            md.AppendLine(inv, $"| {r.Case.Name} | {r.Threads} | {Us(r.Ours.P50)} | {Us(r.Ours.P99)} | {Us(r.Primitive.P50)} | {Us(r.Bf16)} | {Us(r.Bf16Primitive)} | {Us(r.Int8)} | {Us(r.Int8Primitive)} | {Us(r.Ort.P50)} | {Us(r.Ort.P99)} | {Over(r.Ours)} | {Over(r.Primitive)} | {Over(r.Bf16)} | {Over(r.Bf16Primitive)} | {Over(r.Int8)} | {Over(r.Int8Primitive)} | {Us(r.LimitSeconds)} | {r.Ours.P50 / r.LimitSeconds:0.0}× |");
+        }
         return md.ToString();
     }
+
+    private static string Us(LatencySample? sample) => sample is null ? "—" : Us(sample.P50);
 
     private static string Us(double seconds) => seconds >= 1e-3
         ? (seconds * 1e3).ToString("0.00", CultureInfo.InvariantCulture) + " ms"

@@ -18,6 +18,9 @@ namespace rnnshim::small_batch {
 // Rows of the input projection per GEMM call: enough to keep the GEMM efficient, few enough that a 50-step sequence
 // gives two threads work each.
 constexpr int64_t gemm_slice_rows = 32;
+// A float call of at most one slice (a step or a few of a small batch) cuts the GEMM's columns into chunks of this many
+// instead, so every member shares it. (oneDNN's u8 x s8 GEMM costs more per call than the chunks save.)
+constexpr int64_t gemm_chunk_cols = 256;
 
 bool chosen(const model_shape &m, int64_t batch, bool training, int threads) {
     if (training || (m.precision != RNN_PRECISION_F32 && m.precision != RNN_PRECISION_BF16)) return false;
@@ -27,6 +30,16 @@ bool chosen(const model_shape &m, int64_t batch, bool training, int threads) {
         default:
             if (threads == 1) return batch <= auto_max_batch_one_thread;
             return batch <= auto_max_batch;
+    }
+}
+
+bool chosen_int8(const model_shape &m, int64_t batch, int64_t seq_len, int threads) {
+    switch (m.small_batch_path) {
+        case RNN_SMALL_BATCH_ALWAYS: return true;
+        case RNN_SMALL_BATCH_NEVER: return false;
+        default:
+            if (seq_len == 1) return batch <= auto_max_batch_int8_one_step;
+            return batch <= (threads == 1 ? auto_max_batch_int8_one_thread : auto_max_batch_int8);
     }
 }
 
@@ -154,8 +167,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     const float *bias = static_cast<const float *>(pl.bias.data());
     const float *deq = int8 ? static_cast<const float *>(pl.deq.data()) : nullptr;
     const int8_data_qparams q = int8 ? w.data_q(l) : int8_data_qparams{};
-    // int8: the layer's input in u8, and gx holds s32 sums in place of floats (the same size).
-    auto *input_q = int8 ? static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(t_len * n_rows, pl.input_size, "input")))) : nullptr;
+    // int8: gx holds s32 sums in place of floats (the same size).
     auto *gx_q = reinterpret_cast<int32_t *>(gx);
     const float *bias_hn = gru ? static_cast<const float *>(pl.bias_hn.data()) : nullptr;
 
@@ -165,16 +177,21 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         return out + (out_batch_first ? n * t_len + t : t * n_rows + n) * dout + d * s;
     };
 
-    // The input projection is cut into slices of a fixed number of rows, whatever the thread count, so a row's result
-    // is the same on any team (oneDNN's sgemm may sum a row differently in a GEMM of another height).
+    // The input projection is cut into tiles of a fixed shape, whatever the thread count, so an element's result is the
+    // same on any team (oneDNN's GEMM may sum it differently in a GEMM of another shape): slices of rows, and for a
+    // float call of one slice, chunks of columns.
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
+    const int64_t chunk_cols = slices == 1 && !int8 ? gemm_chunk_cols : cols, chunks = (cols + chunk_cols - 1) / chunk_cols;
     const int64_t k_in = pl.input_size;
+    // int8: the layer's input in u8, each row slice quantized by the member that multiplies it.
+    auto *input_q = int8 ? static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(gemm_rows, k_in, "input")))) : nullptr;
     std::atomic<int> gemm_status{int(dnnl_success)};
     step_barrier barrier{int(members)};
 
     auto member_job = [&](int64_t me, int64_t team_size) {
-        for (int64_t slice = me; slice < slices; slice += team_size) {
-            const int64_t r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
+        for (int64_t tile = me; tile < slices * chunks; tile += team_size) {
+            const int64_t slice = tile / chunks, r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
+            const int64_t c0 = (tile % chunks) * chunk_cols, c1 = std::min(cols, c0 + chunk_cols);
             dnnl_status_t st;
             if (int8) {
                 const int32_t no_offset = 0;
@@ -182,8 +199,8 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                 st = dnnl_gemm_u8s8s32('N', 'T', 'F', r1 - r0, cols, k_in, 1.0f, input_q + r0 * k_in, k_in, 0,
                         static_cast<const int8_t *>(pl.w_ih.data()), k_in, 0, 0.0f, gx_q + r0 * cols, cols, &no_offset);
             } else {
-                st = dnnl_sgemm('N', 'T', r1 - r0, cols, k_in, 1.0f, in + r0 * k_in, k_in,
-                        static_cast<const float *>(pl.w_ih.data()), k_in, 0.0f, gx + r0 * cols, cols);
+                st = dnnl_sgemm('N', 'T', r1 - r0, c1 - c0, k_in, 1.0f, in + r0 * k_in, k_in,
+                        static_cast<const float *>(pl.w_ih.data()) + c0 * k_in, k_in, 0.0f, gx + r0 * cols + c0, cols);
             }
             if (st != dnnl_success) gemm_status.store(int(st), std::memory_order_relaxed);
         }
