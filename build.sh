@@ -100,10 +100,12 @@ cmd_test() {
   failed=$((failed + errors))
 
   # The packages as a user installs them; each check counts as one test. First the shim's own C++ checks
-  # (native/tests: create/run/destroy cycles, concurrent callers, the primitive cache's bound).
+  # (native/tests: create/run/destroy cycles, concurrent callers, the primitive cache's bound; the step-kernel sets).
   local smoke="$results/package-smoke.log" smoke_rc=0
   if "$NATIVE_BUILD/bin/rnnshim_cycle" >"$results/shim-cycle.log" 2>&1; then echo "PASS rnnshim_cycle: $(tail -n 1 "$results/shim-cycle.log")" | tee "$smoke"
   else echo "FAIL rnnshim_cycle: $(grep -m1 FAIL "$results/shim-cycle.log" || tail -n 1 "$results/shim-cycle.log")" | tee "$smoke"; smoke_rc=1; fi
+  if "$NATIVE_BUILD/bin/step_kernel_sets" >"$results/step-kernel-sets.log" 2>&1; then echo "PASS step_kernel_sets: $(tail -n 1 "$results/step-kernel-sets.log")" | tee -a "$smoke"
+  else echo "FAIL step_kernel_sets: $(grep -m1 FAIL "$results/step-kernel-sets.log" || tail -n 1 "$results/step-kernel-sets.log")" | tee -a "$smoke"; smoke_rc=1; fi
   log "package smoke test"
   if pack_all; then
     tests/PackageSmoke/run.sh "$PACKAGES" "$(package_version)" | tee -a "$smoke" || smoke_rc=1

@@ -8,6 +8,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RnnNative.Bench;
 using RnnNative.Bench.CallerMemory;
+using RnnNative.Bench.Harness;
 using RnnNative.Bench.Limits;
 using RnnNative.Bench.Peers;
 using RnnNative.Bench.Predict;
@@ -22,6 +23,8 @@ using RnnNative.Cli.Benchmarking;
 //   Runtime (one session, K callers), each figure a child process; ORT's child is this program with --ort-callers K.
 // --streams: stateful streams under rising load (bench/Rnn.Bench/Streams), a run of its own.
 if (args is ["--streams", .. var streamArgs]) return RnnNative.Bench.Streams.StreamBenchmark.Run(streamArgs, Console.Out);
+// --harness-check: BenchmarkDotNet and the plain loop on the same rows, interleaved (bench/Rnn.Bench/Harness).
+if (args is ["--harness-check", .. var harnessArgs]) return RnnNative.Bench.Harness.HarnessCheck.Run(harnessArgs, Console.Out);
 var options = BenchOptions.Parse(args, out string? usageError);
 if (options is null)
 {
@@ -95,7 +98,6 @@ foreach (var precision in Enum.GetValues<GemmPrecision>())
         : $"limit {configuration.Name,-13} {precision.EntryPoint(),-22} n/a: {limit.Unavailable}");
 }
 
-const int FullIterations = 10;
 var rows = options.Short ? [.. ShortRun.Time(Console.Out)] : RunBenchmarkDotNet();
 if (rows.Count == 0)
 {
@@ -118,7 +120,7 @@ var environment = new List<(string, string)>
         ? $"short (the demo: inference rows only, each a plain loop of {ShortRun.SecondsPerRow:0} s after one warm-up call, short GEMM probe; not figures to quote)"
         : options.Quick
         ? "quick (smoke run: 3 iterations, training on one configuration, short GEMM probe, 1,000 workload records; not figures to quote)"
-        : $"full (BenchmarkDotNet: 3 warm-up + {FullIterations} measured iterations per row, mean reported)"),
+        : $"full (BenchmarkDotNet: {SuiteJob.FullWarmups} warm-up + {SuiteJob.FullIterations} measured iterations per row, mean reported)"),
 };
 // The short run times neither the managed row, nor K×T rows, nor the workload, nor training: their notes would not apply.
 var notes = new List<string>
@@ -157,12 +159,7 @@ void WriteMarkdown(string markdown)
 // BenchmarkDotNet in process: one process and one run for ours and the peer, with the native libraries loaded once.
 List<BenchRow> RunBenchmarkDotNet()
 {
-    // Every operation takes milliseconds to seconds, so one invocation per iteration; fixed counts bound the run's length.
-    var job = Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithInvocationCount(1).WithUnrollFactor(1).WithLaunchCount(1);
-    job = options.Quick ? job.WithWarmupCount(1).WithIterationCount(3) : job.WithWarmupCount(3).WithIterationCount(FullIterations);
-    var config = ManualConfig.CreateMinimumViable().AddJob(job).AddExporter(MarkdownExporter.GitHub)
-        .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "rnn-bench-artifacts"))
-        .WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(48));
+    var config = SuiteJob.Config(options.Quick);
     var summaries = new[]
     {
         BenchmarkRunner.Run<PeerInferenceBenchmarks>(config),

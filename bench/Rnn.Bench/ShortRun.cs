@@ -29,26 +29,33 @@ public static class ShortRun
             var parameters = BenchWorkload.Parameters(configuration);
             foreach (var inferenceCase in BenchWorkload.InferenceCases([configuration]).Where(Times))
             {
-                var (run, owner) = Runner(inferenceCase, parameters);
-                using (owner)
-                {
-                    run();
-                    var clock = Stopwatch.StartNew();
-                    int batches = 0;
-                    do
-                    {
-                        run();
-                        batches++;
-                    } while (clock.Elapsed.TotalSeconds < SecondsPerRow);
-                    var row = new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, clock.Elapsed.TotalNanoseconds / batches,
-                        configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision));
-                    rows.Add(row);
-                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"short {configuration.Name,-13} {row.Target,-18} {batches,4} batches  {row.MeanNanoseconds / 1e6,9:0.00} ms/batch  {row.GigaOperationsPerSecond,7:0.0} G/s"));
-                }
+                var (meanNanoseconds, batches) = TimeOne(inferenceCase, parameters);
+                var row = new BenchRow("inference", configuration.Name, inferenceCase.TargetLabel, meanNanoseconds,
+                    configuration.Spec.ForwardFlops(configuration.Batch, configuration.SeqLen), GemmPrecisions.For(inferenceCase.Target.Precision));
+                rows.Add(row);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"short {configuration.Name,-13} {row.Target,-18} {batches,4} batches  {row.MeanNanoseconds / 1e6,9:0.00} ms/batch  {row.GigaOperationsPerSecond,7:0.0} G/s"));
             }
         }
         return rows;
+    }
+
+    /// <summary>One row: set up, one warm-up call, then calls for <see cref="SecondsPerRow"/>; the mean time per batch.</summary>
+    public static (double MeanNanoseconds, int Batches) TimeOne(InferenceCase inferenceCase, RnnParameters parameters)
+    {
+        var (run, owner) = Runner(inferenceCase, parameters);
+        using (owner)
+        {
+            run();
+            var clock = Stopwatch.StartNew();
+            int batches = 0;
+            do
+            {
+                run();
+                batches++;
+            } while (clock.Elapsed.TotalSeconds < SecondsPerRow);
+            return (clock.Elapsed.TotalNanoseconds / batches, batches);
+        }
     }
 
     private static (Action Run, IDisposable Owner) Runner(InferenceCase inferenceCase, RnnParameters parameters)

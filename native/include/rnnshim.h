@@ -67,7 +67,7 @@ typedef struct rnn_model_desc {
                                   * each run on one thread: 0 = yes; 1 = yes; -1 = never */
     int32_t primitive_cache_capacity; /* primitives (one per shape a call meets) the executor keeps, least recently
                                        * used dropped first: 0 = 32, or 128 for int8; else 1 to 65536 */
-    int32_t small_batch_path; /* rnn_small_batch_path: f32 and bf16 inference */
+    int32_t small_batch_path; /* rnn_small_batch_path: f32, bf16 and int8 inference */
 } rnn_model_desc;
 
 typedef struct rnn_capabilities {

@@ -14,6 +14,7 @@ const step_kernels &kernels_for_cpu() {
                                                                         : kernels_generic();
         if (avx512 && __builtin_cpu_supports("avx512vnni")) {
             set.int8_lstm = int8_lstm_vnni;
+            set.int8_lstm_input = int8_lstm_input_vnni;
             set.int8_isa = "avx512_vnni";
         }
         return set;

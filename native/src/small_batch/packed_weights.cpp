@@ -146,6 +146,16 @@ void packed_weights::quantize_layer(const model_shape &m, const float *params, i
             }
     }
     std::memcpy(pl.w_ih.zeroed(ih.size()), ih.data(), ih.size());
+    const int64_t in_quads = (k_in + 3) / 4;
+    pl.ih_quads_block_bytes = in_quads * 4 * g_count * block;
+    auto *quads = static_cast<int8_t *>(pl.w_ih_quads.zeroed(size_t(d_count * blocks * pl.ih_quads_block_bytes)));
+    for (int64_t d = 0; d < d_count; ++d)
+        for (int64_t g = 0; g < g_count; ++g)
+            for (int64_t u = 0; u < h; ++u) {
+                const int64_t at = (d * g_count + g) * hp + u, b = u / block, j = u % block;
+                int8_t *dst = quads + (d * blocks + b) * pl.ih_quads_block_bytes;
+                for (int64_t i = 0; i < k_in; ++i) dst[(((i / 4) * g_count + g) * block + j) * 4 + i % 4] = ih[size_t(at * k_in + i)];
+            }
     std::memcpy(pl.w_hh.zeroed(hh.size()), hh.data(), hh.size());
 }
 

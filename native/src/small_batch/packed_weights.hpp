@@ -31,6 +31,9 @@ struct packed_layer {
     aligned_buffer w_hh;   // [directions][hidden blocks][state_size][gates][16], float or bf16 (or packed, above)
     aligned_buffer bias;   // [directions][gates][padded_hidden]: b_ih + b_hh (GRU's n gate: b_in alone; int8: bias')
     aligned_buffer deq;    // int8: [directions][gates][padded_hidden], the dequantizing factor
+    aligned_buffer w_ih_quads; // int8: W_ih packed as w_hh, [directions][hidden blocks][input_size/4][gates][16][4], for
+                               // calls too short for a GEMM (small_batch_path.cpp)
+    int64_t ih_quads_block_bytes = 0; // bytes of one (direction, block) slice of w_ih_quads
     aligned_buffer bias_hn;// GRU: [directions][padded_hidden], b_hn, applied inside r * (W_hn h + b_hn)
     aligned_buffer w_hr;   // projection: [directions][projection blocks][hidden_size][16], float or bf16
 };

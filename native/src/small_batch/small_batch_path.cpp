@@ -183,13 +183,42 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
     const int64_t chunk_cols = slices == 1 && !int8 ? gemm_chunk_cols : cols, chunks = (cols + chunk_cols - 1) / chunk_cols;
     const int64_t k_in = pl.input_size;
-    // int8: the layer's input in u8, each row slice quantized by the member that multiplies it.
-    auto *input_q = int8 ? static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(gemm_rows, k_in, "input")))) : nullptr;
+    // int8: the layer's input in u8, each row slice quantized by the member that multiplies it. A call of one slice
+    // skips the GEMM (oneDNN's u8 x s8 GEMM costs more per call than such a call's work): each member projects its own
+    // blocks' columns, the only ones its steps read, with the recurrent kernel over W_ih, from its own copy of the input
+    // in u8 quads; the s32 sums are the GEMM's exactly.
+    const bool fused_input = int8 && slices == 1;
+    const int64_t in_quads = (k_in + 3) / 4;
+    auto *input_q = !int8       ? nullptr
+            : fused_input ? static_cast<uint8_t *>(ws.input_q.ensure(size_t(members * gemm_rows * in_quads * 4)))
+                          : static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(gemm_rows, k_in, "input"))));
+    auto *x_rows_all = fused_input ? static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(members * gemm_rows))) : nullptr;
+    auto *out_rows_all = fused_input ? static_cast<int32_t **>(ws.input_out.ensure(sizeof(int32_t *) * size_t(members * gemm_rows))) : nullptr;
     std::atomic<int> gemm_status{int(dnnl_success)};
     step_barrier barrier{int(members)};
 
     auto member_job = [&](int64_t me, int64_t team_size) {
-        for (int64_t tile = me; tile < slices * chunks; tile += team_size) {
+        if (fused_input) {
+            auto *quads = reinterpret_cast<uint32_t *>(input_q) + me * gemm_rows * in_quads;
+            const uint32_t **x_rows = x_rows_all + me * gemm_rows;
+            int32_t **out_rows = out_rows_all + me * gemm_rows;
+            for (int64_t r = 0; r < gemm_rows; ++r) {
+                uint32_t *row = quads + r * in_quads;
+                row[in_quads - 1] = 0; // the bytes past k_in meet zero weights
+                quantize_u8(in + r * k_in, k_in, q.scale, q.shift, reinterpret_cast<uint8_t *>(row));
+                x_rows[r] = row;
+            }
+            // The (direction, block) items this member's steps run (below).
+            const int64_t items = d_count * blocks;
+            const int64_t first = team_size == 1 ? 0 : me * items / team_size, end = team_size == 1 ? items : (me + 1) * items / team_size;
+            const auto *w_ih_quads = static_cast<const char *>(pl.w_ih_quads.data());
+            for (int64_t item = first; item < end; ++item) {
+                const int64_t d = item / blocks, b = item % blocks;
+                for (int64_t r = 0; r < gemm_rows; ++r) out_rows[r] = gx_q + r * cols + d * g_count * hp + b * block;
+                kernels_.int8_lstm_input({w_ih_quads + item * pl.ih_quads_block_bytes, k_in, hp, x_rows, out_rows, gemm_rows});
+            }
+        }
+        for (int64_t tile = me; !fused_input && tile < slices * chunks; tile += team_size) {
             const int64_t slice = tile / chunks, r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
             const int64_t c0 = (tile % chunks) * chunk_cols, c1 = std::min(cols, c0 + chunk_cols);
             dnnl_status_t st;
@@ -204,8 +233,10 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
             }
             if (st != dnnl_success) gemm_status.store(int(st), std::memory_order_relaxed);
         }
-        barrier.arrive_and_wait();
-        if (gemm_status.load(std::memory_order_relaxed) != int(dnnl_success)) return;
+        if (!fused_input) {
+            barrier.arrive_and_wait();
+            if (gemm_status.load(std::memory_order_relaxed) != int(dnnl_success)) return;
+        }
 
         // A fixed share of (direction, block) pairs for the whole call: the same weights every step.
         const int64_t items = d_count * blocks, p_items = d_count * proj_blocks;

@@ -57,7 +57,7 @@ public:
 
 private:
     struct workspace {
-        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs, input_q;
+        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs, input_q, input_rows, input_out;
     };
     class workspace_lease;
 

@@ -47,6 +47,17 @@ struct projection_step {
     int64_t row_count;
 };
 
+// int8: a block's input projection for several rows in exact s32 sums: out[n][g * gate_stride + j] = sum over k of
+// w[k][g][j] * x[n][k], w packed as W_hh is ([k/4][gate][16][4] s8), x u8 four to a word.
+struct int8_input_step {
+    const void *w;
+    int64_t k_len;
+    int64_t gate_stride;
+    const uint32_t *const *x_quads;
+    int32_t *const *out;
+    int64_t row_count;
+};
+
 struct cell_kernels {
     void (*lstm)(const block_step &);
     void (*gru)(const block_step &);
@@ -69,6 +80,7 @@ struct step_kernels {
     // int8 LSTM (the only int8 cell): s8 weights packed [k/4][gate][16][4] times h_quads, summed exactly in s32; the
     // s32 sums do not depend on the kernel, only the speed does (VNNI's vpdpbusd where the CPU has it).
     void (*int8_lstm)(const block_step &) = nullptr;
+    void (*int8_lstm_input)(const int8_input_step &) = nullptr;
     const char *int8_isa = nullptr;
 };
 
@@ -78,6 +90,7 @@ const step_kernels &kernels_avx2();
 const step_kernels &kernels_generic();
 // The int8 LSTM kernel on AVX512_VNNI; kernels_for_cpu() puts it into whichever set it picks when the CPU has VNNI.
 void int8_lstm_vnni(const block_step &);
+void int8_lstm_input_vnni(const int8_input_step &);
 // The widest set this CPU can run; chosen once.
 const step_kernels &kernels_for_cpu();
 

@@ -50,4 +50,8 @@ void int8_lstm_vnni(const block_step &s) {
     in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { vnni_tile<NR>(s, first); });
 }
 
+void int8_lstm_input_vnni(const int8_input_step &s) {
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_input_tile<NR>(s, first, matvec_quads_vnni<4, NR>); });
+}
+
 } // namespace rnnshim::small_batch

@@ -261,9 +261,25 @@ inline void int8_lstm_block(const block_step &s) {
     in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_lstm_tile<NR>(s, first); });
 }
 
+inline void store_s32(int32_t *p, const v16i &v) { std::memcpy(p, &v, sizeof v); }
+
+// The input projection's tile: the same product as the recurrent one, its s32 sums stored for the step to add.
+template <int NR, class Matvec>
+inline void int8_input_tile(const int8_input_step &s, int64_t first, Matvec matvec) {
+    v16i acc[NR][4];
+    matvec(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, s.x_quads + first, acc);
+    for (int n = 0; n < NR; ++n)
+        for (int g = 0; g < 4; ++g) store_s32(s.out[first + n] + g * s.gate_stride, acc[n][g]);
+}
+
+inline void int8_lstm_input_block(const int8_input_step &s) {
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_input_tile<NR>(s, first, matvec_quads<4, NR>); });
+}
+
 inline step_kernels make_kernels(const char *isa) {
     step_kernels set{isa, make_cell_kernels<float>(), make_cell_kernels<uint16_t>()};
     set.int8_lstm = int8_lstm_block;
+    set.int8_lstm_input = int8_lstm_input_block;
     set.int8_isa = isa;
     return set;
 }

@@ -22,7 +22,7 @@ namespace RnnNative;
 /// </param>
 /// <param name="Device">The GPU a GPU backend runs on.</param>
 /// <param name="Quantization">For <see cref="RnnPrecision.Int8"/>: the calibrated activation quantization.</param>
-/// <param name="SmallBatchPath">Which CPU path runs f32 and bf16 inference; see <see cref="RnnNative.SmallBatchPath"/>.</param>
+/// <param name="SmallBatchPath">Which CPU path runs inference; see <see cref="RnnNative.SmallBatchPath"/>.</param>
 public sealed record RnnExecutorOptions(RnnPrecision Precision = RnnPrecision.F32, int Threads = 0, int Device = 0, Int8Quantization? Quantization = null,
     SmallBatchPath SmallBatchPath = SmallBatchPath.Auto)
 {
@@ -59,7 +59,8 @@ public sealed record RnnExecutorOptions(RnnPrecision Precision = RnnPrecision.F3
     public bool? ParallelDirections { get; init; }
 
     /// <summary>
-    /// oneDNN, <see cref="RnnPrecision.Int8"/>: a call on several threads splits its batch into one part per thread,
+    /// oneDNN, <see cref="RnnPrecision.Int8"/>, a call on oneDNN's primitive (see <see cref="SmallBatchPath"/>): a call
+    /// on several threads splits its batch into one part per thread,
     /// each part on one thread (oneDNN's int8 LSTM scales poorly across threads within one batch; the parts scale
     /// almost linearly, and results are bit-identical). Default true; false runs the whole batch on all threads.
     /// </summary>

@@ -1,18 +1,20 @@
 namespace RnnNative;
 
 /// <summary>
-/// Which path runs a CPU backend's f32 or bf16 inference call. The oneDNN backend has two: oneDNN's RNN primitive, built
-/// for large batches, and a small-batch path that splits each layer's recurrent weights across the call's threads once
-/// (each thread's share stays in its core's cache) after one GEMM for the input projection; it is faster for batches up
-/// to about 8 (docs/small-batch.md). In bf16 it keeps the recurrent weights in bf16 and everything else in f32. Training
-/// and int8 always run the primitive; the other backends ignore it.
+/// Which path runs a CPU backend's inference call. The oneDNN backend has two: oneDNN's RNN primitive, built for large
+/// batches, and a small-batch path that splits each layer's recurrent weights across the call's threads once (each
+/// thread's share stays in its core's cache) after one GEMM for the input projection; it is faster for batches up to
+/// about 8 (docs/small-batch.md). In bf16 it keeps the recurrent weights in bf16 and everything else in f32; an int8
+/// LSTM keeps its calibration and s8 weights and returns h as computed, where the primitive returns it dequantized from
+/// u8 (the two differ by at most half a quantization step). Training always runs the primitive; the other backends
+/// ignore it.
 /// </summary>
 public enum SmallBatchPath
 {
     /// <summary>The small-batch path for small batches, the primitive for larger ones.</summary>
     Auto = 0,
 
-    /// <summary>The small-batch path for every f32 or bf16 inference call, whatever its batch.</summary>
+    /// <summary>The small-batch path for every inference call, whatever its batch.</summary>
     Always = 1,
 
     /// <summary>oneDNN's RNN primitive for every call.</summary>
