@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RnnNative.Bench;
 using RnnNative.Bench.CallerMemory;
 using RnnNative.Bench.Harness;
