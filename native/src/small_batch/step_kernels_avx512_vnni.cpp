@@ -35,19 +35,10 @@ inline void matvec_quads_vnni(const int8_t *__restrict w, int64_t quads, const u
         for (int g = 0; g < G; ++g) std::memcpy(&acc[n][g], &sum[n][g], sizeof(v16i));
 }
 
-template <int NR>
-void vnni_tile(const block_step &s, int64_t first) {
-    const uint32_t *h[NR];
-    for (int n = 0; n < NR; ++n) h[n] = s.rows[first + n].h_quads;
-    v16i acc[NR][4];
-    matvec_quads_vnni<4, NR>(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, h, acc);
-    for (int n = 0; n < NR; ++n) int8_lstm_apply(s, s.rows[first + n], acc[n]);
-}
-
 } // namespace
 
 void int8_lstm_vnni(const block_step &s) {
-    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { vnni_tile<NR>(s, first); });
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_lstm_tile<NR>(s, first, matvec_quads_vnni<4, NR>); });
 }
 
 void int8_lstm_input_vnni(const int8_input_step &s) {

@@ -180,12 +180,13 @@ inline void matvec_quads(const int8_t *__restrict w, int64_t quads, const uint32
     }
 }
 
-template <int NR>
-void int8_lstm_tile(const block_step &s, int64_t first) {
+// Matvec: matvec_quads<4, NR> here, or the VNNI file's, which gives the same sums.
+template <int NR, class Matvec>
+inline void int8_lstm_tile(const block_step &s, int64_t first, Matvec matvec) {
     const uint32_t *h[NR];
     for (int n = 0; n < NR; ++n) h[n] = s.rows[first + n].h_quads;
     v16i acc[NR][4];
-    matvec_quads<4, NR>(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, h, acc);
+    matvec(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, h, acc);
     for (int n = 0; n < NR; ++n) int8_lstm_apply(s, s.rows[first + n], acc[n]);
 }
 
@@ -258,7 +259,7 @@ template <class W> cell_kernels make_cell_kernels() {
 }
 
 inline void int8_lstm_block(const block_step &s) {
-    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_lstm_tile<NR>(s, first); });
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_lstm_tile<NR>(s, first, matvec_quads<4, NR>); });
 }
 
 inline void store_s32(int32_t *p, const v16i &v) { std::memcpy(p, &v, sizeof v); }
