@@ -5,8 +5,9 @@
 // (src_iter/dst_iter f32), so variable lengths cost no extra rounding. Outputs come back dequantized (dst_layer f32).
 //
 // Small batches take the small-batch path (small_batch/small_batch_path.hpp) with the same quantization, as the model's
-// small_batch_path option chooses; results then differ from the primitive's only by float rounding in the
-// dequantization, and where that moves an h across a u8 rounding boundary.
+// small_batch_path option chooses. It returns each h as computed where the primitive returns it dequantized from its
+// u8 (at most half a quantization step apart); their u8 values agree except where float rounding in the
+// dequantization moves an h across a rounding boundary.
 //
 // A call with several threads and enough rows splits its batch into independent parts, one per thread, each run
 // single-threaded by oneDNN (which scales poorly across threads on one small batch); results are bit-identical to an

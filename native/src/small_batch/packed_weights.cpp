@@ -40,6 +40,9 @@ void narrow_to_bf16(aligned_buffer &b, int64_t count) {
     }
 }
 
+// Where element (k, gate, unit j) of a block goes in the int8 quad layout [k/4][gate][16][4].
+int64_t quad_at(int64_t k, int64_t g, int64_t j, int64_t g_count) { return (((k / 4) * g_count + g) * block + j) * 4 + k % 4; }
+
 } // namespace
 
 packed_weights::packed_weights(const model_shape &m, const float *params, bool pairs, const std::vector<int8_data_qparams> &int8)
@@ -138,7 +141,7 @@ void packed_weights::quantize_layer(const model_shape &m, const float *params, i
                 int8_t *dst = hh.data() + (d * blocks + b) * per_block;
                 for (int64_t k = 0; k < s; ++k) {
                     const int8_t v = quantize_s8(src[(k * g_count + g) * block + j], scale);
-                    dst[(((k / 4) * g_count + g) * block + j) * 4 + k % 4] = v;
+                    dst[quad_at(k, g, j, g_count)] = v;
                     weight_sum += v;
                 }
                 deq[at] = 1.0f / (q.scale * scale);
@@ -154,7 +157,7 @@ void packed_weights::quantize_layer(const model_shape &m, const float *params, i
             for (int64_t u = 0; u < h; ++u) {
                 const int64_t at = (d * g_count + g) * hp + u, b = u / block, j = u % block;
                 int8_t *dst = quads + (d * blocks + b) * pl.ih_quads_block_bytes;
-                for (int64_t i = 0; i < k_in; ++i) dst[(((i / 4) * g_count + g) * block + j) * 4 + i % 4] = ih[size_t(at * k_in + i)];
+                for (int64_t i = 0; i < k_in; ++i) dst[quad_at(i, g, j, g_count)] = ih[size_t(at * k_in + i)];
             }
     std::memcpy(pl.w_hh.zeroed(hh.size()), hh.data(), hh.size());
 }
