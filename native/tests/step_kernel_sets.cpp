@@ -1,7 +1,7 @@
 // Every step-kernel set this CPU can run, on the same blocks: the AVX2, baseline and (where present) AVX-512, bf16 and
 // VNNI sets must agree, so a CPU that picks another set than the build machine's gets the same arithmetic. The int8
 // products are exact s32 sums, so every int8 kernel must give the same sums bit for bit; the float results may differ
-// by rounding (FMA or not), within 1e-5. Built from the kernel sources themselves (the shim exports none of them).
+// by rounding (FMA or not), within 1e-5. (The GRU and RNN kernels are the same templates with fewer gates.) Built from the kernel sources themselves (the shim exports none of them).
 #include "small_batch/step_kernels.hpp"
 
 #include <cmath>
@@ -99,6 +99,19 @@ struct lstm_block_case {
         return result;
     }
 
+    // The f32 input projection of this block (W as the f32 weights, x as h): every row's four gates.
+    std::vector<float> input(void (*kernel)(const input_step &)) const {
+        aligned_vector<float> out(size_t(rows * 64));
+        std::vector<const float *> x;
+        std::vector<float *> o;
+        for (int64_t n = 0; n < rows; ++n) {
+            x.push_back(h.data + n * k_len);
+            o.push_back(out.data + n * 64);
+        }
+        kernel({w_f32.data, k_len, gate_stride, x.data(), o.data(), rows});
+        return std::vector<float>(out.data, out.data + out.count);
+    }
+
     std::vector<int32_t> input(void (*kernel)(const int8_input_step &)) const {
         aligned_vector<int32_t> out(size_t(rows * 64));
         std::vector<const uint32_t *> x;
@@ -133,12 +146,14 @@ int main() {
             const lstm_block_case c(k, rows, rng);
             const std::vector<float> f32 = c.run(sets[0].set->f32.lstm, false), q8 = c.run(sets[0].set->int8_lstm, true);
             const std::vector<int32_t> input = c.input(sets[0].set->int8_lstm_input);
+            const std::vector<float> input_f32 = c.input(sets[0].set->input_lstm);
             for (size_t i = 1; i < sets.size(); ++i) {
                 const std::string at = std::string(sets[i].name) + " against generic, k " + std::to_string(k) + ", rows " + std::to_string(rows);
                 expect(worst(c.run(sets[i].set->f32.lstm, false), f32) <= 1e-5f, "f32 LSTM block, " + at);
                 expect(worst(c.run(sets[i].set->int8_lstm, true), q8) <= 1e-5f, "int8 LSTM block, " + at);
                 expect(c.input(sets[i].set->int8_lstm_input) == input, "int8 input projection (s32, bit for bit), " + at);
-                compared += 3;
+                expect(worst(c.input(sets[i].set->input_lstm), input_f32) <= 1e-5f, "f32 input projection, " + at);
+                compared += 4;
             }
         }
     // The int8 kernel must compute something: all-zero gates would give h = 0.5 * tanh(0.5 c) from any weights.

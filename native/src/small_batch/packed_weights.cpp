@@ -72,8 +72,9 @@ packed_weights::packed_weights(const model_shape &m, const float *params, bool p
             for (int64_t g = 0; g < g_count; ++g)
                 for (int64_t u = 0; u < h; ++u) {
                     const int64_t row = g * h + u; // PyTorch's row of this gate and unit
-                    std::memcpy(w_ih + ((d * g_count + g) * hp + u) * k_in, src_ih + row * k_in, sizeof(float) * size_t(k_in));
                     const int64_t b = u / block, j = u % block;
+                    float *dst_ih = w_ih + (d * blocks + b) * k_in * g_count * block;
+                    for (int64_t k = 0; k < k_in; ++k) dst_ih[(k * g_count + g) * block + j] = src_ih[row * k_in + k];
                     float *dst = w_hh + (d * blocks + b) * s * g_count * block;
                     for (int64_t k = 0; k < s; ++k) dst[(k * g_count + g) * block + j] = src_hh[row * s + k];
                     if (m.has_bias) {

@@ -1,7 +1,7 @@
 // One version of a model's weights in the layouts the small-batch path streams, made once per executor (and again by
-// update_weights): for each layer, the input weights of both directions stacked for one GEMM, the recurrent weights
-// cut into blocks of 16 hidden units with every gate's rows of a block side by side ([k][gate][16], so a thread that
-// owns a block reads one contiguous slice each step), the biases folded as each cell needs them, and an LSTM
+// update_weights): for each layer, the input and the recurrent weights cut into blocks of 16 hidden units with every
+// gate's rows of a block side by side ([k][gate][16], so a thread that owns a block reads one contiguous slice for the
+// input projection and each step), the biases folded as each cell needs them, and an LSTM
 // projection's W_hr in blocks of 16 outputs. Hidden units are padded to a multiple of 16 with zero weights and bias;
 // a padded unit's state stays 0 and is never read. Immutable once built.
 //
@@ -26,8 +26,9 @@
 namespace rnnshim::small_batch {
 
 struct packed_layer {
-    int64_t input_size;    // K of the input GEMM: the model's input size, or directions x state size above layer 0
-    aligned_buffer w_ih;   // [directions][gates][padded_hidden][input_size]: the GEMM's B, transposed; float or s8
+    int64_t input_size;    // K of the input projection: the model's input size, or directions x state size above layer 0
+    aligned_buffer w_ih;   // float: [directions][hidden blocks][input_size][gates][16], as w_hh; int8: the s8 B of the
+                           // input GEMM, [directions][gates][padded_hidden][input_size]
     aligned_buffer w_hh;   // [directions][hidden blocks][state_size][gates][16], float or bf16 (or packed, above)
     aligned_buffer bias;   // [directions][gates][padded_hidden]: b_ih + b_hh (GRU's n gate: b_in alone; int8: bias')
     aligned_buffer deq;    // int8: [directions][gates][padded_hidden], the dequantizing factor

@@ -18,9 +18,6 @@ namespace rnnshim::small_batch {
 // Rows of the input projection per GEMM call: enough to keep the GEMM efficient, few enough that a 50-step sequence
 // gives two threads work each.
 constexpr int64_t gemm_slice_rows = 32;
-// A float call of at most one slice (a step or a few of a small batch) cuts the GEMM's columns into chunks of this many
-// instead, so every member shares it. (oneDNN's u8 x s8 GEMM costs more per call than the chunks save.)
-constexpr int64_t gemm_chunk_cols = 256;
 
 bool chosen(const model_shape &m, int64_t batch, bool training, int threads) {
     if (training || (m.precision != RNN_PRECISION_F32 && m.precision != RNN_PRECISION_BF16)) return false;
@@ -177,12 +174,18 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         return out + (out_batch_first ? n * t_len + t : t * n_rows + n) * dout + d * s;
     };
 
-    // The input projection is cut into tiles of a fixed shape, whatever the thread count, so an element's result is the
-    // same on any team (oneDNN's GEMM may sum it differently in a GEMM of another shape): slices of rows, and for a
-    // float call of one slice, chunks of columns.
+    // The input projection. In f32 and bf16 each member computes the columns of its own blocks (the only ones its steps
+    // read) for every row, with the step kernels' product over W_ih packed as W_hh: a block's weights stay in the core's
+    // cache across all rows, nothing is packed per call (oneDNN's sgemm packed all of W_ih again for every slice of rows
+    // and took most of a batch-1 call), no barrier follows, and each element is summed by one thread in a fixed order.
+    // int8 uses oneDNN's u8 x s8 GEMM in slices of a fixed number of rows, whatever the thread count (exact s32 sums).
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
-    const int64_t chunk_cols = slices == 1 && !int8 ? gemm_chunk_cols : cols, chunks = (cols + chunk_cols - 1) / chunk_cols;
     const int64_t k_in = pl.input_size;
+    void (*project_input)(const input_step &) = g_count == 4 ? kernels_.input_lstm : g_count == 3 ? kernels_.input_gru : kernels_.input_rnn;
+    auto *in_rows = int8 ? nullptr : static_cast<const float **>(ws.input_rows.ensure(sizeof(float *) * size_t(gemm_rows)));
+    auto *gx_rows_all = int8 ? nullptr : static_cast<float **>(ws.input_out.ensure(sizeof(float *) * size_t(checked_mul(members, gemm_rows, "input"))));
+    if (in_rows)
+        for (int64_t r = 0; r < gemm_rows; ++r) in_rows[r] = in + r * k_in;
     // int8: the layer's input in u8, each row slice quantized by the member that multiplies it. A call of one slice
     // skips the GEMM (oneDNN's u8 x s8 GEMM costs more per call than such a call's work): each member projects its own
     // blocks' columns, the only ones its steps read, with the recurrent kernel over W_ih, from its own copy of the input
@@ -194,6 +197,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                           : static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(gemm_rows, k_in, "input"))));
     auto *x_rows_all = fused_input ? static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(members * gemm_rows))) : nullptr;
     auto *out_rows_all = fused_input ? static_cast<int32_t **>(ws.input_out.ensure(sizeof(int32_t *) * size_t(members * gemm_rows))) : nullptr;
+    const float *w_ih = int8 ? nullptr : static_cast<const float *>(pl.w_ih.data());
     std::atomic<int> gemm_status{int(dnnl_success)};
     step_barrier barrier{int(members)};
 
@@ -218,22 +222,26 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                 kernels_.int8_lstm_input({w_ih_quads + item * pl.ih_quads_block_bytes, k_in, hp, x_rows, out_rows, gemm_rows});
             }
         }
-        for (int64_t tile = me; !fused_input && tile < slices * chunks; tile += team_size) {
-            const int64_t slice = tile / chunks, r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
-            const int64_t c0 = (tile % chunks) * chunk_cols, c1 = std::min(cols, c0 + chunk_cols);
-            dnnl_status_t st;
-            if (int8) {
-                const int32_t no_offset = 0;
-                quantize_u8(in + r0 * k_in, (r1 - r0) * k_in, q.scale, q.shift, input_q + r0 * k_in);
-                st = dnnl_gemm_u8s8s32('N', 'T', 'F', r1 - r0, cols, k_in, 1.0f, input_q + r0 * k_in, k_in, 0,
-                        static_cast<const int8_t *>(pl.w_ih.data()), k_in, 0, 0.0f, gx_q + r0 * cols, cols, &no_offset);
-            } else {
-                st = dnnl_sgemm('N', 'T', r1 - r0, c1 - c0, k_in, 1.0f, in + r0 * k_in, k_in,
-                        static_cast<const float *>(pl.w_ih.data()) + c0 * k_in, k_in, 0.0f, gx + r0 * cols + c0, cols);
+        if (!int8) {
+            float **gx_rows = gx_rows_all + me * gemm_rows;
+            const int64_t items = d_count * blocks;
+            const int64_t first = team_size == 1 ? 0 : me * items / team_size, end = team_size == 1 ? items : (me + 1) * items / team_size;
+            for (int64_t item = first; item < end; ++item) {
+                const int64_t d = item / blocks, b = item % blocks;
+                for (int64_t r = 0; r < gemm_rows; ++r) gx_rows[r] = gx + r * cols + d * g_count * hp + b * block;
+                project_input({w_ih + item * k_in * g_count * block, k_in, hp, in_rows, gx_rows, gemm_rows});
             }
+        }
+        const bool gemm = int8 && !fused_input;
+        for (int64_t slice = me; gemm && slice < slices; slice += team_size) {
+            const int64_t r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
+            const int32_t no_offset = 0;
+            quantize_u8(in + r0 * k_in, (r1 - r0) * k_in, q.scale, q.shift, input_q + r0 * k_in);
+            const dnnl_status_t st = dnnl_gemm_u8s8s32('N', 'T', 'F', r1 - r0, cols, k_in, 1.0f, input_q + r0 * k_in, k_in, 0,
+                    static_cast<const int8_t *>(pl.w_ih.data()), k_in, 0, 0.0f, gx_q + r0 * cols, cols, &no_offset);
             if (st != dnnl_success) gemm_status.store(int(st), std::memory_order_relaxed);
         }
-        if (!fused_input) {
+        if (gemm) {
             barrier.arrive_and_wait();
             if (gemm_status.load(std::memory_order_relaxed) != int(dnnl_success)) return;
         }

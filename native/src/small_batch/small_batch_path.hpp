@@ -1,16 +1,16 @@
 // The small-batch inference path: f32 and bf16 inference for every cell, layer count and direction, and int8 for an
-// LSTM, without oneDNN's RNN primitive. A call runs on its own team of threads (worker_team.hpp), which waits between steps by spinning briefly
-// rather than by OpenMP's wait policy. Per layer, the input projection of all steps (both directions) is one GEMM cut
-// into row slices; then the team walks the steps, each member owning a fixed range of (direction, 16-unit block) pairs
-// for the whole call, so the slice of recurrent weights it streams each step stays in its core's cache. A member computes its blocks' part of W_hh h_{t-1},
-// the gate math and the state update, and writes its part of h_t; one barrier per step (two with a projection, whose
-// outputs are split the same way) publishes h_t to the team. Each unit's recurrence is computed by exactly one thread
-// in a fixed summation order, so it does not depend on the thread count or on how many members a call got; the input
-// GEMM is oneDNN's sgemm on as many row slices as the call asked threads, deterministic for a given thread count.
+// LSTM, without oneDNN's RNN primitive. A call runs on its own team of threads (worker_team.hpp), which waits between
+// steps by spinning briefly rather than by OpenMP's wait policy. Each member owns a fixed range of (direction, 16-unit
+// block) pairs for the whole call, so the slices of weights it streams stay in its core's cache. Per layer, a member
+// first projects the input of all steps onto its blocks' gates (the only columns its steps read, so no barrier
+// follows), then the team walks the steps: a member computes its blocks' part of W_hh h_{t-1}, the gate math and the
+// state update, and writes its part of h_t; one barrier per step (two with a projection, whose outputs are split the
+// same way) publishes h_t to the team. Every unit's sums are computed by exactly one thread in a fixed order, so a
+// result does not depend on the thread count or on how many members a call got.
 //
-// In int8 each layer's input is quantized to u8 and projected by oneDNN's u8 x s8 GEMM into s32 sums, and each member
-// quantizes h_{t-1} to u8 once a step for the s8 recurrent product: the int8 executor's arithmetic, with exact s32
-// sums, so the result does not depend on the thread count at all.
+// In int8 each layer's input is quantized to u8 and projected into exact s32 sums (by oneDNN's u8 x s8 GEMM in fixed
+// row slices, or for a call of one slice by each member's own blocks as above), and each member quantizes h_{t-1} to
+// u8 once a step for the s8 recurrent product: the int8 executor's arithmetic.
 //
 // Concurrent calls share only the packed weights (immutable, swapped whole by update_weights); everything a call writes
 // comes from a workspace it holds alone.

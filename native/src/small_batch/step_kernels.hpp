@@ -47,6 +47,17 @@ struct projection_step {
     int64_t row_count;
 };
 
+// A block's input projection for several rows: out[n][g * gate_stride + j] = sum over k of w[k][g][j] * x[n][k], w packed
+// as the f32 W_hh ([k][gate][16]).
+struct input_step {
+    const float *w;
+    int64_t k_len;
+    int64_t gate_stride;
+    const float *const *x;
+    float *const *out;
+    int64_t row_count;
+};
+
 // int8: a block's input projection for several rows in exact s32 sums: out[n][g * gate_stride + j] = sum over k of
 // w[k][g][j] * x[n][k], w packed as W_hh is ([k/4][gate][16][4] s8), x u8 four to a word.
 struct int8_input_step {
@@ -77,6 +88,10 @@ struct step_kernels {
     bool bf16_pairs = false;
     // h as bfloat16 pairs for the pair kernels: out[i] = bf16(h[2i]) | bf16(h[2i+1]) << 16, h[k_len] read as 0.
     void (*to_pairs)(const float *h, int64_t k_len, uint32_t *out) = nullptr;
+    // The input projection of a block of an LSTM (4 gates), a GRU (3) or a plain RNN (1), f32 weights.
+    void (*input_lstm)(const input_step &) = nullptr;
+    void (*input_gru)(const input_step &) = nullptr;
+    void (*input_rnn)(const input_step &) = nullptr;
     // int8 LSTM (the only int8 cell): s8 weights packed [k/4][gate][16][4] times h_quads, summed exactly in s32; the
     // s32 sums do not depend on the kernel, only the speed does (VNNI's vpdpbusd where the CPU has it).
     void (*int8_lstm)(const block_step &) = nullptr;

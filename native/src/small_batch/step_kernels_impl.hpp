@@ -258,6 +258,16 @@ template <class W> cell_kernels make_cell_kernels() {
             projection_block<W>};
 }
 
+template <int G>
+inline void input_block(const input_step &s) {
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) {
+        v16 acc[NR][G];
+        matvec<float, G, NR>(s.w, s.k_len, s.x + first, acc);
+        for (int n = 0; n < NR; ++n)
+            for (int g = 0; g < G; ++g) store(s.out[first + n] + g * s.gate_stride, acc[n][g]);
+    });
+}
+
 inline void int8_lstm_block(const block_step &s) {
     in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { int8_lstm_tile<NR>(s, first, matvec_quads<4, NR>); });
 }
@@ -279,6 +289,9 @@ inline void int8_lstm_input_block(const int8_input_step &s) {
 
 inline step_kernels make_kernels(const char *isa) {
     step_kernels set{isa, make_cell_kernels<float>(), make_cell_kernels<uint16_t>()};
+    set.input_lstm = input_block<4>;
+    set.input_gru = input_block<3>;
+    set.input_rnn = input_block<1>;
     set.int8_lstm = int8_lstm_block;
     set.int8_lstm_input = int8_lstm_input_block;
     set.int8_isa = isa;
