@@ -76,7 +76,7 @@ void executor::for_each_direction(int threads, Body &&body) {
 
 void executor::forward(const rnn_forward_args &a, const batch_plan &plan, int threads, training_context *ctx) {
     openmp_threads_scope omp_threads(threads);
-    if (small_batch_ && small_batch::chosen(m_, plan.batch, ctx != nullptr, threads)) {
+    if (small_batch_ && small_batch::chosen(m_, plan.batch, plan.seq_len, ctx != nullptr, threads)) {
         small_batch_->forward(a, threads);
         return;
     }

@@ -822,7 +822,7 @@ int main() {
         if (caps.bf16) cycle(cell, 2, 1, 1, RNN_PRECISION_BF16, true, 1);
     }
     firewall();
-    // The batches here (1-4) take the small-batch path under AUTO on 2 threads (and batch 1 on one): each f32 model
+    // The batches here (1-4) take the small-batch path under AUTO (f32 on one thread too, bf16 there at batch 1): each f32 model
     // once that way and once on oneDNN's primitive, forced; a bidirectional GRU on the small-batch path, forced.
     concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection (concurrent)"});
     concurrent_calls({RNN_CELL_LSTM, 1, RNN_PRECISION_F32, 3, "create f32 bidirectional LSTM with projection, primitive (concurrent)",

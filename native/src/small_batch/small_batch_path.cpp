@@ -19,14 +19,15 @@ namespace rnnshim::small_batch {
 // gives two threads work each.
 constexpr int64_t gemm_slice_rows = 32;
 
-bool chosen(const model_shape &m, int64_t batch, bool training, int threads) {
+bool chosen(const model_shape &m, int64_t batch, int64_t seq_len, bool training, int threads) {
     if (training || (m.precision != RNN_PRECISION_F32 && m.precision != RNN_PRECISION_BF16)) return false;
     switch (m.small_batch_path) {
         case RNN_SMALL_BATCH_ALWAYS: return true;
         case RNN_SMALL_BATCH_NEVER: return false;
         default:
-            if (threads == 1) return batch <= auto_max_batch_one_thread;
-            return batch <= auto_max_batch;
+            if (seq_len == 1 && batch <= auto_max_batch_one_step) return true;
+            if (threads > 1) return batch <= auto_max_batch;
+            return batch <= (m.precision == RNN_PRECISION_BF16 ? auto_max_batch_one_thread_bf16 : auto_max_batch_one_thread_f32);
     }
 }
 
@@ -35,7 +36,7 @@ bool chosen_int8(const model_shape &m, int64_t batch, int64_t seq_len, int threa
         case RNN_SMALL_BATCH_ALWAYS: return true;
         case RNN_SMALL_BATCH_NEVER: return false;
         default:
-            if (seq_len == 1) return batch <= auto_max_batch_int8_one_step;
+            if (seq_len == 1 && batch <= auto_max_batch_one_step) return true;
             return batch <= (threads == 1 ? auto_max_batch_int8_one_thread : auto_max_batch_int8);
     }
 }

@@ -27,22 +27,23 @@
 
 namespace rnnshim::small_batch {
 
-// Batches up to this size take the small-batch path under RNN_SMALL_BATCH_AUTO on several threads, where oneDNN's
-// primitive waits at every step (docs/small-batch.md: the crossover).
-constexpr int64_t auto_max_batch = 8;
-// On one thread, with no waiting, the primitive's GEMMs are ahead from batch 4 on (f32 by 6-11 %, bf16 by 1.2-1.6x).
-constexpr int64_t auto_max_batch_one_thread = 1;
-
-// An int8 call's crossover (docs/small-batch.md): oneDNN's int8 primitive splits a batch into one part per thread with no
-// step barrier and wins from batch 4 on one thread and batch 8 on two; a one-step call (a stream's step) pays the
-// primitive's per-call set-up and takes the small-batch path up to batch 8 on any thread count.
+// RNN_SMALL_BATCH_AUTO's crossover, measured with each path forced (docs/small-batch.md, "Crossover"). On several
+// threads oneDNN's f32 and bf16 primitive waits at every step and the path wins to batch 16. On one thread, f32 is
+// level from batch 8; in bf16 the primitive's bf16 GEMMs win from batch 2.
+constexpr int64_t auto_max_batch = 16;
+constexpr int64_t auto_max_batch_one_thread_f32 = 8;
+constexpr int64_t auto_max_batch_one_thread_bf16 = 1;
+// int8: oneDNN's int8 primitive splits a batch into one part per thread with no step barrier and wins from batch 4 on
+// one thread and batch 8 on two.
 constexpr int64_t auto_max_batch_int8 = 4;
 constexpr int64_t auto_max_batch_int8_one_thread = 2;
-constexpr int64_t auto_max_batch_int8_one_step = 8;
+// A one-step call (a stream's step) pays the primitive's per-call set-up: the path to this batch in any precision.
+constexpr int64_t auto_max_batch_one_step = 8;
 
-// Whether a call takes the small-batch path: f32 and bf16 inference only, then as the model's option says.
-bool chosen(const model_shape &m, int64_t batch, bool training, int threads);
-// The same for an int8 LSTM's call of seq_len steps.
+// Whether a call of seq_len steps takes the small-batch path: f32 and bf16 inference only, then as the model's option
+// says.
+bool chosen(const model_shape &m, int64_t batch, int64_t seq_len, bool training, int threads);
+// The same for an int8 LSTM's call.
 bool chosen_int8(const model_shape &m, int64_t batch, int64_t seq_len, int threads);
 
 class path {
