@@ -47,27 +47,20 @@ struct projection_step {
     int64_t row_count;
 };
 
-// A block's input projection for several rows: out[n][g * gate_stride + j] = sum over k of w[k][g][j] * x[n][k], w packed
-// as the f32 W_hh ([k][gate][16]).
-struct input_step {
-    const float *w;
-    int64_t k_len;
-    int64_t gate_stride;
-    const float *const *x;
-    float *const *out;
-    int64_t row_count;
-};
-
-// int8: a block's input projection for several rows in exact s32 sums: out[n][g * gate_stride + j] = sum over k of
-// w[k][g][j] * x[n][k], w packed as W_hh is ([k/4][gate][16][4] s8), x u8 four to a word.
-struct int8_input_step {
+// A block's input projection for several rows: out[n][g * gate_stride + j] = sum over k of w[k][g][j] * x[n][k], w
+// packed as the block's W_hh.
+template <class X, class Sum> struct input_step_of {
     const void *w;
     int64_t k_len;
     int64_t gate_stride;
-    const uint32_t *const *x_quads;
-    int32_t *const *out;
+    const X *const *x;
+    Sum *const *out;
     int64_t row_count;
 };
+// f32 weights [k][gate][16], f32 rows.
+using input_step = input_step_of<float, float>;
+// int8: s8 weights [k/4][gate][16][4], rows in u8 four to a word, exact s32 sums.
+using int8_input_step = input_step_of<uint32_t, int32_t>;
 
 struct cell_kernels {
     void (*lstm)(const block_step &);

@@ -262,7 +262,7 @@ template <int G>
 inline void input_block(const input_step &s) {
     in_row_tiles(s.row_count, [&]<int NR>(int64_t first) {
         v16 acc[NR][G];
-        matvec<float, G, NR>(s.w, s.k_len, s.x + first, acc);
+        matvec<float, G, NR>(static_cast<const float *>(s.w), s.k_len, s.x + first, acc);
         for (int n = 0; n < NR; ++n)
             for (int g = 0; g < G; ++g) store(s.out[first + n] + g * s.gate_stride, acc[n][g]);
     });
@@ -278,7 +278,7 @@ inline void store_s32(int32_t *p, const v16i &v) { std::memcpy(p, &v, sizeof v);
 template <int NR, class Matvec>
 inline void int8_input_tile(const int8_input_step &s, int64_t first, Matvec matvec) {
     v16i acc[NR][4];
-    matvec(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, s.x_quads + first, acc);
+    matvec(static_cast<const int8_t *>(s.w), (s.k_len + 3) / 4, s.x + first, acc);
     for (int n = 0; n < NR; ++n)
         for (int g = 0; g < 4; ++g) store_s32(s.out[first + n] + g * s.gate_stride, acc[n][g]);
 }
