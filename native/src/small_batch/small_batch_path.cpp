@@ -203,6 +203,10 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     step_barrier barrier{int(members)};
 
     auto member_job = [&](int64_t me, int64_t team_size) {
+        // The (direction, block) items whose input projection this member computes: those its steps run (below).
+        const int64_t all_items = d_count * blocks;
+        const int64_t my_first = team_size == 1 ? 0 : me * all_items / team_size;
+        const int64_t my_end = team_size == 1 ? all_items : (me + 1) * all_items / team_size;
         if (fused_input) {
             auto *quads = reinterpret_cast<uint32_t *>(input_q) + me * gemm_rows * in_quads;
             const uint32_t **x_rows = x_rows_all + me * gemm_rows;
@@ -213,11 +217,8 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                 quantize_u8(in + r * k_in, k_in, q.scale, q.shift, reinterpret_cast<uint8_t *>(row));
                 x_rows[r] = row;
             }
-            // The (direction, block) items this member's steps run (below).
-            const int64_t items = d_count * blocks;
-            const int64_t first = team_size == 1 ? 0 : me * items / team_size, end = team_size == 1 ? items : (me + 1) * items / team_size;
             const auto *w_ih_quads = static_cast<const char *>(pl.w_ih_quads.data());
-            for (int64_t item = first; item < end; ++item) {
+            for (int64_t item = my_first; item < my_end; ++item) {
                 const int64_t d = item / blocks, b = item % blocks;
                 for (int64_t r = 0; r < gemm_rows; ++r) out_rows[r] = gx_q + r * cols + d * g_count * hp + b * block;
                 kernels_.int8_lstm_input({w_ih_quads + item * pl.ih_quads_block_bytes, k_in, hp, x_rows, out_rows, gemm_rows});
@@ -225,9 +226,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         }
         if (!int8) {
             float **gx_rows = gx_rows_all + me * gemm_rows;
-            const int64_t items = d_count * blocks;
-            const int64_t first = team_size == 1 ? 0 : me * items / team_size, end = team_size == 1 ? items : (me + 1) * items / team_size;
-            for (int64_t item = first; item < end; ++item) {
+            for (int64_t item = my_first; item < my_end; ++item) {
                 const int64_t d = item / blocks, b = item % blocks;
                 for (int64_t r = 0; r < gemm_rows; ++r) gx_rows[r] = gx + r * cols + d * g_count * hp + b * block;
                 project_input({w_ih + item * k_in * g_count * block, k_in, hp, in_rows, gx_rows, gemm_rows});
