@@ -40,6 +40,21 @@ void narrow_to_bf16(aligned_buffer &b, int64_t count) {
     }
 }
 
+// Replaces float blocks [k][gate][16] (count of them, k_len each) with their bfloat16 values packed for the pair
+// kernels, [k/2][gate][16][2]; the odd k's partner stays zero.
+void to_pairs(aligned_buffer &b, int64_t count, int64_t k_len, int64_t g_count) {
+    const int64_t per_block = (k_len + 1) / 2 * 2 * g_count * block;
+    const auto *src = static_cast<const float *>(b.data());
+    std::vector<uint16_t> paired(size_t(count * per_block), 0);
+    for (int64_t db = 0; db < count; ++db)
+        for (int64_t k = 0; k < k_len; ++k)
+            for (int64_t g = 0; g < g_count; ++g)
+                for (int64_t j = 0; j < block; ++j)
+                    paired[size_t(db * per_block + (((k / 2) * g_count + g) * block + j) * 2 + k % 2)] =
+                            to_bf16(src[db * k_len * g_count * block + (k * g_count + g) * block + j]);
+    std::memcpy(b.zeroed(sizeof(uint16_t) * paired.size()), paired.data(), sizeof(uint16_t) * paired.size());
+}
+
 // Where element (k, gate, unit j) of a block goes in the int8 quad layout [k/4][gate][16][4].
 int64_t quad_at(int64_t k, int64_t g, int64_t j, int64_t g_count) { return (((k / 4) * g_count + g) * block + j) * 4 + k % 4; }
 
@@ -62,6 +77,7 @@ packed_weights::packed_weights(const model_shape &m, const float *params, bool p
         const int64_t k_in = m.layer_input_size(l);
         pl.input_size = k_in;
         float *w_ih = floats(pl.w_ih, d_count * g_count * hp * k_in);
+        pl.ih_block_bytes = k_in * g_count * block * int64_t(sizeof(float));
         float *w_hh = floats(pl.w_hh, d_count * blocks * s * g_count * block);
         float *bias = floats(pl.bias, d_count * g_count * hp);
         float *bias_hn = gru ? floats(pl.bias_hn, d_count * hp) : nullptr;
@@ -97,16 +113,9 @@ packed_weights::packed_weights(const model_shape &m, const float *params, bool p
             const int64_t ih_count = d_count * g_count * hp * k_in;
             for (int64_t i = 0; i < ih_count; ++i) w_ih[i] = round_to_bf16(w_ih[i]);
             if (pairs) {
-                // Element (k, gate, j) of a block moves to [k/2][gate][j][k%2]; the odd k's partner stays zero.
-                const int64_t per_block = k_pairs * 2 * g_count * block;
-                std::vector<uint16_t> paired(size_t(d_count * blocks * per_block), 0);
-                for (int64_t db = 0; db < d_count * blocks; ++db)
-                    for (int64_t k = 0; k < s; ++k)
-                        for (int64_t g = 0; g < g_count; ++g)
-                            for (int64_t j = 0; j < block; ++j)
-                                paired[size_t(db * per_block + (((k / 2) * g_count + g) * block + j) * 2 + k % 2)] =
-                                        to_bf16(w_hh[db * s * g_count * block + (k * g_count + g) * block + j]);
-                std::memcpy(pl.w_hh.zeroed(sizeof(uint16_t) * paired.size()), paired.data(), sizeof(uint16_t) * paired.size());
+                to_pairs(pl.w_hh, d_count * blocks, s, g_count);
+                to_pairs(pl.w_ih, d_count * blocks, k_in, g_count);
+                pl.ih_block_bytes = (k_in + 1) / 2 * 2 * g_count * block * 2;
             } else {
                 narrow_to_bf16(pl.w_hh, d_count * blocks * s * g_count * block);
             }

@@ -7,7 +7,8 @@
 //
 // A bf16 model keeps its recurrent weights (W_hh, W_hr) as bfloat16, half the bytes a step streams, and its input
 // weights as floats rounded to bfloat16 values; biases, states and every sum stay f32. For the pair kernels
-// (step_kernels::bf16_pairs) W_hh is packed [k/2][gate][16][2] instead, k padded to even with zero weights.
+// (step_kernels::bf16_pairs) W_hh and W_ih are packed [k/2][gate][16][2] instead, k padded to even with zero weights,
+// and the input is rounded to bfloat16 pairs too.
 //
 // An int8 LSTM quantizes as the int8 executor does (quantization.hpp): s8 weights with one scale per gate and unit,
 // shared by W_ih and W_hh; W_ih as the s8 B of a u8 x s8 GEMM, W_hh packed [k/4][gate][16][4] (k padded to a
@@ -27,8 +28,9 @@ namespace rnnshim::small_batch {
 
 struct packed_layer {
     int64_t input_size;    // K of the input projection: the model's input size, or directions x state size above layer 0
-    aligned_buffer w_ih;   // float: [directions][hidden blocks][input_size][gates][16], as w_hh; int8: the s8 B of the
-                           // input GEMM, [directions][gates][padded_hidden][input_size]
+    aligned_buffer w_ih;   // float: [directions][hidden blocks][input_size][gates][16], as w_hh (bf16 pairs with the
+                           // pair kernels, as w_hh); int8: the s8 B of the input GEMM, [directions][gates][padded_hidden][input_size]
+    int64_t ih_block_bytes = 0; // float and bf16: bytes of one (direction, block) slice of w_ih
     aligned_buffer w_hh;   // [directions][hidden blocks][state_size][gates][16], float or bf16 (or packed, above)
     aligned_buffer bias;   // [directions][gates][padded_hidden]: b_ih + b_hh (GRU's n gate: b_in alone; int8: bias')
     aligned_buffer deq;    // int8: [directions][gates][padded_hidden], the dequantizing factor

@@ -183,9 +183,23 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
     const int64_t k_in = pl.input_size;
     void (*project_input)(const input_step &) = g_count == 4 ? kernels_.input_lstm : g_count == 3 ? kernels_.input_gru : kernels_.input_rnn;
-    auto *in_rows = int8 ? nullptr : static_cast<const float **>(ws.input_rows.ensure(sizeof(float *) * size_t(gemm_rows)));
+    void (*project_pairs)(const input_pairs_step &) = g_count == 4 ? kernels_.input_pairs_lstm
+            : g_count == 3                                          ? kernels_.input_pairs_gru
+                                                                    : kernels_.input_pairs_rnn;
+    // With the pair kernels the input rows are rounded to bfloat16 pairs first, once, by the calling thread.
+    const int64_t in_pairs = (k_in + 1) / 2;
+    const bool float_input = !int8 && !pairs;
+    auto *in_rows = float_input ? static_cast<const float **>(ws.input_rows.ensure(sizeof(float *) * size_t(gemm_rows))) : nullptr;
+    auto *in_pair_rows = pairs ? static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(gemm_rows))) : nullptr;
     auto *gx_rows_all = int8 ? nullptr : static_cast<float **>(ws.input_out.ensure(sizeof(float *) * size_t(checked_mul(members, gemm_rows, "input"))));
-    if (in_rows)
+    if (pairs) {
+        auto *paired = static_cast<uint32_t *>(ws.input_q.ensure(sizeof(uint32_t) * size_t(checked_mul(gemm_rows, in_pairs, "input"))));
+        for (int64_t r = 0; r < gemm_rows; ++r) {
+            kernels_.to_pairs(in + r * k_in, k_in, paired + r * in_pairs);
+            in_pair_rows[r] = paired + r * in_pairs;
+        }
+    }
+    if (float_input)
         for (int64_t r = 0; r < gemm_rows; ++r) in_rows[r] = in + r * k_in;
     // int8: the layer's input in u8, each row slice quantized by the member that multiplies it. A call of one slice
     // skips the GEMM (oneDNN's u8 x s8 GEMM costs more per call than such a call's work): each member projects its own
@@ -198,7 +212,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
                           : static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(gemm_rows, k_in, "input"))));
     auto *x_rows_all = fused_input ? static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(members * gemm_rows))) : nullptr;
     auto *out_rows_all = fused_input ? static_cast<int32_t **>(ws.input_out.ensure(sizeof(int32_t *) * size_t(members * gemm_rows))) : nullptr;
-    const float *w_ih = int8 ? nullptr : static_cast<const float *>(pl.w_ih.data());
+    const auto *w_ih = static_cast<const char *>(pl.w_ih.data());
     std::atomic<int> gemm_status{int(dnnl_success)};
     step_barrier barrier{int(members)};
 
@@ -229,7 +243,11 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
             for (int64_t item = my_first; item < my_end; ++item) {
                 const int64_t d = item / blocks, b = item % blocks;
                 for (int64_t r = 0; r < gemm_rows; ++r) gx_rows[r] = gx + r * cols + d * g_count * hp + b * block;
-                project_input({w_ih + item * k_in * g_count * block, k_in, hp, in_rows, gx_rows, gemm_rows});
+                const char *w = w_ih + item * pl.ih_block_bytes;
+                if (pairs)
+                    project_pairs({w, k_in, hp, in_pair_rows, gx_rows, gemm_rows});
+                else
+                    project_input({w, k_in, hp, in_rows, gx_rows, gemm_rows});
             }
         }
         const bool gemm = int8 && !fused_input;

@@ -28,11 +28,11 @@
 namespace rnnshim::small_batch {
 
 // RNN_SMALL_BATCH_AUTO's crossover, measured with each path forced (docs/small-batch.md, "Crossover"). On several
-// threads oneDNN's f32 and bf16 primitive waits at every step and the path wins to batch 16. On one thread, f32 is
-// level from batch 8; in bf16 the primitive's bf16 GEMMs win from batch 2.
+// threads oneDNN's f32 and bf16 primitive waits at every step and the path wins to batch 16. On one thread the
+// primitive is level from batch 8 in f32 and from batch 4 in bf16.
 constexpr int64_t auto_max_batch = 16;
 constexpr int64_t auto_max_batch_one_thread_f32 = 8;
-constexpr int64_t auto_max_batch_one_thread_bf16 = 1;
+constexpr int64_t auto_max_batch_one_thread_bf16 = 4;
 // int8: oneDNN's int8 primitive splits a batch into one part per thread with no step barrier and wins from batch 4 on
 // one thread and batch 8 on two.
 constexpr int64_t auto_max_batch_int8 = 4;

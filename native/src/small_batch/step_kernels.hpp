@@ -59,6 +59,8 @@ template <class X, class Sum> struct input_step_of {
 };
 // f32 weights [k][gate][16], f32 rows.
 using input_step = input_step_of<float, float>;
+// bf16 pair kernels: weights [k/2][gate][16][2] bfloat16, rows as bfloat16 pairs, f32 sums.
+using input_pairs_step = input_step_of<uint32_t, float>;
 // int8: s8 weights [k/4][gate][16][4], rows in u8 four to a word, exact s32 sums.
 using int8_input_step = input_step_of<uint32_t, int32_t>;
 
@@ -81,6 +83,10 @@ struct step_kernels {
     bool bf16_pairs = false;
     // h as bfloat16 pairs for the pair kernels: out[i] = bf16(h[2i]) | bf16(h[2i+1]) << 16, h[k_len] read as 0.
     void (*to_pairs)(const float *h, int64_t k_len, uint32_t *out) = nullptr;
+    // With bf16_pairs, the input projection of a block of an LSTM, a GRU or a plain RNN in pairs.
+    void (*input_pairs_lstm)(const input_pairs_step &) = nullptr;
+    void (*input_pairs_gru)(const input_pairs_step &) = nullptr;
+    void (*input_pairs_rnn)(const input_pairs_step &) = nullptr;
     // The input projection of a block of an LSTM (4 gates), a GRU (3) or a plain RNN (1), f32 weights.
     void (*input_lstm)(const input_step &) = nullptr;
     void (*input_gru)(const input_step &) = nullptr;

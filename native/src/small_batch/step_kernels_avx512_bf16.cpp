@@ -50,6 +50,16 @@ void pair_block(const block_step &s) {
     in_row_tiles(s.row_count, [&]<int NR>(int64_t first) { pair_tile<Gate, NR>(s, first); });
 }
 
+template <int G>
+void input_pairs_block(const input_pairs_step &s) {
+    in_row_tiles(s.row_count, [&]<int NR>(int64_t first) {
+        v16 acc[NR][G];
+        matvec_pairs<G, NR>(static_cast<const uint16_t *>(s.w), (s.k_len + 1) / 2, s.x + first, acc);
+        for (int n = 0; n < NR; ++n)
+            for (int g = 0; g < G; ++g) store(s.out[first + n] + g * s.gate_stride, acc[n][g]);
+    });
+}
+
 void to_pairs(const float *h, int64_t k_len, uint32_t *out) {
     int64_t k = 0;
     for (; k + 32 <= k_len; k += 32) {
@@ -74,6 +84,9 @@ const step_kernels &kernels_avx512_bf16() {
         set.bf16 = {pair_block<lstm_gate>, pair_block<gru_gate>, pair_block<tanh_gate>, pair_block<relu_gate>, nullptr};
         set.bf16_pairs = true;
         set.to_pairs = to_pairs;
+        set.input_pairs_lstm = input_pairs_block<4>;
+        set.input_pairs_gru = input_pairs_block<3>;
+        set.input_pairs_rnn = input_pairs_block<1>;
         return set;
     }();
     return k;
