@@ -177,8 +177,8 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
 
     // The input projection. In f32 and bf16 each member computes the columns of its own blocks (the only ones its steps
     // read) for every row, with the step kernels' product over W_ih packed as W_hh: a block's weights stay in the core's
-    // cache across all rows, nothing is packed per call (oneDNN's sgemm packed all of W_ih again for every slice of rows
-    // and took most of a batch-1 call), no barrier follows, and each element is summed by one thread in a fixed order.
+    // cache across all rows, nothing is packed per call (a GEMM call packs all of W_ih again for every slice of rows,
+    // which costs more than a small batch's whole projection), no barrier follows, and each element is summed by one thread in a fixed order.
     // int8 uses oneDNN's u8 x s8 GEMM in slices of a fixed number of rows, whatever the thread count (exact s32 sums).
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
     const int64_t k_in = pl.input_size;
@@ -353,7 +353,7 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     team.run(member_job);
     const auto gemm = dnnl_status_t(gemm_status.load());
     if (gemm != dnnl_success)
-        fail(status_of_dnnl(gemm), "oneDNN sgemm failed on the input projection (dnnl_status " + std::to_string(int(gemm)) + ")");
+        fail(status_of_dnnl(gemm), "oneDNN's u8 x s8 GEMM failed on the int8 input projection (dnnl_status " + std::to_string(int(gemm)) + ")");
 
     const float *final_h = hb[steps % 2];
     for (int64_t d = 0; d < d_count; ++d)
