@@ -176,10 +176,11 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
     };
 
     // The input projection. In f32 and bf16 each member computes the columns of its own blocks (the only ones its steps
-    // read) for every row, with the step kernels' product over W_ih packed as W_hh: a block's weights stay in the core's
-    // cache across all rows, nothing is packed per call (a GEMM call packs all of W_ih again for every slice of rows,
-    // which costs more than a small batch's whole projection), no barrier follows, and each element is summed by one thread in a fixed order.
-    // int8 uses oneDNN's u8 x s8 GEMM in slices of a fixed number of rows, whatever the thread count (exact s32 sums).
+    // read) for every row, with the step kernels' product over W_ih packed as W_hh (bf16 pairs with the pair kernels):
+    // a block's weights stay in the core's cache across all rows, nothing is packed per call (a GEMM call packs all of
+    // W_ih again for every slice of rows, which costs more than a small batch's whole projection), no barrier follows,
+    // and each element is summed by one thread in a fixed order. int8 uses oneDNN's u8 x s8 GEMM in slices of a fixed
+    // number of rows, whatever the thread count (exact s32 sums).
     const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
     const int64_t k_in = pl.input_size;
     void (*project_input)(const input_step &) = g_count == 4 ? kernels_.input_lstm : g_count == 3 ? kernels_.input_gru : kernels_.input_rnn;
