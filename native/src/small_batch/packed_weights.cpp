@@ -131,7 +131,9 @@ void packed_weights::quantize_layer(const model_shape &m, const float *params, i
     const float *w_hh = static_cast<const float *>(pl.w_hh.data());
     float *bias = static_cast<float *>(pl.bias.data());
     float *deq = floats(pl.deq, d_count * g_count * hp);
-    std::vector<int8_t> ih(size_t(d_count * g_count * hp * k_in), 0), hh(size_t(d_count * blocks * per_block), 0);
+    // W_ih and W_hh both in blocks: [direction][block][k/4][gate][16][4].
+    pl.ih_block_bytes = (k_in + 3) / 4 * 4 * g_count * block;
+    std::vector<int8_t> ih(size_t(d_count * blocks * pl.ih_block_bytes), 0), hh(size_t(d_count * blocks * per_block), 0);
     const int8_data_qparams q = int8_[size_t(l)];
     for (int64_t d = 0; d < d_count; ++d) {
         const param_offsets o = offsets_of(m, l, d);
@@ -142,9 +144,10 @@ void packed_weights::quantize_layer(const model_shape &m, const float *params, i
                 const int64_t row = g * h + u, at = (d * g_count + g) * hp + u, b = u / block, j = u % block;
                 const float scale = scales[size_t(row)];
                 int64_t weight_sum = 0;
+                int8_t *dst_ih = ih.data() + (d * blocks + b) * pl.ih_block_bytes;
                 for (int64_t i = 0; i < k_in; ++i) {
                     const int8_t v = quantize_s8(params[o.weight_ih + row * k_in + i], scale);
-                    ih[size_t(at * k_in + i)] = v;
+                    dst_ih[quad_at(i, g, j, g_count)] = v;
                     weight_sum += v;
                 }
                 const float *src = w_hh + (d * blocks + b) * s * g_count * block;
@@ -159,16 +162,6 @@ void packed_weights::quantize_layer(const model_shape &m, const float *params, i
             }
     }
     std::memcpy(pl.w_ih.zeroed(ih.size()), ih.data(), ih.size());
-    const int64_t in_quads = (k_in + 3) / 4;
-    pl.ih_quads_block_bytes = in_quads * 4 * g_count * block;
-    auto *quads = static_cast<int8_t *>(pl.w_ih_quads.zeroed(size_t(d_count * blocks * pl.ih_quads_block_bytes)));
-    for (int64_t d = 0; d < d_count; ++d)
-        for (int64_t g = 0; g < g_count; ++g)
-            for (int64_t u = 0; u < h; ++u) {
-                const int64_t at = (d * g_count + g) * hp + u, b = u / block, j = u % block;
-                int8_t *dst = quads + (d * blocks + b) * pl.ih_quads_block_bytes;
-                for (int64_t i = 0; i < k_in; ++i) dst[quad_at(i, g, j, g_count)] = ih[size_t(at * k_in + i)];
-            }
     std::memcpy(pl.w_hh.zeroed(hh.size()), hh.data(), hh.size());
 }
 

@@ -11,8 +11,7 @@
 // and the input is rounded to bfloat16 pairs too.
 //
 // An int8 LSTM quantizes as the int8 executor does (quantization.hpp): s8 weights with one scale per gate and unit,
-// shared by W_ih and W_hh; W_ih as the s8 B of a u8 x s8 GEMM, W_hh packed [k/4][gate][16][4] (k padded to a
-// multiple of 4 with zero weights). A gate's input is then deq * S + bias', S the exact s32 sum over the u8 input and
+// shared by W_ih and W_hh, both packed [k/4][gate][16][4] (k padded to a multiple of 4 with zero weights). A gate's input is then deq * S + bias', S the exact s32 sum over the u8 input and
 // h, deq = 1 / (data scale x weight scale), and bias' the bias less deq x data shift x the channel's sum of s8
 // weights (the shift's share of S, since u8 = x * scale + shift).
 #pragma once
@@ -28,15 +27,12 @@ namespace rnnshim::small_batch {
 
 struct packed_layer {
     int64_t input_size;    // K of the input projection: the model's input size, or directions x state size above layer 0
-    aligned_buffer w_ih;   // float: [directions][hidden blocks][input_size][gates][16], as w_hh (bf16 pairs with the
-                           // pair kernels, as w_hh); int8: the s8 B of the input GEMM, [directions][gates][padded_hidden][input_size]
-    int64_t ih_block_bytes = 0; // float and bf16: bytes of one (direction, block) slice of w_ih
+    aligned_buffer w_ih;   // [directions][hidden blocks][input_size][gates][16], packed as w_hh: float, bf16 pairs
+                           // with the pair kernels, s8 quads in int8
+    int64_t ih_block_bytes = 0; // bytes of one (direction, block) slice of w_ih
     aligned_buffer w_hh;   // [directions][hidden blocks][state_size][gates][16], float or bf16 (or packed, above)
     aligned_buffer bias;   // [directions][gates][padded_hidden]: b_ih + b_hh (GRU's n gate: b_in alone; int8: bias')
     aligned_buffer deq;    // int8: [directions][gates][padded_hidden], the dequantizing factor
-    aligned_buffer w_ih_quads; // int8: W_ih packed as w_hh, [directions][hidden blocks][input_size/4][gates][16][4], for
-                               // calls too short for a GEMM (small_batch_path.cpp)
-    int64_t ih_quads_block_bytes = 0; // bytes of one (direction, block) slice of w_ih_quads
     aligned_buffer bias_hn;// GRU: [directions][padded_hidden], b_hn, applied inside r * (W_hn h + b_hn)
     aligned_buffer w_hr;   // projection: [directions][projection blocks][hidden_size][16], float or bf16
 };

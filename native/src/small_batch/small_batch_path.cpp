@@ -6,7 +6,6 @@
 #include "step_barrier.hpp"
 #include "worker_team.hpp"
 
-#include <oneapi/dnnl/dnnl.h>
 #include <atomic>
 
 #include <algorithm>
@@ -14,10 +13,6 @@
 #include <string>
 
 namespace rnnshim::small_batch {
-
-// Rows of the input projection per GEMM call: enough to keep the GEMM efficient, few enough that a 50-step sequence
-// gives two threads work each.
-constexpr int64_t gemm_slice_rows = 32;
 
 bool chosen(const model_shape &m, int64_t batch, int64_t seq_len, bool training, int threads) {
     if (training || (m.precision != RNN_PRECISION_F32 && m.precision != RNN_PRECISION_BF16)) return false;
@@ -175,46 +170,39 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         return out + (out_batch_first ? n * t_len + t : t * n_rows + n) * dout + d * s;
     };
 
-    // The input projection. In f32 and bf16 each member computes the columns of its own blocks (the only ones its steps
-    // read) for every row, with the step kernels' product over W_ih packed as W_hh (bf16 pairs with the pair kernels):
-    // a block's weights stay in the core's cache across all rows, nothing is packed per call (a GEMM call packs all of
-    // W_ih again for every slice of rows, which costs more than a small batch's whole projection), no barrier follows,
-    // and each element is summed by one thread in a fixed order. int8 uses oneDNN's u8 x s8 GEMM in slices of a fixed
-    // number of rows, whatever the thread count (exact s32 sums).
-    const int64_t gemm_rows = t_len * n_rows, slices = (gemm_rows + gemm_slice_rows - 1) / gemm_slice_rows;
-    const int64_t k_in = pl.input_size;
+    // The input projection: each member computes the columns of its own blocks (the only ones its steps read) for every
+    // row, with the step kernels' product over W_ih packed as W_hh, so a block's weights stay in the core's cache across
+    // all rows, nothing is packed per call (a GEMM call packs all of W_ih again for every slice of rows, which costs
+    // more than a small batch's whole projection), no barrier follows, and each element is summed by one thread in a
+    // fixed order. The input rows are prepared once by the calling thread in the kernel's form: floats as they are,
+    // bfloat16 pairs for the pair kernels, u8 quads in int8 (exact s32 sums).
+    const int64_t gemm_rows = t_len * n_rows, k_in = pl.input_size;
     void (*project_input)(const input_step &) = g_count == 4 ? kernels_.input_lstm : g_count == 3 ? kernels_.input_gru : kernels_.input_rnn;
     void (*project_pairs)(const input_pairs_step &) = g_count == 4 ? kernels_.input_pairs_lstm
             : g_count == 3                                          ? kernels_.input_pairs_gru
                                                                     : kernels_.input_pairs_rnn;
-    // With the pair kernels the input rows are rounded to bfloat16 pairs first, once, by the calling thread.
-    const int64_t in_pairs = (k_in + 1) / 2;
     const bool float_input = !int8 && !pairs;
     auto *in_rows = float_input ? static_cast<const float **>(ws.input_rows.ensure(sizeof(float *) * size_t(gemm_rows))) : nullptr;
-    auto *in_pair_rows = pairs ? static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(gemm_rows))) : nullptr;
-    auto *gx_rows_all = int8 ? nullptr : static_cast<float **>(ws.input_out.ensure(sizeof(float *) * size_t(checked_mul(members, gemm_rows, "input"))));
-    if (pairs) {
-        auto *paired = static_cast<uint32_t *>(ws.input_q.ensure(sizeof(uint32_t) * size_t(checked_mul(gemm_rows, in_pairs, "input"))));
+    auto *in_word_rows = float_input ? nullptr : static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(gemm_rows)));
+    if (float_input) {
+        for (int64_t r = 0; r < gemm_rows; ++r) in_rows[r] = in + r * k_in;
+    } else {
+        const int64_t in_words = pairs ? (k_in + 1) / 2 : (k_in + 3) / 4;
+        auto *words = static_cast<uint32_t *>(ws.input_words.ensure(sizeof(uint32_t) * size_t(checked_mul(gemm_rows, in_words, "input"))));
         for (int64_t r = 0; r < gemm_rows; ++r) {
-            kernels_.to_pairs(in + r * k_in, k_in, paired + r * in_pairs);
-            in_pair_rows[r] = paired + r * in_pairs;
+            uint32_t *row = words + r * in_words;
+            if (pairs) {
+                kernels_.to_pairs(in + r * k_in, k_in, row);
+            } else {
+                row[in_words - 1] = 0; // the bytes past k_in meet zero weights
+                quantize_u8(in + r * k_in, k_in, q.scale, q.shift, reinterpret_cast<uint8_t *>(row));
+            }
+            in_word_rows[r] = row;
         }
     }
-    if (float_input)
-        for (int64_t r = 0; r < gemm_rows; ++r) in_rows[r] = in + r * k_in;
-    // int8: the layer's input in u8, each row slice quantized by the member that multiplies it. A call of one slice
-    // skips the GEMM (oneDNN's u8 x s8 GEMM costs more per call than such a call's work): each member projects its own
-    // blocks' columns, the only ones its steps read, with the recurrent kernel over W_ih, from its own copy of the input
-    // in u8 quads; the s32 sums are the GEMM's exactly.
-    const bool fused_input = int8 && slices == 1;
-    const int64_t in_quads = (k_in + 3) / 4;
-    auto *input_q = !int8       ? nullptr
-            : fused_input ? static_cast<uint8_t *>(ws.input_q.ensure(size_t(members * gemm_rows * in_quads * 4)))
-                          : static_cast<uint8_t *>(ws.input_q.ensure(size_t(checked_mul(gemm_rows, k_in, "input"))));
-    auto *x_rows_all = fused_input ? static_cast<const uint32_t **>(ws.input_rows.ensure(sizeof(uint32_t *) * size_t(members * gemm_rows))) : nullptr;
-    auto *out_rows_all = fused_input ? static_cast<int32_t **>(ws.input_out.ensure(sizeof(int32_t *) * size_t(members * gemm_rows))) : nullptr;
+    auto *gx_rows_all = int8 ? nullptr : static_cast<float **>(ws.input_out.ensure(sizeof(float *) * size_t(checked_mul(members, gemm_rows, "input"))));
+    auto *gx_q_rows_all = int8 ? static_cast<int32_t **>(ws.input_out.ensure(sizeof(int32_t *) * size_t(checked_mul(members, gemm_rows, "input")))) : nullptr;
     const auto *w_ih = static_cast<const char *>(pl.w_ih.data());
-    std::atomic<int> gemm_status{int(dnnl_success)};
     step_barrier barrier{int(members)};
 
     auto member_job = [&](int64_t me, int64_t team_size) {
@@ -222,47 +210,21 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         const int64_t all_items = d_count * blocks;
         const int64_t my_first = team_size == 1 ? 0 : me * all_items / team_size;
         const int64_t my_end = team_size == 1 ? all_items : (me + 1) * all_items / team_size;
-        if (fused_input) {
-            auto *quads = reinterpret_cast<uint32_t *>(input_q) + me * gemm_rows * in_quads;
-            const uint32_t **x_rows = x_rows_all + me * gemm_rows;
-            int32_t **out_rows = out_rows_all + me * gemm_rows;
-            for (int64_t r = 0; r < gemm_rows; ++r) {
-                uint32_t *row = quads + r * in_quads;
-                row[in_quads - 1] = 0; // the bytes past k_in meet zero weights
-                quantize_u8(in + r * k_in, k_in, q.scale, q.shift, reinterpret_cast<uint8_t *>(row));
-                x_rows[r] = row;
-            }
-            const auto *w_ih_quads = static_cast<const char *>(pl.w_ih_quads.data());
-            for (int64_t item = my_first; item < my_end; ++item) {
-                const int64_t d = item / blocks, b = item % blocks;
-                for (int64_t r = 0; r < gemm_rows; ++r) out_rows[r] = gx_q + r * cols + d * g_count * hp + b * block;
-                kernels_.int8_lstm_input({w_ih_quads + item * pl.ih_quads_block_bytes, k_in, hp, x_rows, out_rows, gemm_rows});
-            }
-        }
-        if (!int8) {
-            float **gx_rows = gx_rows_all + me * gemm_rows;
-            for (int64_t item = my_first; item < my_end; ++item) {
-                const int64_t d = item / blocks, b = item % blocks;
-                for (int64_t r = 0; r < gemm_rows; ++r) gx_rows[r] = gx + r * cols + d * g_count * hp + b * block;
-                const char *w = w_ih + item * pl.ih_block_bytes;
+        for (int64_t item = my_first; item < my_end; ++item) {
+            const int64_t column = (item / blocks) * g_count * hp + (item % blocks) * block;
+            const char *w = w_ih + item * pl.ih_block_bytes;
+            if (int8) {
+                int32_t **out_rows = gx_q_rows_all + me * gemm_rows;
+                for (int64_t r = 0; r < gemm_rows; ++r) out_rows[r] = gx_q + r * cols + column;
+                kernels_.int8_lstm_input({w, k_in, hp, in_word_rows, out_rows, gemm_rows});
+            } else {
+                float **out_rows = gx_rows_all + me * gemm_rows;
+                for (int64_t r = 0; r < gemm_rows; ++r) out_rows[r] = gx + r * cols + column;
                 if (pairs)
-                    project_pairs({w, k_in, hp, in_pair_rows, gx_rows, gemm_rows});
+                    project_pairs({w, k_in, hp, in_word_rows, out_rows, gemm_rows});
                 else
-                    project_input({w, k_in, hp, in_rows, gx_rows, gemm_rows});
+                    project_input({w, k_in, hp, in_rows, out_rows, gemm_rows});
             }
-        }
-        const bool gemm = int8 && !fused_input;
-        for (int64_t slice = me; gemm && slice < slices; slice += team_size) {
-            const int64_t r0 = slice * gemm_slice_rows, r1 = std::min(gemm_rows, r0 + gemm_slice_rows);
-            const int32_t no_offset = 0;
-            quantize_u8(in + r0 * k_in, (r1 - r0) * k_in, q.scale, q.shift, input_q + r0 * k_in);
-            const dnnl_status_t st = dnnl_gemm_u8s8s32('N', 'T', 'F', r1 - r0, cols, k_in, 1.0f, input_q + r0 * k_in, k_in, 0,
-                    static_cast<const int8_t *>(pl.w_ih.data()), k_in, 0, 0.0f, gx_q + r0 * cols, cols, &no_offset);
-            if (st != dnnl_success) gemm_status.store(int(st), std::memory_order_relaxed);
-        }
-        if (gemm) {
-            barrier.arrive_and_wait();
-            if (gemm_status.load(std::memory_order_relaxed) != int(dnnl_success)) return;
         }
 
         // A fixed share of (direction, block) pairs for the whole call: the same weights every step.
@@ -352,9 +314,6 @@ void path::run_layer(int64_t l, const packed_weights &w, const rnn_forward_args 
         }
     };
     team.run(member_job);
-    const auto gemm = dnnl_status_t(gemm_status.load());
-    if (gemm != dnnl_success)
-        fail(status_of_dnnl(gemm), "oneDNN's u8 x s8 GEMM failed on the int8 input projection (dnnl_status " + std::to_string(int(gemm)) + ")");
 
     const float *final_h = hb[steps % 2];
     for (int64_t d = 0; d < d_count; ++d)

@@ -8,9 +8,8 @@
 // same way) publishes h_t to the team. Every unit's sums are computed by exactly one thread in a fixed order, so a
 // result does not depend on the thread count or on how many members a call got.
 //
-// In int8 each layer's input is quantized to u8 and projected into exact s32 sums (by oneDNN's u8 x s8 GEMM in fixed
-// row slices, or for a call of one slice by each member's own blocks as above), and each member quantizes h_{t-1} to
-// u8 once a step for the s8 recurrent product: the int8 executor's arithmetic.
+// In int8 each layer's input is quantized to u8 and projected into exact s32 sums as above, and each member quantizes
+// h_{t-1} to u8 once a step for the s8 recurrent product: the int8 executor's arithmetic.
 //
 // Concurrent calls share only the packed weights (immutable, swapped whole by update_weights); everything a call writes
 // comes from a workspace it holds alone.
@@ -58,7 +57,7 @@ public:
 
 private:
     struct workspace {
-        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs, input_q, input_rows, input_out;
+        aligned_buffer gx, layer_out[2], h[2], c, r, rows, pointers, lengths, pairs, input_words, input_rows, input_out;
     };
     class workspace_lease;
 
